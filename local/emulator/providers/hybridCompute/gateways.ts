@@ -1,0 +1,6 @@
+// Placeholder: replaced by the gateways provider.
+import type { RouteDefinition } from "../../types";
+
+export function gatewaysRoutes(): RouteDefinition[] {
+  return [];
+}

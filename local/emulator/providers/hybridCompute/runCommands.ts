@@ -1,0 +1,6 @@
+// Placeholder: replaced by the runCommands provider.
+import type { RouteDefinition } from "../../types";
+
+export function runCommandsRoutes(): RouteDefinition[] {
+  return [];
+}

@@ -1,0 +1,6 @@
+// Placeholder: replaced by the hybridConnectivity provider.
+import type { RouteDefinition } from "../types";
+
+export function hybridConnectivityRoutes(): RouteDefinition[] {
+  return [];
+}

@@ -1,0 +1,25 @@
+// Every route the emulator serves, by provider.
+import { asyncOperationRoutes } from "../asyncOperations";
+import type { RouteDefinition } from "../types";
+import { gatewaysRoutes } from "./hybridCompute/gateways";
+import { machinesRoutes } from "./hybridCompute/machines";
+import { runCommandsRoutes } from "./hybridCompute/runCommands";
+import { settingsRoutes } from "./hybridCompute/settings";
+import { hybridConnectivityRoutes } from "./hybridConnectivity";
+import { resourceGraphRoutes } from "./resourceGraph";
+import { resourceProvidersRoutes } from "./resourceProviders";
+
+export const hybridComputeApiVersions = ["2025-01-13"] as const;
+
+export function allRoutes(): RouteDefinition[] {
+  return [
+    ...machinesRoutes(),
+    ...gatewaysRoutes(),
+    ...settingsRoutes(),
+    ...runCommandsRoutes(),
+    ...asyncOperationRoutes("Microsoft.HybridCompute", hybridComputeApiVersions),
+    ...resourceProvidersRoutes(),
+    ...hybridConnectivityRoutes(),
+    ...resourceGraphRoutes(),
+  ];
+}

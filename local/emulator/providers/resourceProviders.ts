@@ -1,0 +1,6 @@
+// Placeholder: replaced by the resourceProviders provider.
+import type { RouteDefinition } from "../types";
+
+export function resourceProvidersRoutes(): RouteDefinition[] {
+  return [];
+}

@@ -1,0 +1,30 @@
+// Request-body and name validation for the emulator's providers, answering as ARM does
+// (400 InvalidRequestContent / InvalidResourceName) instead of throwing.
+import type { z } from "zod";
+
+import { ArmHttpError, armErrors } from "./armError";
+
+/** Validates a parsed JSON body against a zod schema; ARM's 400 lists what was wrong. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (body === undefined) throw armErrors.invalidBody("the request body is required.");
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const detail = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
+      .join("; ");
+    throw armErrors.invalidBody(detail);
+  }
+  return result.data;
+}
+
+/** ARM resource names: the spec's pattern plus ARM's general limits. */
+export function checkName(kind: string, name: string, pattern: RegExp, maxLength = 260): void {
+  if (name.length === 0 || name.length > maxLength || !pattern.test(name)) {
+    throw armErrors.invalidName(kind, name, `It must match ${pattern.source} and be at most ${maxLength} characters.`);
+  }
+}
+
+export function isArmHttpError(value: unknown): value is ArmHttpError {
+  return value instanceof ArmHttpError;
+}

@@ -1,0 +1,176 @@
+// The one way arc-autopilot talks to Azure Resource Manager: a credential, an endpoint (real
+// ARM, or the local emulator), the SDK pipeline with our retry policy and user agent, and the
+// SDK clients built over the same settings. Every module in shared/azure takes an ArmContext.
+import type { TokenCredential } from "@azure/core-auth";
+import { ServiceClient } from "@azure/core-client";
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  type HttpHeaders,
+  type HttpMethods,
+  isRestError,
+  type Pipeline,
+} from "@azure/core-rest-pipeline";
+import { DefaultAzureCredential } from "@azure/identity";
+
+import { version } from "../../package.json";
+import type { Settings } from "../config";
+import { TransientArmError, ValidationError } from "../errors";
+import { toArmError } from "./armErrors";
+import { armRetryPolicy, type ArmRetryOptions } from "./armRetryPolicy";
+
+export const userAgent = `arc-autopilot/${version}`;
+
+export interface ArmContextOptions {
+  readonly endpoint?: string;
+  readonly credential?: TokenCredential;
+  /** Token scope; `https://management.azure.com/.default` unless in a sovereign cloud. */
+  readonly audience?: string;
+  /** Extra CA certificates (PEM) to trust, e.g. the local emulator's. Verification stays on. */
+  readonly trustedCaPem?: string;
+  readonly maxRetries?: number;
+  readonly maxRetryAfterMs?: number;
+  readonly sleep?: ArmRetryOptions["sleep"];
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface ArmRequest {
+  readonly method: HttpMethods;
+  /** A resource id or ARM path (`/subscriptions/…`), or an absolute URL on the ARM endpoint (monitor URLs). */
+  readonly path: string;
+  readonly apiVersion?: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "does it exist?"). */
+  readonly allowStatus?: readonly number[];
+}
+
+export interface ArmResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: HttpHeaders;
+  readonly body: T | undefined;
+}
+
+export interface ArmContext {
+  readonly endpoint: string;
+  readonly audience: string;
+  readonly credential: TokenCredential;
+  readonly now: () => number;
+  /** Options for an Azure SDK client so it shares endpoint, TLS trust and user agent. */
+  readonly clientOptions: {
+    endpoint: string;
+    tlsOptions?: { ca: string };
+    userAgentOptions: { userAgentPrefix: string };
+    credentialScopes: string[];
+  };
+  /** Replaces an SDK client's default retry with ours (same sleep and clock as every other call). */
+  adoptPipeline(pipeline: Pipeline): void;
+  send<T = unknown>(request: ArmRequest): Promise<ArmResponse<T>>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createArmContext(options: ArmContextOptions = {}): ArmContext {
+  const endpoint = (options.endpoint ?? "https://management.azure.com").replace(/\/+$/, "");
+  const endpointOrigin = new URL(endpoint).origin;
+  const audience = options.audience ?? "https://management.azure.com/.default";
+  const credential = options.credential ?? new DefaultAzureCredential();
+  const now = options.now ?? Date.now;
+  const retry = armRetryPolicy({
+    maxRetries: options.maxRetries ?? 4,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    sleep: options.sleep ?? realSleep,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const clientOptions: ArmContext["clientOptions"] = {
+    endpoint,
+    userAgentOptions: { userAgentPrefix: userAgent },
+    credentialScopes: [audience],
+    ...(options.trustedCaPem ? { tlsOptions: { ca: options.trustedCaPem } } : {}),
+  };
+  const adoptPipeline = (pipeline: Pipeline) => {
+    pipeline.removePolicy({ name: "defaultRetryPolicy" });
+    pipeline.removePolicy({ name: retry.name });
+    pipeline.addPolicy(retry, { phase: "Retry" });
+  };
+  const client = new ServiceClient({ ...clientOptions, credential });
+  adoptPipeline(client.pipeline);
+
+  const resolveUrl = (request: ArmRequest): string => {
+    let url: URL;
+    if (/^https?:\/\//i.test(request.path)) {
+      url = new URL(request.path);
+      // Monitor URLs come from response headers: never send our token to another host.
+      if (url.origin !== endpointOrigin) {
+        throw new ValidationError(`Refusing to call ${url.origin}: it is not the ARM endpoint ${endpointOrigin}`);
+      }
+    } else {
+      url = new URL(`${endpoint}/${request.path.replace(/^\/+/, "")}`);
+    }
+    if (request.apiVersion) url.searchParams.set("api-version", request.apiVersion);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    return url.toString();
+  };
+
+  return {
+    endpoint,
+    audience,
+    credential,
+    now,
+    clientOptions,
+    adoptPipeline,
+    async send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
+      const url = resolveUrl(request);
+      const headers = createHttpHeaders({ accept: "application/json" });
+      let body: string | undefined;
+      if (request.body !== undefined) {
+        headers.set("content-type", "application/json; charset=utf-8");
+        body = JSON.stringify(request.body);
+      }
+      let response;
+      try {
+        response = await client.sendRequest(createPipelineRequest({ url, method: request.method, headers, body }));
+      } catch (error) {
+        if (isRestError(error) && error.statusCode === undefined) {
+          throw new TransientArmError(
+            `Could not reach ARM (${request.method} ${url.split("?")[0]}): ${error.message}`,
+            error.code ?? "RequestSendError",
+          );
+        }
+        throw error;
+      }
+      const parsed = parseJson(response.bodyAsText);
+      if (response.status >= 400 && !request.allowStatus?.includes(response.status)) {
+        throw toArmError(
+          { status: response.status, body: parsed, headers: response.headers, method: request.method, url },
+          now(),
+        );
+      }
+      return { status: response.status, headers: response.headers, body: parsed as T | undefined };
+    },
+  };
+}
+
+function parseJson(text: string | undefined | null): unknown {
+  if (text === undefined || text === null || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ARM context for the running Function App, from validated settings. */
+export function armContextFromSettings(settings: Settings, credential?: TokenCredential): ArmContext {
+  return createArmContext({
+    endpoint: settings.AZURE_RESOURCE_MANAGER_ENDPOINT,
+    audience: settings.AZURE_RESOURCE_MANAGER_AUDIENCE,
+    credential:
+      credential ??
+      new DefaultAzureCredential(settings.AZURE_CLIENT_ID ? { managedIdentityClientId: settings.AZURE_CLIENT_ID } : {}),
+    maxRetries: settings.ARC_ARM_MAX_RETRIES,
+    maxRetryAfterMs: settings.ARC_ARM_MAX_RETRY_AFTER_SECONDS * 1000,
+  });
+}

@@ -1,0 +1,196 @@
+// ARM resource ids: parse, format, normalise and build. ARM treats ids case-insensitively, so
+// every comparison or map key goes through `normalizeResourceId`; the formatted form keeps the
+// caller's casing of names but writes the fixed keywords the way ARM does.
+import { ValidationError } from "./errors";
+
+export interface ResourceTypeSegment {
+  readonly type: string;
+  readonly name: string;
+}
+
+/** One `/providers/{namespace}/{type}/{name}[/{type}/{name}…]` block of an id. */
+export interface ProviderSegment {
+  readonly namespace: string;
+  readonly types: readonly ResourceTypeSegment[];
+}
+
+export interface ParsedResourceId {
+  readonly subscriptionId: string;
+  readonly resourceGroup?: string;
+  /** Nested provider blocks: more than one for extension resources such as machine settings. */
+  readonly providers: readonly ProviderSegment[];
+}
+
+const forbidden = /[?#\s]/;
+
+export class InvalidResourceIdError extends ValidationError {
+  constructor(id: string, reason: string) {
+    super(`'${truncate(id)}' is not a valid Azure resource id: ${reason}`, "InvalidResourceId");
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+export function parseResourceId(id: string): ParsedResourceId {
+  if (typeof id !== "string" || id.length === 0) throw new InvalidResourceIdError(String(id), "it is empty");
+  if (id.length > 4096) throw new InvalidResourceIdError(id, "it is longer than 4096 characters");
+  const parts = id.replace(/^\/+/, "").replace(/\/+$/, "").split("/");
+  if (parts.some((p) => p.length === 0)) throw new InvalidResourceIdError(id, "it has an empty segment");
+  if (parts.some((p) => forbidden.test(p))) throw new InvalidResourceIdError(id, "it contains '?', '#' or whitespace");
+  let i = 0;
+  const next = (): string | undefined => parts[i++];
+  if (next()?.toLowerCase() !== "subscriptions") throw new InvalidResourceIdError(id, "it must start with /subscriptions/");
+  const subscriptionId = next();
+  if (!subscriptionId) throw new InvalidResourceIdError(id, "the subscription id is missing");
+  let resourceGroup: string | undefined;
+  if (parts[i]?.toLowerCase() === "resourcegroups") {
+    i++;
+    resourceGroup = next();
+    if (!resourceGroup) throw new InvalidResourceIdError(id, "the resource group name is missing");
+  }
+  const providers: ProviderSegment[] = [];
+  while (i < parts.length) {
+    if (next()?.toLowerCase() !== "providers") {
+      throw new InvalidResourceIdError(id, `expected 'providers' at segment ${i}`);
+    }
+    const namespace = next();
+    if (!namespace || !namespace.includes(".")) {
+      throw new InvalidResourceIdError(id, "a provider namespace (such as Microsoft.HybridCompute) is missing");
+    }
+    const types: ResourceTypeSegment[] = [];
+    while (i < parts.length && parts[i]?.toLowerCase() !== "providers") {
+      const type = next();
+      const name = next();
+      if (!type || !name) throw new InvalidResourceIdError(id, `resource type '${type ?? ""}' has no name`);
+      types.push({ type, name });
+    }
+    // `/subscriptions/{s}/providers/{ns}` is the provider itself: a namespace with no types.
+    if (types.length === 0 && i < parts.length) throw new InvalidResourceIdError(id, `provider ${namespace} has no resource type`);
+    providers.push({ namespace, types });
+  }
+  return resourceGroup === undefined ? { subscriptionId, providers } : { subscriptionId, resourceGroup, providers };
+}
+
+export function formatResourceId(parsed: ParsedResourceId): string {
+  let id = `/subscriptions/${parsed.subscriptionId}`;
+  if (parsed.resourceGroup !== undefined) id += `/resourceGroups/${parsed.resourceGroup}`;
+  for (const provider of parsed.providers) {
+    id += `/providers/${provider.namespace}`;
+    for (const segment of provider.types) id += `/${segment.type}/${segment.name}`;
+  }
+  return id;
+}
+
+/** The canonical key of an id: ARM ids compare case-insensitively. */
+export function normalizeResourceId(id: string): string {
+  return formatResourceId(parseResourceId(id)).toLowerCase();
+}
+
+export function sameResourceId(a: string, b: string): boolean {
+  return normalizeResourceId(a) === normalizeResourceId(b);
+}
+
+export function isResourceId(id: unknown): id is string {
+  if (typeof id !== "string") return false;
+  try {
+    parseResourceId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `Microsoft.HybridCompute/machines` for a machine; the innermost provider block for extensions. */
+export function resourceTypeOf(parsed: ParsedResourceId): string {
+  const last = parsed.providers[parsed.providers.length - 1];
+  if (!last || last.types.length === 0) return "";
+  return [last.namespace, ...last.types.map((t) => t.type)].join("/");
+}
+
+/** The name of the innermost resource. */
+export function resourceNameOf(parsed: ParsedResourceId): string {
+  const last = parsed.providers[parsed.providers.length - 1];
+  const segment = last?.types[last.types.length - 1];
+  return segment?.name ?? parsed.resourceGroup ?? parsed.subscriptionId;
+}
+
+/** The resource an extension resource hangs off (`…/machines/m` for `…/machines/m/providers/X/settings/default`). */
+export function parentResourceOf(parsed: ParsedResourceId): ParsedResourceId | undefined {
+  if (parsed.providers.length < 2) return undefined;
+  return { ...parsed, providers: parsed.providers.slice(0, -1) };
+}
+
+// ---- builders for the resources arc-autopilot touches ----
+
+export interface MachineRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly machineName: string;
+}
+
+export function machineResourceId(ref: MachineRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.HybridCompute/machines/${ref.machineName}`;
+}
+
+/** Reads a machine reference out of a machine id (or any extension resource under a machine). */
+export function parseMachineId(id: string): MachineRef {
+  const parsed = parseResourceId(id);
+  const first = parsed.providers[0];
+  const machine = first?.types[0];
+  if (
+    parsed.resourceGroup === undefined ||
+    first?.namespace.toLowerCase() !== "microsoft.hybridcompute" ||
+    machine?.type.toLowerCase() !== "machines"
+  ) {
+    throw new InvalidResourceIdError(id, "it is not an Arc machine (Microsoft.HybridCompute/machines) id");
+  }
+  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, machineName: machine.name };
+}
+
+export interface GatewayRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly gatewayName: string;
+}
+
+export function gatewayResourceId(ref: GatewayRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.HybridCompute/gateways/${ref.gatewayName}`;
+}
+
+export function parseGatewayId(id: string): GatewayRef {
+  const parsed = parseResourceId(id);
+  const provider = parsed.providers[0];
+  const gateway = provider?.types[0];
+  if (
+    parsed.resourceGroup === undefined ||
+    parsed.providers.length !== 1 ||
+    provider?.namespace.toLowerCase() !== "microsoft.hybridcompute" ||
+    provider.types.length !== 1 ||
+    gateway?.type.toLowerCase() !== "gateways"
+  ) {
+    throw new InvalidResourceIdError(id, "it is not an Arc gateway (Microsoft.HybridCompute/gateways) id");
+  }
+  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, gatewayName: gateway.name };
+}
+
+export function machineSettingsId(machineId: string): string {
+  return `${machineResourceId(parseMachineId(machineId))}/providers/Microsoft.HybridCompute/settings/default`;
+}
+
+export function runCommandResourceId(machineId: string, runCommandName: string): string {
+  return `${machineResourceId(parseMachineId(machineId))}/runCommands/${runCommandName}`;
+}
+
+export function defaultEndpointId(machineId: string): string {
+  return `${machineResourceId(parseMachineId(machineId))}/providers/Microsoft.HybridConnectivity/endpoints/default`;
+}
+
+export function serviceConfigurationId(machineId: string, serviceName: "SSH" | "WAC"): string {
+  return `${defaultEndpointId(machineId)}/serviceConfigurations/${serviceName}`;
+}
+
+export function resourceProviderId(subscriptionId: string, namespace: string): string {
+  return `/subscriptions/${subscriptionId}/providers/${namespace}`;
+}
