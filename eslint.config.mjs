@@ -13,7 +13,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "test-results/**", "node_modules/**", "eslint.config.mjs"] },
+  { ignores: ["dist/**", "coverage/**", "test-results/**", "node_modules/**", "eslint.config.mjs", "jest.config.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

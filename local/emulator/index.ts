@@ -1,0 +1,141 @@
+// Starts the Azure emulator: ARM over HTTPS on loopback, in memory, on an injectable clock.
+// Tests start it in-process on a VirtualClock; `npm run emulator` starts it standalone.
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+
+import type { TokenCredential } from "@azure/core-auth";
+
+import { type Clock, ScaledClock } from "../clock";
+import { handleAdminRequest } from "./admin/adminApi";
+import { FaultInjector, type FaultConfig } from "./faults";
+import { emulatorCredential, localPrincipal, mintToken } from "./principal";
+import { allRoutes } from "./providers";
+import { SeededRandom } from "./random";
+import { Router } from "./router";
+import { type ArmServerParts, createArmRequestListener, createContext } from "./server";
+import { EmulatorState } from "./state";
+import { sendToEmulator, type EmulatorResponse, type RawRequestOptions } from "./testClient";
+import { ArmThrottle, armThrottlingLimits, type ThrottlingLimits } from "./throttling";
+import { createLoopbackCertificate, type TlsMaterial } from "./tls";
+import { TrafficLog } from "./trafficLog";
+import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
+
+export { VirtualClock, ScaledClock } from "../clock";
+export type { EmulatorContext, EmulatorTimings, ResourceEventInput } from "./types";
+
+export interface EmulatorOptions {
+  readonly clock?: Clock;
+  readonly host?: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly seed?: number;
+  readonly timings?: Partial<EmulatorTimings>;
+  /** ARM's documented limits by default; `false` keeps the buckets (and headers) but never refuses. */
+  readonly throttling?: boolean | Partial<ThrottlingLimits>;
+  readonly faults?: FaultConfig;
+  /** JSON-lines traffic log; defaults to ARC_EMULATOR_TRAFFIC_LOG; `null` turns it off. */
+  readonly trafficLog?: string | null;
+  readonly tls?: TlsMaterial;
+}
+
+export interface Emulator {
+  readonly url: string;
+  /** PEM of the certificate to trust (NODE_EXTRA_CA_CERTS or a `ca` option). */
+  readonly caPem: string;
+  readonly clock: Clock;
+  readonly state: EmulatorState;
+  readonly timings: EmulatorTimings;
+  /** A credential whose tokens the emulator reads as the local automation principal. */
+  readonly credential: TokenCredential;
+  /** A context for in-process admin operations (providers' exported functions take it). */
+  context(): EmulatorContext;
+  request(method: string, path: string, body?: unknown, options?: RawRequestOptions & { token?: string | null }): Promise<EmulatorResponse>;
+  publishedEvents(): readonly ResourceEventInput[];
+  onPublish(listener: (event: ResourceEventInput) => void): void;
+  configureFaults(config: FaultConfig): void;
+  configureThrottling(throttling: boolean | Partial<ThrottlingLimits>): void;
+  setTrafficLog(file: string | null): void;
+  close(): Promise<void>;
+}
+
+function throttlingSettings(throttling: boolean | Partial<ThrottlingLimits> | undefined): [ThrottlingLimits, boolean] {
+  if (throttling === false) return [armThrottlingLimits, false];
+  if (throttling === true || throttling === undefined) return [armThrottlingLimits, true];
+  return [{ ...armThrottlingLimits, ...throttling }, true];
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? new ScaledClock(1);
+  const state = new EmulatorState();
+  const random = new SeededRandom(options.seed ?? 1);
+  const timings: EmulatorTimings = { ...defaultTimings, ...options.timings };
+  const throttle = new ArmThrottle(...throttlingSettings(options.throttling), () => clock.now());
+  const faults = new FaultInjector();
+  if (options.faults) faults.configure(options.faults);
+  const logFile = options.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : options.trafficLog;
+  let trafficLog = logFile ? new TrafficLog(logFile) : undefined;
+  const published: ResourceEventInput[] = [];
+  const listeners: ((event: ResourceEventInput) => void)[] = [];
+  const router = new Router();
+  router.add(...allRoutes());
+  const tls = options.tls ?? (await createLoopbackCertificate());
+  let baseUrl = "";
+
+  const parts: ArmServerParts = {
+    router,
+    state,
+    clock,
+    random,
+    timings,
+    throttle,
+    faults,
+    trafficLog: () => trafficLog,
+    baseUrl: () => baseUrl,
+    publish: (event) => {
+      published.push(event);
+      for (const listener of listeners) listener(event);
+    },
+    admin: (request, response, body) => handleAdminRequest(emulator, request, response, body),
+    onInternalError: (error) => {
+      console.error("[emulator] internal error:", error);
+    },
+  };
+
+  const server: Server = createServer({ key: tls.key, cert: tls.cert }, createArmRequestListener(parts));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `https://${address.address === "::1" ? "[::1]" : address.address}:${address.port}`;
+  const localToken = () => mintToken(localPrincipal, clock.now() + 3600_000);
+
+  const emulator: Emulator = {
+    url: baseUrl,
+    caPem: tls.cert,
+    clock,
+    state,
+    timings,
+    credential: emulatorCredential(localPrincipal, () => clock.now()),
+    context: () => createContext(parts, randomUUID()),
+    request: (method, path, body, requestOptions = {}) => {
+      const token = requestOptions.token === undefined ? localToken() : (requestOptions.token ?? undefined);
+      return sendToEmulator(baseUrl, tls.cert, token, method, path, body, requestOptions);
+    },
+    publishedEvents: () => published,
+    onPublish: (listener) => listeners.push(listener),
+    configureFaults: (config) => faults.configure(config),
+    configureThrottling: (throttling) => throttle.configure(...throttlingSettings(throttling)),
+    setTrafficLog: (file) => {
+      trafficLog = file ? new TrafficLog(file) : undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return emulator;
+}
