@@ -51,7 +51,12 @@ export class PermissionError extends ArcAutopilotError {
   readonly isRetryable = false;
   readonly action?: string;
   readonly scope?: string;
-  constructor(message: string, code: string, statusCode?: number, details: { action?: string; scope?: string } = {}) {
+  constructor(
+    message: string,
+    code: string,
+    statusCode?: number,
+    details: { action?: string; scope?: string } = {},
+  ) {
     super(message, code, statusCode);
     if (details.action !== undefined) this.action = details.action;
     if (details.scope !== undefined) this.scope = details.scope;

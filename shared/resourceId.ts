@@ -38,10 +38,12 @@ export function parseResourceId(id: string): ParsedResourceId {
   if (id.length > 4096) throw new InvalidResourceIdError(id, "it is longer than 4096 characters");
   const parts = id.replace(/^\/+/, "").replace(/\/+$/, "").split("/");
   if (parts.some((p) => p.length === 0)) throw new InvalidResourceIdError(id, "it has an empty segment");
-  if (parts.some((p) => forbidden.test(p))) throw new InvalidResourceIdError(id, "it contains '?', '#' or whitespace");
+  if (parts.some((p) => forbidden.test(p)))
+    throw new InvalidResourceIdError(id, "it contains '?', '#' or whitespace");
   let i = 0;
   const next = (): string | undefined => parts[i++];
-  if (next()?.toLowerCase() !== "subscriptions") throw new InvalidResourceIdError(id, "it must start with /subscriptions/");
+  if (next()?.toLowerCase() !== "subscriptions")
+    throw new InvalidResourceIdError(id, "it must start with /subscriptions/");
   const subscriptionId = next();
   if (!subscriptionId) throw new InvalidResourceIdError(id, "the subscription id is missing");
   let resourceGroup: string | undefined;
@@ -57,7 +59,10 @@ export function parseResourceId(id: string): ParsedResourceId {
     }
     const namespace = next();
     if (!namespace || !namespace.includes(".")) {
-      throw new InvalidResourceIdError(id, "a provider namespace (such as Microsoft.HybridCompute) is missing");
+      throw new InvalidResourceIdError(
+        id,
+        "a provider namespace (such as Microsoft.HybridCompute) is missing",
+      );
     }
     const types: ResourceTypeSegment[] = [];
     while (i < parts.length && parts[i]?.toLowerCase() !== "providers") {
@@ -67,10 +72,13 @@ export function parseResourceId(id: string): ParsedResourceId {
       types.push({ type, name });
     }
     // `/subscriptions/{s}/providers/{ns}` is the provider itself: a namespace with no types.
-    if (types.length === 0 && i < parts.length) throw new InvalidResourceIdError(id, `provider ${namespace} has no resource type`);
+    if (types.length === 0 && i < parts.length)
+      throw new InvalidResourceIdError(id, `provider ${namespace} has no resource type`);
     providers.push({ namespace, types });
   }
-  return resourceGroup === undefined ? { subscriptionId, providers } : { subscriptionId, resourceGroup, providers };
+  return resourceGroup === undefined
+    ? { subscriptionId, providers }
+    : { subscriptionId, resourceGroup, providers };
 }
 
 export function formatResourceId(parsed: ParsedResourceId): string {
@@ -146,7 +154,11 @@ export function parseMachineId(id: string): MachineRef {
   ) {
     throw new InvalidResourceIdError(id, "it is not an Arc machine (Microsoft.HybridCompute/machines) id");
   }
-  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, machineName: machine.name };
+  return {
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    machineName: machine.name,
+  };
 }
 
 export interface GatewayRef {
@@ -172,7 +184,11 @@ export function parseGatewayId(id: string): GatewayRef {
   ) {
     throw new InvalidResourceIdError(id, "it is not an Arc gateway (Microsoft.HybridCompute/gateways) id");
   }
-  return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, gatewayName: gateway.name };
+  return {
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    gatewayName: gateway.name,
+  };
 }
 
 export function machineSettingsId(machineId: string): string {

@@ -24,11 +24,23 @@ export const armErrors = {
       `The Resource '${type}/${name}'${resourceGroup ? ` under resource group '${resourceGroup}'` : ""} was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
     ),
   parentNotFound: (what: string) =>
-    new ArmHttpError(404, "ParentResourceNotFound", `Failed to perform the operation: parent resource '${what}' was not found.`),
+    new ArmHttpError(
+      404,
+      "ParentResourceNotFound",
+      `Failed to perform the operation: parent resource '${what}' was not found.`,
+    ),
   routeNotFound: (method: string, path: string) =>
-    new ArmHttpError(404, "NotFound", `No HTTP resource was found that matches the request URI '${method} ${path}'.`),
+    new ArmHttpError(
+      404,
+      "NotFound",
+      `No HTTP resource was found that matches the request URI '${method} ${path}'.`,
+    ),
   methodNotAllowed: (method: string, path: string) =>
-    new ArmHttpError(405, "MethodNotAllowed", `The requested resource does not support http method '${method}' on '${path}'.`),
+    new ArmHttpError(
+      405,
+      "MethodNotAllowed",
+      `The requested resource does not support http method '${method}' on '${path}'.`,
+    ),
   missingApiVersion: () =>
     new ArmHttpError(
       400,
@@ -42,13 +54,19 @@ export const armErrors = {
       `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${resourceType}'. The supported api-versions are '${supported.join(", ")}'.`,
     ),
   invalidJson: (detail: string) =>
-    new ArmHttpError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${detail}'.`),
-  invalidBody: (detail: string) => new ArmHttpError(400, "InvalidRequestContent", `The request content was invalid: ${detail}`),
+    new ArmHttpError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${detail}'.`,
+    ),
+  invalidBody: (detail: string) =>
+    new ArmHttpError(400, "InvalidRequestContent", `The request content was invalid: ${detail}`),
   invalidName: (kind: string, name: string, rule: string) =>
     new ArmHttpError(400, "InvalidResourceName", `The ${kind} name '${name}' is invalid. ${rule}`),
   badRequest: (code: string, message: string) => new ArmHttpError(400, code, message),
   conflict: (code: string, message: string) => new ArmHttpError(409, code, message),
-  unauthenticated: (why: string) => new ArmHttpError(401, "AuthenticationFailed", `Authentication failed. ${why}`),
+  unauthenticated: (why: string) =>
+    new ArmHttpError(401, "AuthenticationFailed", `Authentication failed. ${why}`),
   authorizationFailed: (principalId: string, action: string, scope: string) =>
     new ArmHttpError(
       403,
@@ -70,10 +88,20 @@ export const armErrors = {
       { ...headers, "retry-after": String(retryAfterSeconds) },
     ),
   payloadTooLarge: (limit: number) =>
-    new ArmHttpError(413, "RequestEntityTooLarge", `The request content exceeds the limit of ${limit} bytes.`),
-  internal: () => new ArmHttpError(500, "InternalServerError", "Encountered internal server error. Please try again."),
+    new ArmHttpError(
+      413,
+      "RequestEntityTooLarge",
+      `The request content exceeds the limit of ${limit} bytes.`,
+    ),
+  internal: () =>
+    new ArmHttpError(500, "InternalServerError", "Encountered internal server error. Please try again."),
   unavailable: () =>
-    new ArmHttpError(503, "ServiceUnavailable", "The service is currently unavailable. Please try again later.", {
-      "retry-after": "5",
-    }),
+    new ArmHttpError(
+      503,
+      "ServiceUnavailable",
+      "The service is currently unavailable. Please try again later.",
+      {
+        "retry-after": "5",
+      },
+    ),
 };

@@ -18,7 +18,8 @@ export interface AsyncOperationOptions {
   /** Seconds the emulator suggests between polls. */
   readonly retryAfterSeconds?: number;
   /** Runs when the time is up: mutate the resource, publish events, say how it ended. */
-  readonly complete: () => { status: "Succeeded" } | { status: "Failed"; error: { code: string; message: string } };
+  readonly complete: () =>
+    { status: "Succeeded" } | { status: "Failed"; error: { code: string; message: string } };
 }
 
 export function startAsyncOperation(
@@ -69,7 +70,11 @@ function isRunning(operation: AsyncOperation): boolean {
   return operation.status === "Queued" || operation.status === "InProgress";
 }
 
-function findOperation(context: EmulatorContext, subscriptionId: string, operationId: string): AsyncOperation {
+function findOperation(
+  context: EmulatorContext,
+  subscriptionId: string,
+  operationId: string,
+): AsyncOperation {
   const operation = context.state.operations.get(operationId.toLowerCase());
   if (!operation || operation.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase()) {
     throw armErrors.notFound("operationStatus", operationId);
@@ -89,7 +94,11 @@ export function asyncOperationRoutes(namespace: string, apiVersions: readonly st
       resourceType: `${namespace}/locations/operationStatus`,
       apiVersions,
       handler: (request, context) => {
-        const operation = findOperation(context, request.params.subscriptionId ?? "", request.params.operationId ?? "");
+        const operation = findOperation(
+          context,
+          request.params.subscriptionId ?? "",
+          request.params.operationId ?? "",
+        );
         const body: Record<string, unknown> = {
           id: `/subscriptions/${operation.subscriptionId}/providers/${namespace}/locations/${operation.location}/operationStatus/${operation.id}`,
           name: operation.id,
@@ -98,7 +107,9 @@ export function asyncOperationRoutes(namespace: string, apiVersions: readonly st
         };
         if (operation.endTime !== undefined) body.endTime = new Date(operation.endTime).toISOString();
         if (operation.error) body.error = operation.error;
-        return isRunning(operation) ? { status: 200, body, headers: { "retry-after": "15" } } : { status: 200, body };
+        return isRunning(operation)
+          ? { status: 200, body, headers: { "retry-after": "15" } }
+          : { status: 200, body };
       },
     },
     {
@@ -109,12 +120,19 @@ export function asyncOperationRoutes(namespace: string, apiVersions: readonly st
       resourceType: `${namespace}/locations/operationResults`,
       apiVersions,
       handler: (request, context) => {
-        const operation = findOperation(context, request.params.subscriptionId ?? "", request.params.operationId ?? "");
+        const operation = findOperation(
+          context,
+          request.params.subscriptionId ?? "",
+          request.params.operationId ?? "",
+        );
         if (isRunning(operation)) {
           return { status: 202, headers: monitorHeaders(context, operation, 15) };
         }
         if (operation.status !== "Succeeded") {
-          const error = operation.error ?? { code: operation.status, message: `The operation ended ${operation.status}.` };
+          const error = operation.error ?? {
+            code: operation.status,
+            message: `The operation ended ${operation.status}.`,
+          };
           return { status: 400, body: { error } };
         }
         if (operation.finalResult === "none") return { status: 204 };

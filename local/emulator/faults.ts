@@ -45,7 +45,12 @@ export type FaultConfig = z.input<typeof faultConfigSchema>;
 export type FaultDecision =
   | { readonly kind: "none"; readonly latencyMs: number }
   | { readonly kind: "reset"; readonly latencyMs: number }
-  | { readonly kind: "status"; readonly status: 429 | 500 | 503; readonly retryAfterSeconds: number; readonly latencyMs: number };
+  | {
+      readonly kind: "status";
+      readonly status: 429 | 500 | 503;
+      readonly retryAfterSeconds: number;
+      readonly latencyMs: number;
+    };
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
@@ -80,7 +85,8 @@ export class FaultInjector {
     ];
     for (const [status, probability] of statuses) {
       edge += probability;
-      if (roll < edge) return { kind: "status", status, retryAfterSeconds: rule.retryAfterSeconds, latencyMs };
+      if (roll < edge)
+        return { kind: "status", status, retryAfterSeconds: rule.retryAfterSeconds, latencyMs };
     }
     return { kind: "none", latencyMs };
   }

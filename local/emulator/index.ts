@@ -8,20 +8,20 @@ import type { TokenCredential } from "@azure/core-auth";
 
 import { type Clock, ScaledClock } from "../clock";
 import { handleAdminRequest } from "./admin/adminApi";
-import { FaultInjector, type FaultConfig } from "./faults";
+import { type FaultConfig,FaultInjector } from "./faults";
 import { emulatorCredential, localPrincipal, mintToken } from "./principal";
 import { allRoutes } from "./providers";
 import { SeededRandom } from "./random";
 import { Router } from "./router";
 import { type ArmServerParts, createArmRequestListener, createContext } from "./server";
 import { EmulatorState } from "./state";
-import { sendToEmulator, type EmulatorResponse, type RawRequestOptions } from "./testClient";
+import { type EmulatorResponse, type RawRequestOptions,sendToEmulator } from "./testClient";
 import { ArmThrottle, armThrottlingLimits, type ThrottlingLimits } from "./throttling";
 import { createLoopbackCertificate, type TlsMaterial } from "./tls";
 import { TrafficLog } from "./trafficLog";
 import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
 
-export { VirtualClock, ScaledClock } from "../clock";
+export { ScaledClock,VirtualClock } from "../clock";
 export type { EmulatorContext, EmulatorTimings, ResourceEventInput } from "./types";
 
 export interface EmulatorOptions {
@@ -50,7 +50,12 @@ export interface Emulator {
   readonly credential: TokenCredential;
   /** A context for in-process admin operations (providers' exported functions take it). */
   context(): EmulatorContext;
-  request(method: string, path: string, body?: unknown, options?: RawRequestOptions & { token?: string | null }): Promise<EmulatorResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: RawRequestOptions & { token?: string | null },
+  ): Promise<EmulatorResponse>;
   publishedEvents(): readonly ResourceEventInput[];
   onPublish(listener: (event: ResourceEventInput) => void): void;
   configureFaults(config: FaultConfig): void;
@@ -59,7 +64,9 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-function throttlingSettings(throttling: boolean | Partial<ThrottlingLimits> | undefined): [ThrottlingLimits, boolean] {
+function throttlingSettings(
+  throttling: boolean | Partial<ThrottlingLimits> | undefined,
+): [ThrottlingLimits, boolean] {
   if (throttling === false) return [armThrottlingLimits, false];
   if (throttling === true || throttling === undefined) return [armThrottlingLimits, true];
   return [{ ...armThrottlingLimits, ...throttling }, true];
@@ -73,7 +80,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const throttle = new ArmThrottle(...throttlingSettings(options.throttling), () => clock.now());
   const faults = new FaultInjector();
   if (options.faults) faults.configure(options.faults);
-  const logFile = options.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : options.trafficLog;
+  const logFile =
+    options.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : options.trafficLog;
   let trafficLog = logFile ? new TrafficLog(logFile) : undefined;
   const published: ResourceEventInput[] = [];
   const listeners: ((event: ResourceEventInput) => void)[] = [];

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { Clock } from "../clock";
-import { ArmHttpError, armErrors } from "./armError";
+import { armErrors,ArmHttpError } from "./armError";
 import type { FaultInjector } from "./faults";
 import { principalFromToken } from "./principal";
 import type { SeededRandom } from "./random";
@@ -52,7 +52,8 @@ export function createContext(parts: ArmServerParts, correlationId: string): Emu
     correlationId,
     publish: parts.publish,
     authorize(principal: Principal, action: string, scope: string) {
-      if (parts.state.isDenied(action, scope)) throw armErrors.authorizationFailed(principal.objectId, action, scope);
+      if (parts.state.isDenied(action, scope))
+        throw armErrors.authorizationFailed(principal.objectId, action, scope);
     },
     requireRegistered(subscriptionId: string, namespace: string) {
       if (parts.state.registrationState(subscriptionId, namespace) !== "Registered") {
@@ -62,7 +63,9 @@ export function createContext(parts: ArmServerParts, correlationId: string): Emu
   };
 }
 
-export function createArmRequestListener(parts: ArmServerParts): (request: IncomingMessage, response: ServerResponse) => void {
+export function createArmRequestListener(
+  parts: ArmServerParts,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     handle(parts, request, response).catch((error: unknown) => {
       parts.onInternalError(error);
@@ -101,7 +104,11 @@ interface Exchange {
   readonly responseHeaders: Record<string, string>;
 }
 
-async function handle(parts: ArmServerParts, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  parts: ArmServerParts,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? "/", parts.baseUrl());
   const raw = await readBody(request);
   if (raw !== "tooLarge" && (await parts.admin(request, response, raw))) return;
@@ -223,7 +230,12 @@ async function dispatch(
   );
 }
 
-function respond(parts: ArmServerParts, exchange: Exchange, response: ServerResponse, result: HandlerResult): void {
+function respond(
+  parts: ArmServerParts,
+  exchange: Exchange,
+  response: ServerResponse,
+  result: HandlerResult,
+): void {
   const headers: Record<string, string> = { ...exchange.responseHeaders };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = value;
   const text = result.body === undefined ? "" : JSON.stringify(result.body);

@@ -93,8 +93,16 @@ export class EmulatorState {
       if (parent && !key.startsWith(parent)) continue;
       if (filter.subscriptionId || filter.resourceGroup) {
         const parsed = parseResourceId(resource.id);
-        if (filter.subscriptionId && parsed.subscriptionId.toLowerCase() !== filter.subscriptionId.toLowerCase()) continue;
-        if (filter.resourceGroup && parsed.resourceGroup?.toLowerCase() !== filter.resourceGroup.toLowerCase()) continue;
+        if (
+          filter.subscriptionId &&
+          parsed.subscriptionId.toLowerCase() !== filter.subscriptionId.toLowerCase()
+        )
+          continue;
+        if (
+          filter.resourceGroup &&
+          parsed.resourceGroup?.toLowerCase() !== filter.resourceGroup.toLowerCase()
+        )
+          continue;
       }
       out.push(resource);
     }

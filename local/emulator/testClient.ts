@@ -46,7 +46,8 @@ export function sendToEmulator(
         }
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+          if (value !== undefined)
+            responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
         }
         resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: parsed, text });
       });

@@ -68,7 +68,10 @@ export class ArmThrottle {
     const key = `${subscriptionId.toLowerCase()}|${principalId}|${bucket}`;
     const now = this.now();
     const state = this.buckets.get(key) ?? { tokens: limit.capacity, updatedAt: now };
-    state.tokens = Math.min(limit.capacity, state.tokens + ((now - state.updatedAt) / 1000) * limit.refillPerSecond);
+    state.tokens = Math.min(
+      limit.capacity,
+      state.tokens + ((now - state.updatedAt) / 1000) * limit.refillPerSecond,
+    );
     state.updatedAt = now;
     this.buckets.set(key, state);
     if (state.tokens >= 1 || !this.enforce) {

@@ -25,7 +25,9 @@ export class TrafficLog {
 }
 
 /** Request headers as logged: never the bearer token. */
-export function loggableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function loggableHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || name.toLowerCase() === "authorization") continue;

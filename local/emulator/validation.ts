@@ -2,7 +2,7 @@
 // (400 InvalidRequestContent / InvalidResourceName) instead of throwing.
 import type { z } from "zod";
 
-import { ArmHttpError, armErrors } from "./armError";
+import { armErrors,ArmHttpError } from "./armError";
 
 /** Validates a parsed JSON body against a zod schema; ARM's 400 lists what was wrong. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -21,7 +21,11 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 /** ARM resource names: the spec's pattern plus ARM's general limits. */
 export function checkName(kind: string, name: string, pattern: RegExp, maxLength = 260): void {
   if (name.length === 0 || name.length > maxLength || !pattern.test(name)) {
-    throw armErrors.invalidName(kind, name, `It must match ${pattern.source} and be at most ${maxLength} characters.`);
+    throw armErrors.invalidName(
+      kind,
+      name,
+      `It must match ${pattern.source} and be at most ${maxLength} characters.`,
+    );
   }
 }
 

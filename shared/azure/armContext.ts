@@ -17,7 +17,7 @@ import { version } from "../../package.json";
 import type { Settings } from "../config";
 import { TransientArmError, ValidationError } from "../errors";
 import { toArmError } from "./armErrors";
-import { armRetryPolicy, type ArmRetryOptions } from "./armRetryPolicy";
+import { type ArmRetryOptions,armRetryPolicy } from "./armRetryPolicy";
 
 export const userAgent = `arc-autopilot/${version}`;
 
@@ -104,7 +104,9 @@ export function createArmContext(options: ArmContextOptions = {}): ArmContext {
       url = new URL(request.path);
       // Monitor URLs come from response headers: never send our token to another host.
       if (url.origin !== endpointOrigin) {
-        throw new ValidationError(`Refusing to call ${url.origin}: it is not the ARM endpoint ${endpointOrigin}`);
+        throw new ValidationError(
+          `Refusing to call ${url.origin}: it is not the ARM endpoint ${endpointOrigin}`,
+        );
       }
     } else {
       url = new URL(`${endpoint}/${request.path.replace(/^\/+/, "")}`);
@@ -131,7 +133,9 @@ export function createArmContext(options: ArmContextOptions = {}): ArmContext {
       }
       let response;
       try {
-        response = await client.sendRequest(createPipelineRequest({ url, method: request.method, headers, body }));
+        response = await client.sendRequest(
+          createPipelineRequest({ url, method: request.method, headers, body }),
+        );
       } catch (error) {
         if (isRestError(error) && error.statusCode === undefined) {
           throw new TransientArmError(
@@ -169,7 +173,9 @@ export function armContextFromSettings(settings: Settings, credential?: TokenCre
     audience: settings.AZURE_RESOURCE_MANAGER_AUDIENCE,
     credential:
       credential ??
-      new DefaultAzureCredential(settings.AZURE_CLIENT_ID ? { managedIdentityClientId: settings.AZURE_CLIENT_ID } : {}),
+      new DefaultAzureCredential(
+        settings.AZURE_CLIENT_ID ? { managedIdentityClientId: settings.AZURE_CLIENT_ID } : {},
+      ),
     maxRetries: settings.ARC_ARM_MAX_RETRIES,
     maxRetryAfterMs: settings.ARC_ARM_MAX_RETRY_AFTER_SECONDS * 1000,
   });

@@ -61,6 +61,8 @@ export function armRetryPolicy(options: ArmRetryOptions): PipelinePolicy {
         }
         const delay = decideDelay(response, failure, attempt);
         if (delay === undefined || attempt >= options.maxRetries || request.abortSignal?.aborted) {
+          // Rethrown as caught: the pipeline's own errors (RestError) must reach the caller unchanged.
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
           if (failure !== undefined) throw failure;
           return response as PipelineResponse;
         }
