@@ -17,7 +17,7 @@ import { version } from "../../package.json";
 import type { Settings } from "../config";
 import { TransientArmError, ValidationError } from "../errors";
 import { toArmError } from "./armErrors";
-import { type ArmRetryOptions,armRetryPolicy } from "./armRetryPolicy";
+import { type ArmRetryOptions, armRetryPolicy } from "./armRetryPolicy";
 
 export const userAgent = `arc-autopilot/${version}`;
 

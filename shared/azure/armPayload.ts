@@ -47,3 +47,14 @@ export function readFlag(value: unknown, fallback: boolean): boolean {
 export function readProperties(body: unknown): ArmObject {
   return readObject(readObject(body).properties);
 }
+
+/** Drops undefined entries, so optional fields are absent rather than `undefined` (clean JSON across activities). */
+export function definedFields<T extends Record<string, unknown>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

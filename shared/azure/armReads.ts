@@ -51,7 +51,10 @@ export async function readPage<T>(
   });
   const body = readObject(response.body);
   if (body.value !== undefined && !Array.isArray(body.value)) {
-    throw new UnexpectedArmError(`ARM answered a list without a 'value' array (GET ${request.path})`, "InvalidListResponse");
+    throw new UnexpectedArmError(
+      `ARM answered a list without a 'value' array (GET ${request.path})`,
+      "InvalidListResponse",
+    );
   }
   const items: T[] = [];
   for (const entry of (body.value as unknown[] | undefined) ?? []) {
@@ -77,7 +80,10 @@ export async function* readAllPages<T>(
     // A provider that hands back the same link again would otherwise loop forever.
     if (nextLink !== undefined) {
       if (seen.has(nextLink)) {
-        throw new UnexpectedArmError(`ARM repeated a nextLink while listing ${request.path}`, "RepeatedNextLink");
+        throw new UnexpectedArmError(
+          `ARM repeated a nextLink while listing ${request.path}`,
+          "RepeatedNextLink",
+        );
       }
       seen.add(nextLink);
     }

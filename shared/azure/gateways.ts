@@ -1,0 +1,162 @@
+// Arc gateways (Microsoft.HybridCompute/gateways) at HybridCompute 2025-01-13. Creation is a
+// long-running PUT (201 + Azure-AsyncOperation; "about 10 minutes", up to 2 h — AZURE-FACTS §1),
+// so it only begins here; deletion likewise. At most 5 gateways per subscription (QuotaError).
+import { NotFoundError } from "../errors";
+import { gatewayResourceId, parseGatewayId } from "../resourceId";
+import { apiVersions } from "./apiVersions";
+import type { ArmContext } from "./armContext";
+import {
+  definedFields,
+  readObject,
+  readProperties,
+  readString,
+  readStringArray,
+  readTags,
+} from "./armPayload";
+import { findResourceBody, type Page, readAllPages, readPage } from "./armReads";
+import {
+  beginDeleteResource,
+  type DeleteOutcome,
+  type OperationStart,
+  startFromPut,
+} from "./longRunningOperation";
+
+export interface ArcGateway {
+  readonly id: string;
+  readonly name: string;
+  readonly location: string;
+  /** `Creating`, `Succeeded`, `Failed`…; `Succeeded` when ARM sent none. */
+  readonly provisioningState: string;
+  /** The service's immutable GUID for the gateway (not the resource id). */
+  readonly gatewayId?: string;
+  /** `<prefix>.gw.arc.azure.com`; only once creation has finished. */
+  readonly gatewayEndpoint?: string;
+  readonly gatewayType?: string;
+  readonly allowedFeatures: string[];
+  readonly tags: Record<string, string>;
+}
+
+export interface GatewayCreation {
+  /** Resource id of the gateway to create. */
+  readonly gatewayId: string;
+  readonly location: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** `["*"]` (all features) unless given, as the CLI does. */
+  readonly allowedFeatures?: readonly string[];
+}
+
+export interface GatewayScope {
+  readonly subscriptionId: string;
+  readonly resourceGroup?: string;
+}
+
+/** PUTs the gateway; done at once when it already exists and Succeeded, otherwise a handle to poll. */
+export async function beginCreateGateway(
+  context: ArmContext,
+  request: GatewayCreation,
+): Promise<OperationStart<ArcGateway>> {
+  const id = gatewayResourceId(parseGatewayId(request.gatewayId));
+  const response = await context.send({
+    method: "PUT",
+    path: id,
+    apiVersion: apiVersions.hybridCompute,
+    body: {
+      location: request.location,
+      ...(request.tags ? { tags: request.tags } : {}),
+      // `Public` is GatewayType's only value; the service fills it in when absent, we send it explicitly.
+      properties: { gatewayType: "Public", allowedFeatures: [...(request.allowedFeatures ?? ["*"])] },
+    },
+  });
+  const gateway = toArcGateway(response.body, id) ?? placeholderGateway(id, request);
+  return startFromPut(context, response, id, apiVersions.hybridCompute, gateway);
+}
+
+export async function getGateway(context: ArmContext, gatewayId: string): Promise<ArcGateway> {
+  const gateway = await findGateway(context, gatewayId);
+  if (!gateway) throw new NotFoundError(`Arc gateway ${gatewayId} was not found`, "ResourceNotFound", 404);
+  return gateway;
+}
+
+/** The gateway, or undefined when it does not exist. */
+export async function findGateway(context: ArmContext, gatewayId: string): Promise<ArcGateway | undefined> {
+  const id = gatewayResourceId(parseGatewayId(gatewayId));
+  const body = await findResourceBody(context, id, apiVersions.hybridCompute);
+  return body === undefined ? undefined : toArcGateway(body, id);
+}
+
+/** DELETE; `alreadyGone` when there was nothing to delete. Detach every machine first (DESIGN decision 5). */
+export function beginDeleteGateway(
+  context: ArmContext,
+  gatewayId: string,
+): Promise<OperationStart<DeleteOutcome>> {
+  return beginDeleteResource(
+    context,
+    gatewayResourceId(parseGatewayId(gatewayId)),
+    apiVersions.hybridCompute,
+  );
+}
+
+export function listGatewayPage(
+  context: ArmContext,
+  scope: GatewayScope,
+  nextLink?: string,
+): Promise<Page<ArcGateway>> {
+  return readPage(context, gatewaysCollection(scope), (item) => toArcGateway(item), nextLink);
+}
+
+export function listGateways(
+  context: ArmContext,
+  scope: GatewayScope,
+): AsyncGenerator<ArcGateway, void, undefined> {
+  return readAllPages(context, gatewaysCollection(scope), (item) => toArcGateway(item));
+}
+
+function gatewaysCollection(scope: GatewayScope) {
+  const group = scope.resourceGroup ? `/resourceGroups/${scope.resourceGroup}` : "";
+  return {
+    path: `/subscriptions/${scope.subscriptionId}${group}/providers/Microsoft.HybridCompute/gateways`,
+    apiVersion: apiVersions.hybridCompute,
+  };
+}
+
+export function toArcGateway(body: unknown, fallbackId?: string): ArcGateway | undefined {
+  const resource = readObject(body);
+  const reportedId = readString(resource.id);
+  const id = reportedId !== undefined && isGatewayId(reportedId) ? reportedId : fallbackId;
+  if (id === undefined) return undefined;
+  const properties = readProperties(body);
+  return {
+    id,
+    name: readString(resource.name) ?? parseGatewayId(id).gatewayName,
+    location: readString(resource.location) ?? "",
+    provisioningState: readString(properties.provisioningState) ?? "Succeeded",
+    ...definedFields({
+      gatewayId: readString(properties.gatewayId),
+      gatewayEndpoint: readString(properties.gatewayEndpoint),
+      gatewayType: readString(properties.gatewayType),
+    }),
+    allowedFeatures: readStringArray(properties.allowedFeatures),
+    tags: readTags(resource.tags),
+  };
+}
+
+/** What we asked for, when a 201/202 came back without a body. */
+function placeholderGateway(id: string, request: GatewayCreation): ArcGateway {
+  return {
+    id,
+    name: parseGatewayId(id).gatewayName,
+    location: request.location,
+    provisioningState: "Accepted",
+    allowedFeatures: [...(request.allowedFeatures ?? ["*"])],
+    tags: { ...request.tags },
+  };
+}
+
+function isGatewayId(id: string): boolean {
+  try {
+    parseGatewayId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
