@@ -1,6 +1,455 @@
-// Placeholder: replaced by the gateways provider.
-import type { RouteDefinition } from "../../types";
+// Microsoft.HybridCompute/gateways (Arc gateway). Creation is a long-running operation that
+// answers 201 `Creating` with a gatewayId but no gatewayEndpoint, and only gets its endpoint
+// when it succeeds (AZURE-FACTS §1, from a recorded CLI session). Five per subscription at most.
+import { z } from "zod";
+
+import { armErrors } from "../../armError";
+import { systemData } from "../../armResource";
+import { monitorHeaders, startAsyncOperation } from "../../asyncOperations";
+import type { AsyncOperation, EmulatorState, StoredResource } from "../../state";
+import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
+import { parseBody } from "../../validation";
+import {
+  apiVersions,
+  echoedEnvelope,
+  httpRequestOf,
+  hybridComputeApiVersion,
+  listPage,
+  locationOf,
+  locationSchema,
+  namespace,
+  normalizeLocation,
+  requireName,
+  resourceGroupPath,
+  scopeParams,
+  subscriptionParam,
+  tagsSchema,
+} from "./armConventions";
+import { resourceKey } from "./machineRecords";
+
+export const gatewayType = "Microsoft.HybridCompute/gateways";
+/** AZURE-FACTS §1, from the Arc gateway docs. */
+export const gatewaysPerSubscription = 5;
+
+const gatewayPath = `${resourceGroupPath}/providers/Microsoft.HybridCompute/gateways/{gatewayName}`;
+
+export interface GatewayFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+const defaultFailure: GatewayFailure = {
+  code: "GatewayProvisioningFailed",
+  message: "The Arc gateway could not be provisioned. Retry the creation.",
+};
+
+const pendingFailures = new WeakMap<EmulatorState, GatewayFailure[]>();
+
+/**
+ * Makes the next `count` gateway creations end `Failed` (Azure's Front Door changes can make a
+ * creation time out, and the docs say to retry). Each new creation takes one, at PUT time.
+ */
+export function failNextGatewayCreations(
+  state: EmulatorState,
+  count = 1,
+  failure: GatewayFailure = defaultFailure,
+): void {
+  const queue = pendingFailures.get(state) ?? [];
+  for (let i = 0; i < count; i++) queue.push(failure);
+  pendingFailures.set(state, queue);
+}
+
+function takeFailure(state: EmulatorState): GatewayFailure | undefined {
+  return pendingFailures.get(state)?.shift();
+}
+
+const gatewayPropertiesSchema = z.strictObject({
+  gatewayType: z.enum(["Public"]).optional(),
+  allowedFeatures: z.array(z.string().min(1)).optional(),
+  // Read-only: ARM ignores them when a client sends a GET body back.
+  provisioningState: z.string().optional(),
+  gatewayId: z.string().optional(),
+  gatewayEndpoint: z.string().optional(),
+});
+
+const gatewayBodySchema = z.strictObject({
+  ...echoedEnvelope,
+  location: locationSchema,
+  tags: tagsSchema.nullable().optional(),
+  properties: gatewayPropertiesSchema.optional(),
+});
+
+const gatewayUpdateSchema = z.strictObject({
+  tags: tagsSchema.optional(),
+  properties: z.strictObject({ allowedFeatures: z.array(z.string().min(1)).optional() }).optional(),
+});
+
+type GatewayBody = z.output<typeof gatewayBodySchema>;
+
+export function findGateway(context: EmulatorContext, gatewayId: string): StoredResource | undefined {
+  if (resourceKey(gatewayId) === undefined) return undefined;
+  const resource = context.state.getResource(gatewayId);
+  return resource && resource.type.toLowerCase() === gatewayType.toLowerCase() ? resource : undefined;
+}
+
+export function gatewayProvisioningState(gateway: StoredResource): string {
+  const properties = gateway.body.properties as Record<string, unknown> | undefined;
+  return typeof properties?.provisioningState === "string" ? properties.provisioningState : "Succeeded";
+}
+
+function gatewayIdOf(request: EmulatorRequest): { id: string; name: string; resourceGroup: string } {
+  const { subscriptionId, resourceGroup } = scopeParams(request);
+  const name = requireName("gateway", request.params.gatewayName);
+  return {
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.HybridCompute/gateways/${name}`,
+    name,
+    resourceGroup,
+  };
+}
+
+function requireGateway(
+  context: EmulatorContext,
+  target: { id: string; name: string; resourceGroup: string },
+) {
+  const gateway = findGateway(context, target.id);
+  if (!gateway) throw armErrors.notFound(gatewayType, target.name, target.resourceGroup);
+  return gateway;
+}
+
+function putGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const target = gatewayIdOf(request);
+  const subscriptionId = subscriptionParam(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/gateways/write", target.id);
+  context.requireRegistered(subscriptionId, namespace);
+  const requested = parseBody(gatewayBodySchema, request.body);
+  const existing = findGateway(context, target.id);
+  if (existing) {
+    checkSameLocation(existing, requested, target.name);
+    const state = gatewayProvisioningState(existing);
+    if (state === "Succeeded") return updateGatewayInPlace(request, context, existing, requested);
+    if (state !== "Failed") {
+      throw armErrors.conflict(
+        "AnotherOperationInProgress",
+        `The gateway '${target.name}' is ${state}; wait for that operation to finish before changing it.`,
+      );
+    }
+  } else {
+    checkQuota(context, subscriptionId);
+  }
+  return startCreation(request, context, target.id, requested, existing);
+}
+
+function checkSameLocation(existing: StoredResource, requested: GatewayBody, name: string): void {
+  const location = locationOf(existing.body);
+  if (normalizeLocation(requested.location) !== normalizeLocation(location)) {
+    throw armErrors.badRequest(
+      "InvalidResourceLocation",
+      `The resource '${name}' already exists in location '${location}'. A resource with the same name cannot be created in location '${requested.location}'.`,
+    );
+  }
+}
+
+function checkQuota(context: EmulatorContext, subscriptionId: string): void {
+  const count = context.state.listResources({ type: gatewayType, subscriptionId }).length;
+  if (count >= gatewaysPerSubscription) {
+    throw armErrors.quotaExceeded(
+      `Subscription '${subscriptionId}' already has ${count} Arc gateways; the limit is ${gatewaysPerSubscription} gateways per subscription. Delete a gateway before creating another.`,
+    );
+  }
+}
+
+function gatewayProperties(requested: GatewayBody, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...extra,
+    gatewayType: requested.properties?.gatewayType ?? "Public",
+    allowedFeatures: requested.properties?.allowedFeatures ?? ["*"],
+  };
+}
+
+function envelope(id: string, requested: GatewayBody): Record<string, unknown> {
+  return {
+    id,
+    name: id.split("/").pop(),
+    type: gatewayType,
+    location: normalizeLocation(requested.location),
+    ...(requested.tags ? { tags: requested.tags } : {}),
+  };
+}
+
+function startCreation(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  id: string,
+  requested: GatewayBody,
+  previous: StoredResource | undefined,
+): HandlerResult {
+  const now = context.clock.now();
+  const previousProperties = previous?.body.properties as Record<string, unknown> | undefined;
+  const gatewayId =
+    typeof previousProperties?.gatewayId === "string" ? previousProperties.gatewayId : context.random.uuid();
+  const body = {
+    ...envelope(id, requested),
+    properties: gatewayProperties(requested, { provisioningState: "Creating", gatewayId }),
+    systemData: systemData(request.principal, now, previous?.body.systemData),
+  };
+  const stored = context.state.putResource(id, gatewayType, body, now);
+  const failure = takeFailure(context.state);
+  const { headers } = startAsyncOperation(context, {
+    subscriptionId: subscriptionParam(request),
+    location: requested.location,
+    namespace,
+    resourceId: stored.id,
+    apiVersion: hybridComputeApiVersion,
+    finalResult: "resource",
+    durationMs: context.timings.gatewayCreateMs,
+    complete: () => finishCreation(request, context, stored.id, failure),
+  });
+  return { status: 201, body: stored.body, headers };
+}
+
+function finishCreation(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  id: string,
+  failure: GatewayFailure | undefined,
+): { status: "Succeeded" } | { status: "Failed"; error: GatewayFailure } {
+  const gateway = findGateway(context, id);
+  if (!gateway) {
+    return {
+      status: "Failed",
+      error: { code: "ResourceDeleted", message: "The gateway was deleted while it was being created." },
+    };
+  }
+  const properties = { ...(gateway.body.properties as Record<string, unknown>) };
+  if (failure) {
+    properties.provisioningState = "Failed";
+    context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
+    return { status: "Failed", error: failure };
+  }
+  properties.provisioningState = "Succeeded";
+  properties.gatewayEndpoint = `https://${endpointPrefix(context)}.gw.arc.azure.com`;
+  context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
+  publishWrite(request, context, gateway.id);
+  return { status: "Succeeded" };
+}
+
+function endpointPrefix(context: EmulatorContext): string {
+  return context.random.uuid().replace(/-/g, "").slice(0, 16);
+}
+
+function publishWrite(request: EmulatorRequest, context: EmulatorContext, id: string): void {
+  context.publish({
+    kind: "write",
+    resourceUri: id,
+    operationName: "Microsoft.HybridCompute/gateways/write",
+    principal: request.principal,
+    httpRequest: httpRequestOf(request),
+    correlationId: context.correlationId,
+    status: "Succeeded",
+  });
+}
+
+/** A PUT on a gateway that already works changes only what a PATCH could; ARM answers at once. */
+function updateGatewayInPlace(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  existing: StoredResource,
+  requested: GatewayBody,
+): HandlerResult {
+  const now = context.clock.now();
+  const previous = existing.body.properties as Record<string, unknown>;
+  const body = {
+    ...envelope(existing.id, requested),
+    properties: gatewayProperties(requested, {
+      provisioningState: "Succeeded",
+      gatewayId: previous.gatewayId,
+      gatewayEndpoint: previous.gatewayEndpoint,
+    }),
+    systemData: systemData(request.principal, now, existing.body.systemData),
+  };
+  const stored = context.state.putResource(existing.id, gatewayType, body, now);
+  publishWrite(request, context, stored.id);
+  return { status: 200, body: stored.body };
+}
+
+function patchGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const target = gatewayIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/gateways/write", target.id);
+  const update = parseBody(gatewayUpdateSchema, request.body);
+  const existing = requireGateway(context, target);
+  if (gatewayProvisioningState(existing) === "Deleting") {
+    throw armErrors.conflict("AnotherOperationInProgress", `The gateway '${target.name}' is being deleted.`);
+  }
+  const now = context.clock.now();
+  const properties = { ...(existing.body.properties as Record<string, unknown>) };
+  if (update.properties?.allowedFeatures) properties.allowedFeatures = update.properties.allowedFeatures;
+  const body: Record<string, unknown> = {
+    ...existing.body,
+    properties,
+    systemData: systemData(request.principal, now, existing.body.systemData),
+  };
+  if (update.tags) body.tags = update.tags;
+  const stored = context.state.putResource(existing.id, gatewayType, body, now);
+  publishWrite(request, context, stored.id);
+  return { status: 200, body: stored.body };
+}
+
+function getGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const target = gatewayIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/gateways/read", target.id);
+  return { status: 200, body: requireGateway(context, target).body };
+}
+
+function listGatewaysInResourceGroup(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const { subscriptionId, resourceGroup } = scopeParams(request);
+  context.authorize(
+    request.principal,
+    "Microsoft.HybridCompute/gateways/read",
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
+  );
+  const gateways = context.state.listResources({ type: gatewayType, subscriptionId, resourceGroup });
+  return {
+    status: 200,
+    body: listPage(
+      request,
+      context,
+      gateways.map((g) => g.body),
+    ),
+  };
+}
+
+function listGatewaysInSubscription(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const subscriptionId = subscriptionParam(request);
+  context.authorize(
+    request.principal,
+    "Microsoft.HybridCompute/gateways/read",
+    `/subscriptions/${subscriptionId}`,
+  );
+  const gateways = context.state.listResources({ type: gatewayType, subscriptionId });
+  return {
+    status: 200,
+    body: listPage(
+      request,
+      context,
+      gateways.map((g) => g.body),
+    ),
+  };
+}
+
+function runningDeletion(context: EmulatorContext, gateway: StoredResource): AsyncOperation | undefined {
+  const key = resourceKey(gateway.id);
+  return [...context.state.operations.values()].find(
+    (operation) =>
+      operation.finalResult === "none" &&
+      (operation.status === "Queued" || operation.status === "InProgress") &&
+      resourceKey(operation.resourceId) === key,
+  );
+}
+
+/** 202 while the gateway is `Deleting`, removed when the operation ends; 204 when it is not there. */
+function deleteGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const target = gatewayIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/gateways/delete", target.id);
+  const gateway = findGateway(context, target.id);
+  if (!gateway) return { status: 204 };
+  const state = gatewayProvisioningState(gateway);
+  if (state === "Creating" || state === "Updating") {
+    throw armErrors.conflict(
+      "AnotherOperationInProgress",
+      `The gateway '${target.name}' is ${state}; it can be deleted once that operation has finished.`,
+    );
+  }
+  const inFlight = runningDeletion(context, gateway);
+  if (state === "Deleting" && inFlight) {
+    return { status: 202, headers: monitorHeaders(context, inFlight, 15) };
+  }
+  const properties = {
+    ...(gateway.body.properties as Record<string, unknown>),
+    provisioningState: "Deleting",
+  };
+  context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
+  const { headers } = startAsyncOperation(context, {
+    subscriptionId: subscriptionParam(request),
+    location: locationOf(gateway.body),
+    namespace,
+    resourceId: gateway.id,
+    apiVersion: hybridComputeApiVersion,
+    finalResult: "none",
+    durationMs: context.timings.gatewayDeleteMs,
+    complete: () => finishDeletion(request, context, gateway.id),
+  });
+  return { status: 202, headers };
+}
+
+function finishDeletion(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  id: string,
+): { status: "Succeeded" } {
+  if (findGateway(context, id)) context.state.deleteResource(id);
+  context.publish({
+    kind: "delete",
+    resourceUri: id,
+    operationName: "Microsoft.HybridCompute/gateways/delete",
+    principal: request.principal,
+    httpRequest: httpRequestOf(request),
+    correlationId: context.correlationId,
+    status: "Succeeded",
+  });
+  return { status: "Succeeded" };
+}
 
 export function gatewaysRoutes(): RouteDefinition[] {
-  return [];
+  const common = { resourceType: gatewayType, apiVersions } as const;
+  const listInGroup = `${resourceGroupPath}/providers/Microsoft.HybridCompute/gateways`;
+  return [
+    {
+      ...common,
+      method: "PUT",
+      pattern: gatewayPath,
+      operationId: "Gateways_CreateOrUpdate",
+      kind: "write",
+      handler: putGateway,
+    },
+    {
+      ...common,
+      method: "PATCH",
+      pattern: gatewayPath,
+      operationId: "Gateways_Update",
+      kind: "write",
+      handler: patchGateway,
+    },
+    {
+      ...common,
+      method: "GET",
+      pattern: gatewayPath,
+      operationId: "Gateways_Get",
+      kind: "read",
+      handler: getGateway,
+    },
+    {
+      ...common,
+      method: "DELETE",
+      pattern: gatewayPath,
+      operationId: "Gateways_Delete",
+      kind: "delete",
+      handler: deleteGateway,
+    },
+    {
+      ...common,
+      method: "GET",
+      pattern: listInGroup,
+      operationId: "Gateways_ListByResourceGroup",
+      kind: "read",
+      handler: listGatewaysInResourceGroup,
+    },
+    {
+      ...common,
+      method: "GET",
+      pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.HybridCompute/gateways",
+      operationId: "Gateways_ListBySubscription",
+      kind: "read",
+      handler: listGatewaysInSubscription,
+    },
+  ];
 }

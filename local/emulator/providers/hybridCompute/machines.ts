@@ -1,6 +1,327 @@
-// Placeholder: replaced by the machines provider.
-import type { RouteDefinition } from "../../types";
+// Microsoft.HybridCompute/machines: ARM reads and deletes, plus the in-process side that ARM
+// never sees: `azcmagent connect` creating the resource, the agent's heartbeat flipping its
+// status, and `azcmagent config set` changing its (ARM read-only) agent configuration.
+import { z } from "zod";
+
+import { armErrors } from "../../armError";
+import { systemData } from "../../armResource";
+import { onboardingPrincipal } from "../../principal";
+import type {
+  EmulatorContext,
+  EmulatorRequest,
+  HandlerResult,
+  Principal,
+  RouteDefinition,
+} from "../../types";
+import { parseBody } from "../../validation";
+import {
+  apiVersions,
+  httpRequestOf,
+  listPage,
+  locationSchema,
+  machineIdOf,
+  machinePath,
+  namespace,
+  normalizeLocation,
+  resourceGroupPath,
+  scopeParams,
+  subscriptionParam,
+  tagsSchema,
+} from "./armConventions";
+import {
+  type AgentConfiguration,
+  agentConfigurationOf,
+  findMachine,
+  forgetAgent,
+  machineStatuses,
+  machineType,
+  requireMachine,
+  setAgentConnectionType,
+} from "./machineRecords";
+import { attachMachineToGateway, requireAttachableGateway } from "./settings";
+
+export {
+  type AgentConfiguration,
+  type AgentConnectionType,
+  agentConnectionType,
+  type MachineStatus,
+} from "./machineRecords";
+
+const extensionSchema = z.strictObject({ publisher: z.string().min(1), type: z.string().min(1) });
+const portSchema = z.string().regex(/^\d{1,5}$/, "a port is a number from 1 to 65535");
+
+const connectInputSchema = z.strictObject({
+  subscriptionId: z.string().regex(/^[^\s?#/]+$/, "not a subscription id"),
+  resourceGroup: z
+    .string()
+    .max(90)
+    .regex(/^[-\w._()]+$/, "not a resource group name"),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9\-_.]{1,54}$/, "machine names are 1-54 letters, digits, '-', '_' or '.'"),
+  location: locationSchema,
+  agentVersion: z.string().regex(/^\d+(\.\d+){1,3}$/, "an agent version such as 1.52.03132.2125"),
+  osType: z.enum(["windows", "linux"]),
+  osName: z.string().min(1),
+  osVersion: z.string().min(1),
+  osSku: z.string().min(1).optional(),
+  status: z.enum(machineStatuses).default("Connected"),
+  configMode: z.enum(["full", "monitor"]).default("full"),
+  extensionsAllowList: z.array(extensionSchema).default([]),
+  extensionsBlockList: z.array(extensionSchema).default([]),
+  incomingConnectionsPorts: z.array(portSchema).default([]),
+  proxyUrl: z.url().optional(),
+  tags: tagsSchema.optional(),
+  vmId: z.guid().optional(),
+  machineFqdn: z.string().min(1).optional(),
+  tenantId: z.guid().optional(),
+  /** `azcmagent connect --gateway-id`: associates the machine and puts the agent in gateway mode. */
+  gatewayResourceId: z.string().min(1).optional(),
+});
+
+export type ConnectMachineInput = z.input<typeof connectInputSchema>;
+
+/**
+ * What `azcmagent connect` leaves in ARM: creates (or, reconnecting, updates) the machine and
+ * publishes its write event. Azure's creation events carry no httpRequest: the agent does not
+ * call ARM's front door. Throws ArmHttpError 400 on bad input.
+ */
+export function connectMachine(
+  context: EmulatorContext,
+  input: ConnectMachineInput,
+  principal: Principal = onboardingPrincipal,
+): Record<string, unknown> {
+  const connect = parseBody(connectInputSchema, input);
+  const id = `/subscriptions/${connect.subscriptionId}/resourceGroups/${connect.resourceGroup}/providers/Microsoft.HybridCompute/machines/${connect.name}`;
+  context.authorize(principal, "Microsoft.HybridCompute/machines/write", id);
+  context.requireRegistered(connect.subscriptionId, namespace);
+  const now = context.clock.now();
+  if (connect.gatewayResourceId) requireAttachableGateway(context, connect.gatewayResourceId);
+  const previous = findMachine(context, id)?.body;
+  const body = machineBody(context, connect, id, principal, previous, now);
+  const stored = context.state.putResource(id, machineType, body, now);
+  setAgentConnectionType(context, stored.id, connect.gatewayResourceId ? "gateway" : "direct");
+  if (connect.gatewayResourceId)
+    attachMachineToGateway(context, stored.id, connect.gatewayResourceId, principal);
+  context.publish({
+    kind: "write",
+    resourceUri: stored.id,
+    operationName: "Microsoft.HybridCompute/machines/write",
+    principal,
+    correlationId: context.correlationId,
+    status: "Succeeded",
+  });
+  return stored.body;
+}
+
+type ConnectInput = z.output<typeof connectInputSchema>;
+
+function machineBody(
+  context: EmulatorContext,
+  connect: ConnectInput,
+  id: string,
+  principal: Principal,
+  previous: Record<string, unknown> | undefined,
+  now: number,
+): Record<string, unknown> {
+  const previousProperties = (previous?.properties ?? {}) as Record<string, unknown>;
+  const previousIdentity = (previous?.identity ?? {}) as Record<string, unknown>;
+  const tenantId = connect.tenantId ?? principal.tenantId;
+  const statusChanged = previousProperties.status !== connect.status;
+  const properties: Record<string, unknown> = {
+    provisioningState: "Succeeded",
+    status: connect.status,
+    lastStatusChange:
+      statusChanged || typeof previousProperties.lastStatusChange !== "string"
+        ? new Date(now).toISOString()
+        : previousProperties.lastStatusChange,
+    errorDetails: [],
+    agentVersion: connect.agentVersion,
+    vmId: connect.vmId ?? stringOr(previousProperties.vmId) ?? context.random.uuid(),
+    displayName: connect.name,
+    machineFqdn: connect.machineFqdn ?? connect.name,
+    osName: connect.osName,
+    osVersion: connect.osVersion,
+    osType: connect.osType,
+    agentConfiguration: connectConfiguration(connect),
+    serviceStatuses: {
+      extensionService: { status: "Running", startupType: "Automatic" },
+      guestConfigurationService: {
+        status: connect.configMode === "monitor" ? "Stopped" : "Running",
+        startupType: connect.configMode === "monitor" ? "Disabled" : "Automatic",
+      },
+    },
+  };
+  if (connect.osSku !== undefined) properties.osSku = connect.osSku;
+  return {
+    id,
+    name: connect.name,
+    type: machineType,
+    location: normalizeLocation(connect.location),
+    ...(connect.tags ? { tags: connect.tags } : {}),
+    identity: {
+      type: "SystemAssigned",
+      principalId: stringOr(previousIdentity.principalId) ?? context.random.uuid(),
+      tenantId,
+    },
+    properties,
+    systemData: systemData(principal, now, previous?.systemData),
+  };
+}
+
+/** Monitor mode is a fixed profile: guest configuration off, whatever the caller asked for. */
+function connectConfiguration(connect: ConnectInput): AgentConfiguration {
+  return {
+    ...(connect.proxyUrl === undefined ? {} : { proxyUrl: connect.proxyUrl }),
+    incomingConnectionsPorts: connect.incomingConnectionsPorts,
+    extensionsAllowList: connect.extensionsAllowList,
+    extensionsBlockList: connect.extensionsBlockList,
+    proxyBypass: [],
+    extensionsEnabled: "true",
+    guestConfigurationEnabled: connect.configMode === "monitor" ? "false" : "true",
+    configMode: connect.configMode,
+  };
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+const statusSchema = z.enum(machineStatuses);
+
+/**
+ * The agent's heartbeat (or its absence) as ARM shows it. Not an ARM operation, so no event;
+ * only `lastStatusChange` moves, and only when the status does.
+ */
+export function setMachineConnectivity(context: EmulatorContext, machineId: string, status: string): void {
+  const parsed = statusSchema.safeParse(status);
+  if (!parsed.success) {
+    throw armErrors.badRequest(
+      "InvalidMachineStatus",
+      `'${status}' is not one of ${machineStatuses.join(", ")}.`,
+    );
+  }
+  const machine = requireMachine(context, machineId);
+  const properties = { ...((machine.body.properties ?? {}) as Record<string, unknown>) };
+  if (properties.status === parsed.data) return;
+  properties.status = parsed.data;
+  properties.lastStatusChange = new Date(context.clock.now()).toISOString();
+  context.state.putResource(machine.id, machineType, { ...machine.body, properties }, context.clock.now());
+}
+
+/** Applies what `azcmagent config set` changed on the machine; arrays are replaced, never merged. */
+export function updateAgentConfiguration(
+  context: EmulatorContext,
+  machineId: string,
+  patch: Partial<AgentConfiguration>,
+): AgentConfiguration {
+  const machine = requireMachine(context, machineId);
+  const agentConfiguration: AgentConfiguration = { ...agentConfigurationOf(machine.body), ...patch };
+  const properties = { ...((machine.body.properties ?? {}) as Record<string, unknown>), agentConfiguration };
+  context.state.putResource(machine.id, machineType, { ...machine.body, properties }, context.clock.now());
+  return agentConfiguration;
+}
+
+function getMachine(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const id = machineIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/machines/read", id);
+  return { status: 200, body: requireMachine(context, id).body };
+}
+
+function listMachinesInResourceGroup(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const { subscriptionId, resourceGroup } = scopeParams(request);
+  context.authorize(
+    request.principal,
+    "Microsoft.HybridCompute/machines/read",
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
+  );
+  const machines = context.state.listResources({ type: machineType, subscriptionId, resourceGroup });
+  return {
+    status: 200,
+    body: listPage(
+      request,
+      context,
+      machines.map((m) => m.body),
+    ),
+  };
+}
+
+function listMachinesInSubscription(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const subscriptionId = subscriptionParam(request);
+  context.authorize(
+    request.principal,
+    "Microsoft.HybridCompute/machines/read",
+    `/subscriptions/${subscriptionId}`,
+  );
+  const machines = context.state.listResources({ type: machineType, subscriptionId });
+  return {
+    status: 200,
+    body: listPage(
+      request,
+      context,
+      machines.map((m) => m.body),
+    ),
+  };
+}
+
+/**
+ * The spec declares only 202 and 204 for this delete and does not mark it long-running; the
+ * emulator deletes at once and answers 204 either way. ARM cascades to the machine's extension
+ * resources (settings, run commands, HybridConnectivity endpoints).
+ */
+function deleteMachine(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const id = machineIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/machines/delete", id);
+  const machine = findMachine(context, id);
+  if (!machine) return { status: 204 };
+  context.state.deleteResource(machine.id);
+  forgetAgent(context, machine.id);
+  context.publish({
+    kind: "delete",
+    resourceUri: machine.id,
+    operationName: "Microsoft.HybridCompute/machines/delete",
+    principal: request.principal,
+    httpRequest: httpRequestOf(request),
+    correlationId: context.correlationId,
+    status: "Succeeded",
+  });
+  return { status: 204 };
+}
 
 export function machinesRoutes(): RouteDefinition[] {
-  return [];
+  const common = { resourceType: machineType, apiVersions } as const;
+  return [
+    {
+      ...common,
+      method: "GET",
+      pattern: machinePath,
+      operationId: "Machines_Get",
+      kind: "read",
+      handler: getMachine,
+    },
+    {
+      ...common,
+      method: "DELETE",
+      pattern: machinePath,
+      operationId: "Machines_Delete",
+      kind: "delete",
+      handler: deleteMachine,
+    },
+    {
+      ...common,
+      method: "GET",
+      pattern: `${resourceGroupPath}/providers/Microsoft.HybridCompute/machines`,
+      operationId: "Machines_ListByResourceGroup",
+      kind: "read",
+      handler: listMachinesInResourceGroup,
+    },
+    {
+      ...common,
+      method: "GET",
+      pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.HybridCompute/machines",
+      operationId: "Machines_ListBySubscription",
+      kind: "read",
+      handler: listMachinesInSubscription,
+    },
+  ];
 }

@@ -1,0 +1,169 @@
+// Reading Arc machines out of the emulator's store, and what only the machine itself knows.
+// The cloud view is the ARM body; the agent's local connection type (`azcmagent config get
+// connection.type`) appears nowhere in ARM, so it lives in a side table keyed by the state.
+import { normalizeResourceId } from "../../../../shared/resourceId";
+import { armErrors } from "../../armError";
+import type { EmulatorState, StoredResource } from "../../state";
+import type { EmulatorContext } from "../../types";
+
+export const machineType = "Microsoft.HybridCompute/machines";
+
+export const machineStatuses = ["Connected", "Disconnected", "Error", "AwaitingConnection"] as const;
+export type MachineStatus = (typeof machineStatuses)[number];
+
+export type AgentConnectionType = "direct" | "gateway";
+
+export interface ConfigurationExtension {
+  readonly publisher: string;
+  readonly type: string;
+}
+
+/** `properties.agentConfiguration`, read-only in ARM: only the agent (azcmagent config) changes it. */
+export interface AgentConfiguration {
+  proxyUrl?: string;
+  incomingConnectionsPorts: string[];
+  extensionsAllowList: ConfigurationExtension[];
+  extensionsBlockList: ConfigurationExtension[];
+  proxyBypass: string[];
+  extensionsEnabled: "true" | "false";
+  guestConfigurationEnabled: "true" | "false";
+  configMode: "full" | "monitor";
+}
+
+/** What the simulated agent and the settings provider need to know about a machine. */
+export interface MachineView {
+  readonly id: string;
+  readonly name: string;
+  readonly location: string;
+  readonly osType: string;
+  readonly status: string;
+  readonly agentVersion: string;
+  readonly tenantId: string;
+  readonly agentConfiguration: AgentConfiguration;
+}
+
+interface AgentLocalState {
+  connectionType: AgentConnectionType;
+}
+
+const agentsByState = new WeakMap<EmulatorState, Map<string, AgentLocalState>>();
+
+function agentsOf(state: EmulatorState): Map<string, AgentLocalState> {
+  let agents = agentsByState.get(state);
+  if (!agents) {
+    agents = new Map();
+    agentsByState.set(state, agents);
+  }
+  return agents;
+}
+
+/** A key for any id, or undefined when it is not a resource id at all (never throws). */
+export function resourceKey(id: string): string | undefined {
+  try {
+    return normalizeResourceId(id);
+  } catch {
+    return undefined;
+  }
+}
+
+export function findMachine(context: EmulatorContext, machineId: string): StoredResource | undefined {
+  if (resourceKey(machineId) === undefined) return undefined;
+  const resource = context.state.getResource(machineId);
+  return resource && resource.type.toLowerCase() === machineType.toLowerCase() ? resource : undefined;
+}
+
+/** The machine, or ARM's 404: `ResourceNotFound` for the machine itself, `ParentResourceNotFound` under it. */
+export function requireMachine(
+  context: EmulatorContext,
+  machineId: string,
+  role: "self" | "parent" = "self",
+): StoredResource {
+  const machine = findMachine(context, machineId);
+  if (machine) return machine;
+  const name = machineId.split("/").pop() ?? machineId;
+  const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(machineId)?.[1];
+  throw role === "parent"
+    ? armErrors.parentNotFound(`${machineType}/${name}`)
+    : armErrors.notFound(machineType, name, resourceGroup);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function text(value: unknown, fallback = ""): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+function extensions(value: unknown): ConfigurationExtension[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(record).map((item) => ({ publisher: text(item.publisher), type: text(item.type) }));
+}
+
+/** Reads the agent configuration defensively: an admin may have stored any body. */
+export function agentConfigurationOf(body: Record<string, unknown>): AgentConfiguration {
+  const configuration = record(record(body.properties).agentConfiguration);
+  const proxyUrl = typeof configuration.proxyUrl === "string" ? configuration.proxyUrl : undefined;
+  return {
+    ...(proxyUrl === undefined ? {} : { proxyUrl }),
+    incomingConnectionsPorts: strings(configuration.incomingConnectionsPorts),
+    extensionsAllowList: extensions(configuration.extensionsAllowList),
+    extensionsBlockList: extensions(configuration.extensionsBlockList),
+    proxyBypass: strings(configuration.proxyBypass),
+    extensionsEnabled: configuration.extensionsEnabled === "false" ? "false" : "true",
+    guestConfigurationEnabled: configuration.guestConfigurationEnabled === "false" ? "false" : "true",
+    configMode: configuration.configMode === "monitor" ? "monitor" : "full",
+  };
+}
+
+export function machineViewOf(resource: StoredResource): MachineView {
+  const body = resource.body;
+  const properties = record(body.properties);
+  return {
+    id: resource.id,
+    name: text(body.name, resource.id.split("/").pop() ?? ""),
+    location: text(body.location),
+    osType: text(properties.osType).toLowerCase(),
+    status: text(properties.status),
+    agentVersion: text(properties.agentVersion),
+    tenantId: text(record(body.identity).tenantId),
+    agentConfiguration: agentConfigurationOf(body),
+  };
+}
+
+/** Agents from 1.51 on follow the cloud-side gateway association without `azcmagent config set`. */
+export function agentFollowsGatewaySetting(agentVersion: string): boolean {
+  const [major = 0, minor = 0] = agentVersion.split(".").map((part) => Number.parseInt(part, 10) || 0);
+  return major > 1 || (major === 1 && minor >= 51);
+}
+
+/** The agent's local `connection.type`; `direct` for a machine the emulator has never configured. */
+export function agentConnectionType(context: EmulatorContext, machineId: string): AgentConnectionType {
+  const key = resourceKey(machineId);
+  const agent = key === undefined ? undefined : agentsOf(context.state).get(key);
+  return agent?.connectionType ?? "direct";
+}
+
+export function setAgentConnectionType(
+  context: EmulatorContext,
+  machineId: string,
+  connectionType: AgentConnectionType,
+): void {
+  const key = resourceKey(machineId);
+  if (key === undefined) return;
+  const agents = agentsOf(context.state);
+  const agent = agents.get(key);
+  if (agent) agent.connectionType = connectionType;
+  else agents.set(key, { connectionType });
+}
+
+export function forgetAgent(context: EmulatorContext, machineId: string): void {
+  const key = resourceKey(machineId);
+  if (key !== undefined) agentsOf(context.state).delete(key);
+}
