@@ -7,13 +7,44 @@ import simpleImportSort from "eslint-plugin-simple-import-sort";
 import tseslint from "typescript-eslint";
 
 const nodeBuiltins = [
-  "assert", "buffer", "child_process", "crypto", "dgram", "dns", "events", "fs", "fs/promises", "http", "http2",
-  "https", "net", "os", "path", "perf_hooks", "process", "readline", "stream", "timers", "tls", "url", "util",
-  "worker_threads", "zlib",
+  "assert",
+  "buffer",
+  "child_process",
+  "crypto",
+  "dgram",
+  "dns",
+  "events",
+  "fs",
+  "fs/promises",
+  "http",
+  "http2",
+  "https",
+  "net",
+  "os",
+  "path",
+  "perf_hooks",
+  "process",
+  "readline",
+  "stream",
+  "timers",
+  "tls",
+  "url",
+  "util",
+  "worker_threads",
+  "zlib",
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "test-results/**", "node_modules/**", "eslint.config.mjs", "jest.config.js"] },
+  {
+    ignores: [
+      "dist/**",
+      "coverage/**",
+      "test-results/**",
+      "node_modules/**",
+      "eslint.config.mjs",
+      "jest.config.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -36,7 +67,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/local/**", "**/test/**", "**/bench/**"], message: "Production code never imports local/, test/ or bench/." }] },
+        {
+          patterns: [
+            {
+              group: ["**/local/**", "**/test/**", "**/bench/**"],
+              message: "Production code never imports local/, test/ or bench/.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -46,10 +84,18 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: nodeBuiltins.flatMap((name) => [name, `node:${name}`]).map((name) => ({ name, message: "Orchestrators do no I/O." })),
+          paths: nodeBuiltins
+            .flatMap((name) => [name, `node:${name}`])
+            .map((name) => ({ name, message: "Orchestrators do no I/O." })),
           patterns: [
-            { group: ["@azure/*", "!@azure/functions"], message: "Orchestrators call activities; Azure SDKs belong in activities." },
-            { group: ["**/local/**", "**/test/**"], message: "Production code never imports local/ or test/." },
+            {
+              group: ["@azure/*", "!@azure/functions"],
+              message: "Orchestrators call activities; Azure SDKs belong in activities.",
+            },
+            {
+              group: ["**/local/**", "**/test/**"],
+              message: "Production code never imports local/ or test/.",
+            },
           ],
         },
       ],

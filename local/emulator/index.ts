@@ -8,20 +8,21 @@ import type { TokenCredential } from "@azure/core-auth";
 
 import { type Clock, ScaledClock } from "../clock";
 import { handleAdminRequest } from "./admin/adminApi";
-import { type FaultConfig,FaultInjector } from "./faults";
+import { EventGridSystemTopic, type EventLogSnapshot } from "./eventGrid";
+import { type FaultConfig, FaultInjector } from "./faults";
 import { emulatorCredential, localPrincipal, mintToken } from "./principal";
 import { allRoutes } from "./providers";
 import { SeededRandom } from "./random";
 import { Router } from "./router";
 import { type ArmServerParts, createArmRequestListener, createContext } from "./server";
 import { EmulatorState } from "./state";
-import { type EmulatorResponse, type RawRequestOptions,sendToEmulator } from "./testClient";
+import { type EmulatorResponse, type RawRequestOptions, sendToEmulator } from "./testClient";
 import { ArmThrottle, armThrottlingLimits, type ThrottlingLimits } from "./throttling";
 import { createLoopbackCertificate, type TlsMaterial } from "./tls";
 import { TrafficLog } from "./trafficLog";
 import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
 
-export { ScaledClock,VirtualClock } from "../clock";
+export { ScaledClock, VirtualClock } from "../clock";
 export type { EmulatorContext, EmulatorTimings, ResourceEventInput } from "./types";
 
 export interface EmulatorOptions {
@@ -57,6 +58,9 @@ export interface Emulator {
     options?: RawRequestOptions & { token?: string | null },
   ): Promise<EmulatorResponse>;
   publishedEvents(): readonly ResourceEventInput[];
+  /** The subscription system topic: webhook subscribers, deliveries, the event log. */
+  readonly eventGrid: EventGridSystemTopic;
+  eventLog(): EventLogSnapshot;
   onPublish(listener: (event: ResourceEventInput) => void): void;
   configureFaults(config: FaultConfig): void;
   configureThrottling(throttling: boolean | Partial<ThrottlingLimits>): void;
@@ -84,6 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : options.trafficLog;
   let trafficLog = logFile ? new TrafficLog(logFile) : undefined;
   const published: ResourceEventInput[] = [];
+  // Its own random sequence, so subscribing a webhook does not shift the ids resources get.
+  const eventGrid = new EventGridSystemTopic({ clock, random: new SeededRandom((options.seed ?? 1) + 7919) });
   const listeners: ((event: ResourceEventInput) => void)[] = [];
   const router = new Router();
   router.add(...allRoutes());
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: () => baseUrl,
     publish: (event) => {
       published.push(event);
+      eventGrid.publish(event);
       for (const listener of listeners) listener(event);
     },
     admin: (request, response, body) => handleAdminRequest(emulator, request, response, body),
@@ -133,6 +140,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return sendToEmulator(baseUrl, tls.cert, token, method, path, body, requestOptions);
     },
     publishedEvents: () => published,
+    eventGrid,
+    eventLog: () => eventGrid.eventLog(),
     onPublish: (listener) => listeners.push(listener),
     configureFaults: (config) => faults.configure(config),
     configureThrottling: (throttling) => throttle.configure(...throttlingSettings(throttling)),
@@ -141,6 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     close: () =>
       new Promise<void>((resolve) => {
+        eventGrid.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

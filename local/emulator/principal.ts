@@ -65,7 +65,7 @@ export function principalFromToken(token: string): Principal {
   if (parts.length !== 3 || !parts[1]) return localPrincipal;
   try {
     const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as Record<string, unknown>;
-    const text = (key: string) => (typeof claims[key] === "string" ? (claims[key]) : undefined);
+    const text = (key: string) => (typeof claims[key] === "string" ? claims[key] : undefined);
     const objectId = text("oid") ?? text("http://schemas.microsoft.com/identity/claims/objectidentifier");
     if (!objectId) return localPrincipal;
     return {

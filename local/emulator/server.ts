@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { Clock } from "../clock";
-import { armErrors,ArmHttpError } from "./armError";
+import { armErrors, ArmHttpError } from "./armError";
 import type { FaultInjector } from "./faults";
 import { principalFromToken } from "./principal";
 import type { SeededRandom } from "./random";

@@ -2,7 +2,7 @@
 // (400 InvalidRequestContent / InvalidResourceName) instead of throwing.
 import type { z } from "zod";
 
-import { armErrors,ArmHttpError } from "./armError";
+import { armErrors, ArmHttpError } from "./armError";
 
 /** Validates a parsed JSON body against a zod schema; ARM's 400 lists what was wrong. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {

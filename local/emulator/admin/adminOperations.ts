@@ -1,0 +1,148 @@
+// Admin routes that act on the emulated world: machines joining Arc, agents going offline,
+// resources deleted behind the app's back, gateway creations that fail.
+import { z } from "zod";
+
+import { ArcAutopilotError } from "../../../shared/errors";
+import { isResourceId, parseResourceId, resourceTypeOf } from "../../../shared/resourceId";
+import { armErrors, ArmHttpError } from "../armError";
+import type { EventSubscriptionOptions } from "../eventGrid";
+import { onboardingPrincipal } from "../principal";
+import { failNextGatewayCreations } from "../providers/hybridCompute/gateways";
+import { connectMachine, setMachineConnectivity } from "../providers/hybridCompute/machines";
+import type { AdminRoute } from "./adminApi";
+
+/** Typed errors from the Event Grid topic (bad options, failed handshake, name taken) as ARM answers. */
+function asAdminError(error: unknown): unknown {
+  if (error instanceof ArcAutopilotError) {
+    return new ArmHttpError(error.statusCode ?? 400, error.code, error.message);
+  }
+  return error;
+}
+
+const resourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw armErrors.badRequest(
+      "InvalidAdminRequest",
+      result.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
+        .join("; "),
+    );
+  }
+  return result.data;
+}
+
+export const adminOperations: AdminRoute[] = [
+  {
+    method: "POST",
+    path: "/machines",
+    summary:
+      "A server runs `azcmagent connect`: {subscriptionId, resourceGroup, name, location, agentVersion, osType, osName, osVersion, status?, configMode?, extensionsAllowList?, extensionsBlockList?, incomingConnectionsPorts?, tags?}. Emits the machine's write event.",
+    handle: (emulator, body) =>
+      connectMachine(emulator.context(), body as Parameters<typeof connectMachine>[1], onboardingPrincipal),
+  },
+  {
+    method: "PUT",
+    path: "/machines/connectivity",
+    summary:
+      "The agent's heartbeat changes: {machineId, status: Connected|Disconnected|Error|AwaitingConnection}.",
+    handle: (emulator, body) => {
+      const input = parse(
+        z.strictObject({
+          machineId: resourceIdSchema,
+          status: z.enum(["Connected", "Disconnected", "Error", "AwaitingConnection"]),
+        }),
+        body,
+      );
+      setMachineConnectivity(emulator.context(), input.machineId, input.status);
+      return input;
+    },
+  },
+  {
+    method: "POST",
+    path: "/resources/delete",
+    summary:
+      "Deletes a resource (and what is nested under it) behind the app's back: {resourceId, silent?}. Emits the delete event unless silent (a missed event).",
+    handle: (emulator, body) => {
+      const input = parse(
+        z.strictObject({ resourceId: resourceIdSchema, silent: z.boolean().default(false) }),
+        body,
+      );
+      const context = emulator.context();
+      const removed = context.state.deleteResource(input.resourceId);
+      if (removed.length === 0)
+        throw armErrors.notFound(resourceTypeOf(parseResourceId(input.resourceId)), input.resourceId);
+      const target =
+        removed.find((r) => r.id.toLowerCase() === input.resourceId.toLowerCase()) ?? removed[0]!;
+      if (!input.silent) {
+        context.publish({
+          kind: "delete",
+          resourceUri: target.id,
+          operationName: `${target.type}/delete`,
+          principal: onboardingPrincipal,
+          correlationId: context.correlationId,
+          status: "Succeeded",
+        });
+      }
+      return { deleted: removed.map((r) => r.id) };
+    },
+  },
+  {
+    method: "POST",
+    path: "/eventgrid/subscriptions",
+    summary:
+      "Adds a webhook subscriber after its validation handshake: {name, endpointUrl, schema?, includedEventTypes?, operationNameFilters?, subjectBeginsWith?, maxDeliveryAttempts?, eventTimeToLiveInMinutes?, maxEventsPerBatch?, duplicateRate?, shuffle?}.",
+    handle: async (emulator, body) => {
+      try {
+        return await emulator.eventGrid.addSubscription(body as EventSubscriptionOptions);
+      } catch (error) {
+        throw asAdminError(error);
+      }
+    },
+  },
+  {
+    method: "GET",
+    path: "/eventgrid/subscriptions",
+    summary: "The webhook subscribers.",
+    handle: (emulator) => ({ value: emulator.eventGrid.listSubscriptions() }),
+  },
+  {
+    method: "DELETE",
+    path: "/eventgrid/subscriptions/{name}",
+    summary: "Removes a webhook subscriber (its pending retries too).",
+    handle: (emulator, _body, params) => {
+      const name = params.name ?? "";
+      if (!emulator.eventGrid.removeSubscription(name)) throw armErrors.notFound("eventSubscriptions", name);
+      return { removed: name };
+    },
+  },
+  {
+    method: "POST",
+    path: "/gateways/failures",
+    summary: "Makes the next gateway creations end Failed: {count, code?, message?}.",
+    handle: (emulator, body) => {
+      const input = parse(
+        z.strictObject({
+          count: z.number().int().min(1).max(100),
+          code: z.string().min(1).optional(),
+          message: z.string().min(1).optional(),
+        }),
+        body,
+      );
+      failNextGatewayCreations(
+        emulator.state,
+        input.count,
+        input.code || input.message
+          ? {
+              code: input.code ?? "GatewayProvisioningFailed",
+              message: input.message ?? "The Arc gateway could not be provisioned.",
+            }
+          : undefined,
+      );
+      return input;
+    },
+  },
+];
