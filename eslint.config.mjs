@@ -43,6 +43,7 @@ export default tseslint.config(
       "node_modules/**",
       "eslint.config.mjs",
       "jest.config.js",
+      "test/support/summaryReporter.js",
     ],
   },
   js.configs.recommended,

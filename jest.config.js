@@ -7,6 +7,7 @@ module.exports = {
   setupFiles: ["<rootDir>/test/support/setupEnv.ts"],
   testTimeout: 30_000,
   maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/support/summaryReporter.js"],
   // Type checking is `npm run typecheck`'s job; jest only transpiles.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
 };

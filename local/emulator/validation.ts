@@ -4,17 +4,26 @@ import type { z } from "zod";
 
 import { armErrors, ArmHttpError } from "./armError";
 
+/** The first few zod issues as `path: message`, the way ARM lists what was wrong. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
+    .join("; ");
+}
+
 /** Validates a parsed JSON body against a zod schema; ARM's 400 lists what was wrong. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (body === undefined) throw armErrors.invalidBody("the request body is required.");
   const result = schema.safeParse(body);
-  if (!result.success) {
-    const detail = result.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
-      .join("; ");
-    throw armErrors.invalidBody(detail);
-  }
+  if (!result.success) throw armErrors.invalidBody(describeIssues(result.error));
+  return result.data;
+}
+
+/** Validates an admin API body (absent means `{}`); 400 InvalidAdminRequest lists what was wrong. */
+export function parseAdminBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) throw armErrors.badRequest("InvalidAdminRequest", describeIssues(result.error));
   return result.data;
 }
 

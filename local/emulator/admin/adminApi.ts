@@ -13,6 +13,7 @@ import { faultConfigSchema } from "../faults";
 import type { Emulator } from "../index";
 import { setResourceGraphQuota } from "../providers/resourceGraph";
 import { presetProviderRegistration } from "../providers/resourceProviders";
+import { parseAdminBody } from "../validation";
 import { adminOperations } from "./adminOperations";
 
 export const adminPrefix = "/_emulator";
@@ -23,18 +24,6 @@ export interface AdminRoute {
   readonly path: string;
   readonly summary: string;
   handle(emulator: Emulator, body: unknown, params: Record<string, string>): unknown;
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const detail = result.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
-      .join("; ");
-    throw armErrors.badRequest("InvalidAdminRequest", detail);
-  }
-  return result.data;
 }
 
 const bucketSchema = z.strictObject({
@@ -61,7 +50,7 @@ const coreRoutes: AdminRoute[] = [
     summary:
       "Seeded fault injection: {seed, rules:[{operationId?, method?, pathPattern?, status429Rate, status500Rate, status503Rate, resetRate, latencyRate, latencyMs, retryAfterSeconds}]}.",
     handle: (emulator, body) => {
-      const config = parse(faultConfigSchema, body);
+      const config = parseAdminBody(faultConfigSchema, body);
       emulator.configureFaults(config);
       return config;
     },
@@ -71,7 +60,7 @@ const coreRoutes: AdminRoute[] = [
     path: "/throttling",
     summary: "{enabled, reads?, writes?, deletes?: {capacity, refillPerSecond}}; buckets restart full.",
     handle: (emulator, body) => {
-      const config = parse(
+      const config = parseAdminBody(
         z.strictObject({
           enabled: z.boolean(),
           reads: bucketSchema.optional(),
@@ -96,7 +85,7 @@ const coreRoutes: AdminRoute[] = [
         .int()
         .min(0)
         .max(7 * 24 * 3600 * 1000);
-      const timings = parse(
+      const timings = parseAdminBody(
         z.strictObject({
           gatewayCreateMs: duration.optional(),
           gatewayDeleteMs: duration.optional(),
@@ -116,7 +105,7 @@ const coreRoutes: AdminRoute[] = [
     summary:
       "RBAC deny rules: {deny:[{action, scope?}]} makes matching requests fail with 403 AuthorizationFailed.",
     handle: (emulator, body) => {
-      const { deny } = parse(
+      const { deny } = parseAdminBody(
         z.strictObject({
           deny: z
             .array(
@@ -136,7 +125,7 @@ const coreRoutes: AdminRoute[] = [
     summary:
       "Sets a resource provider's registration state in a subscription: {subscriptionId, namespace, state}.",
     handle: (emulator, body) => {
-      const input = parse(
+      const input = parseAdminBody(
         z.strictObject({
           subscriptionId: z.string().min(1),
           namespace: z
@@ -155,7 +144,7 @@ const coreRoutes: AdminRoute[] = [
     path: "/resourcegraph/quota",
     summary: "Resource Graph's per-user quota: {enabled, limit?, windowMs?} (default 15 queries per 5 s).",
     handle: (emulator, body) => {
-      const input = parse(
+      const input = parseAdminBody(
         z.strictObject({
           enabled: z.boolean(),
           limit: z.number().int().min(1).max(100_000).default(15),
@@ -175,7 +164,7 @@ const coreRoutes: AdminRoute[] = [
     path: "/clock/advance",
     summary: "Moves a virtual clock forward: {ms}. Refused on a real-time clock.",
     handle: async (emulator, body) => {
-      const { ms } = parse(
+      const { ms } = parseAdminBody(
         z.strictObject({
           ms: z
             .number()

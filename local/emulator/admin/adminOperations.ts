@@ -9,6 +9,7 @@ import type { EventSubscriptionOptions } from "../eventGrid";
 import { onboardingPrincipal } from "../principal";
 import { failNextGatewayCreations } from "../providers/hybridCompute/gateways";
 import { connectMachine, setMachineConnectivity } from "../providers/hybridCompute/machines";
+import { parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 
 /** Typed errors from the Event Grid topic (bad options, failed handshake, name taken) as ARM answers. */
@@ -20,20 +21,6 @@ function asAdminError(error: unknown): unknown {
 }
 
 const resourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    throw armErrors.badRequest(
-      "InvalidAdminRequest",
-      result.error.issues
-        .slice(0, 5)
-        .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`)
-        .join("; "),
-    );
-  }
-  return result.data;
-}
 
 export const adminOperations: AdminRoute[] = [
   {
@@ -50,7 +37,7 @@ export const adminOperations: AdminRoute[] = [
     summary:
       "The agent's heartbeat changes: {machineId, status: Connected|Disconnected|Error|AwaitingConnection}.",
     handle: (emulator, body) => {
-      const input = parse(
+      const input = parseAdminBody(
         z.strictObject({
           machineId: resourceIdSchema,
           status: z.enum(["Connected", "Disconnected", "Error", "AwaitingConnection"]),
@@ -67,7 +54,7 @@ export const adminOperations: AdminRoute[] = [
     summary:
       "Deletes a resource (and what is nested under it) behind the app's back: {resourceId, silent?}. Emits the delete event unless silent (a missed event).",
     handle: (emulator, body) => {
-      const input = parse(
+      const input = parseAdminBody(
         z.strictObject({ resourceId: resourceIdSchema, silent: z.boolean().default(false) }),
         body,
       );
@@ -124,7 +111,7 @@ export const adminOperations: AdminRoute[] = [
     path: "/gateways/failures",
     summary: "Makes the next gateway creations end Failed: {count, code?, message?}.",
     handle: (emulator, body) => {
-      const input = parse(
+      const input = parseAdminBody(
         z.strictObject({
           count: z.number().int().min(1).max(100),
           code: z.string().min(1).optional(),
