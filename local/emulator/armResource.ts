@@ -1,7 +1,7 @@
-// Shapes shared by the emulator's resource providers: systemData and the tracked/proxy
-// resource envelope ARM returns.
+// Shapes shared by the emulator's resource providers: systemData, the tracked/proxy resource
+// envelope ARM returns, and the event (with its `httpRequest`) Event Grid reports for a change.
 import { parseResourceId, resourceNameOf } from "../../shared/resourceId";
-import type { Principal } from "./types";
+import type { EmulatorContext, EmulatorRequest, Principal, ResourceEventInput } from "./types";
 
 export interface SystemData {
   createdBy: string;
@@ -28,4 +28,32 @@ export function systemData(principal: Principal, now: number, previous?: unknown
 /** `{id, name, type}` for an id, with the name taken from its last segment. */
 export function resourceEnvelope(id: string, type: string): { id: string; name: string; type: string } {
   return { id, name: resourceNameOf(parseResourceId(id)), type };
+}
+
+function httpRequestOf(request: EmulatorRequest): NonNullable<ResourceEventInput["httpRequest"]> {
+  const clientRequestId = request.headers["x-ms-client-request-id"];
+  const url = request.url.href;
+  return typeof clientRequestId === "string"
+    ? { method: request.method, url, clientRequestId }
+    : { method: request.method, url };
+}
+
+/** The event for a request's write, delete or action that has succeeded; with its httpRequest unless told not to. */
+export function publishSucceeded(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  kind: ResourceEventInput["kind"],
+  resourceUri: string,
+  operationName: string,
+  withHttpRequest = true,
+): void {
+  context.publish({
+    kind,
+    resourceUri,
+    operationName,
+    principal: request.principal,
+    ...(withHttpRequest ? { httpRequest: httpRequestOf(request) } : {}),
+    correlationId: context.correlationId,
+    status: "Succeeded",
+  });
 }

@@ -4,7 +4,7 @@
 // (HybridCompute really reports `Queued` first, see AZURE-FACTS §1).
 import { armErrors } from "./armError";
 import type { AsyncOperation } from "./state";
-import type { EmulatorContext, RouteDefinition } from "./types";
+import type { EmulatorContext, HandlerResult, RouteDefinition } from "./types";
 
 export interface AsyncOperationOptions {
   readonly subscriptionId: string;
@@ -84,61 +84,59 @@ function findOperation(
 
 /** Monitor routes for one provider namespace, at the api-versions it serves. */
 export function asyncOperationRoutes(namespace: string, apiVersions: readonly string[]): RouteDefinition[] {
-  const prefix = `/subscriptions/{subscriptionId}/providers/${namespace}/locations/{location}`;
+  const monitorRoute = (
+    monitor: "operationStatus" | "operationResults",
+    operationName: string,
+    respond: (operation: AsyncOperation, context: EmulatorContext) => HandlerResult,
+  ): RouteDefinition => ({
+    method: "GET",
+    pattern: `/subscriptions/{subscriptionId}/providers/${namespace}/locations/{location}/${monitor}/{operationId}`,
+    operationId: `${namespace}.${operationName}`,
+    kind: "read",
+    resourceType: `${namespace}/locations/${monitor}`,
+    apiVersions,
+    handler: (request, context) =>
+      respond(
+        findOperation(context, request.params.subscriptionId ?? "", request.params.operationId ?? ""),
+        context,
+      ),
+  });
   return [
-    {
-      method: "GET",
-      pattern: `${prefix}/operationStatus/{operationId}`,
-      operationId: `${namespace}.AsyncOperationStatus`,
-      kind: "read",
-      resourceType: `${namespace}/locations/operationStatus`,
-      apiVersions,
-      handler: (request, context) => {
-        const operation = findOperation(
-          context,
-          request.params.subscriptionId ?? "",
-          request.params.operationId ?? "",
-        );
-        const body: Record<string, unknown> = {
-          id: `/subscriptions/${operation.subscriptionId}/providers/${namespace}/locations/${operation.location}/operationStatus/${operation.id}`,
-          name: operation.id,
-          status: operation.status,
-          startTime: new Date(operation.startTime).toISOString(),
-        };
-        if (operation.endTime !== undefined) body.endTime = new Date(operation.endTime).toISOString();
-        if (operation.error) body.error = operation.error;
-        return isRunning(operation)
-          ? { status: 200, body, headers: { "retry-after": "15" } }
-          : { status: 200, body };
-      },
-    },
-    {
-      method: "GET",
-      pattern: `${prefix}/operationResults/{operationId}`,
-      operationId: `${namespace}.AsyncOperationResult`,
-      kind: "read",
-      resourceType: `${namespace}/locations/operationResults`,
-      apiVersions,
-      handler: (request, context) => {
-        const operation = findOperation(
-          context,
-          request.params.subscriptionId ?? "",
-          request.params.operationId ?? "",
-        );
-        if (isRunning(operation)) {
-          return { status: 202, headers: monitorHeaders(context, operation, 15) };
-        }
-        if (operation.status !== "Succeeded") {
-          const error = operation.error ?? {
-            code: operation.status,
-            message: `The operation ended ${operation.status}.`,
-          };
-          return { status: 400, body: { error } };
-        }
-        if (operation.finalResult === "none") return { status: 204 };
-        const resource = context.state.getResource(operation.resourceId);
-        return resource ? { status: 200, body: resource.body } : { status: 204 };
-      },
-    },
+    monitorRoute("operationStatus", "AsyncOperationStatus", (operation) =>
+      operationStatus(namespace, operation),
+    ),
+    monitorRoute("operationResults", "AsyncOperationResult", operationResult),
   ];
+}
+
+/** The Azure-AsyncOperation monitor: the operation's status, and its error once it has failed. */
+function operationStatus(namespace: string, operation: AsyncOperation): HandlerResult {
+  const body: Record<string, unknown> = {
+    id: `/subscriptions/${operation.subscriptionId}/providers/${namespace}/locations/${operation.location}/operationStatus/${operation.id}`,
+    name: operation.id,
+    status: operation.status,
+    startTime: new Date(operation.startTime).toISOString(),
+  };
+  if (operation.endTime !== undefined) body.endTime = new Date(operation.endTime).toISOString();
+  if (operation.error) body.error = operation.error;
+  return isRunning(operation)
+    ? { status: 200, body, headers: { "retry-after": "15" } }
+    : { status: 200, body };
+}
+
+/** The Location monitor: 202 while running, then the outcome as the original request's response. */
+function operationResult(operation: AsyncOperation, context: EmulatorContext): HandlerResult {
+  if (isRunning(operation)) {
+    return { status: 202, headers: monitorHeaders(context, operation, 15) };
+  }
+  if (operation.status !== "Succeeded") {
+    const error = operation.error ?? {
+      code: operation.status,
+      message: `The operation ended ${operation.status}.`,
+    };
+    return { status: 400, body: { error } };
+  }
+  if (operation.finalResult === "none") return { status: 204 };
+  const resource = context.state.getResource(operation.resourceId);
+  return resource ? { status: 200, body: resource.body } : { status: 204 };
 }

@@ -1,7 +1,6 @@
 // Arc gateways (Microsoft.HybridCompute/gateways) at HybridCompute 2025-01-13. Creation is a
 // long-running PUT (201 + Azure-AsyncOperation; "about 10 minutes", up to 2 h — AZURE-FACTS §1),
 // so it only begins here; deletion likewise. At most 5 gateways per subscription (QuotaError).
-import { NotFoundError } from "../errors";
 import { gatewayResourceId, parseGatewayId } from "../resourceId";
 import { apiVersions } from "./apiVersions";
 import type { ArmContext } from "./armContext";
@@ -13,7 +12,7 @@ import {
   readStringArray,
   readTags,
 } from "./armPayload";
-import { findResourceBody, type Page, readAllPages, readPage } from "./armReads";
+import { hybridComputeResources, type HybridComputeScope, reportedIdOr } from "./hybridComputeResources";
 import {
   beginDeleteResource,
   type DeleteOutcome,
@@ -45,10 +44,14 @@ export interface GatewayCreation {
   readonly allowedFeatures?: readonly string[];
 }
 
-export interface GatewayScope {
-  readonly subscriptionId: string;
-  readonly resourceGroup?: string;
-}
+export type GatewayScope = HybridComputeScope;
+
+const gateways = hybridComputeResources({
+  collection: "gateways",
+  label: "Arc gateway",
+  resourceId: (id) => gatewayResourceId(parseGatewayId(id)),
+  parse: toArcGateway,
+});
 
 /** PUTs the gateway; done at once when it already exists and Succeeded, otherwise a handle to poll. */
 export async function beginCreateGateway(
@@ -71,18 +74,11 @@ export async function beginCreateGateway(
   return startFromPut(context, response, id, apiVersions.hybridCompute, gateway);
 }
 
-export async function getGateway(context: ArmContext, gatewayId: string): Promise<ArcGateway> {
-  const gateway = await findGateway(context, gatewayId);
-  if (!gateway) throw new NotFoundError(`Arc gateway ${gatewayId} was not found`, "ResourceNotFound", 404);
-  return gateway;
-}
+/** The gateway, or NotFoundError. */
+export const getGateway = gateways.get;
 
 /** The gateway, or undefined when it does not exist. */
-export async function findGateway(context: ArmContext, gatewayId: string): Promise<ArcGateway | undefined> {
-  const id = gatewayResourceId(parseGatewayId(gatewayId));
-  const body = await findResourceBody(context, id, apiVersions.hybridCompute);
-  return body === undefined ? undefined : toArcGateway(body, id);
-}
+export const findGateway = gateways.find;
 
 /** DELETE; `alreadyGone` when there was nothing to delete. Detach every machine first (DESIGN decision 5). */
 export function beginDeleteGateway(
@@ -96,34 +92,16 @@ export function beginDeleteGateway(
   );
 }
 
-export function listGatewayPage(
-  context: ArmContext,
-  scope: GatewayScope,
-  nextLink?: string,
-): Promise<Page<ArcGateway>> {
-  return readPage(context, gatewaysCollection(scope), (item) => toArcGateway(item), nextLink);
-}
+/** One page of gateways in a subscription or resource group; pass `nextLink` back for the next. */
+export const listGatewayPage = gateways.listPage;
 
-export function listGateways(
-  context: ArmContext,
-  scope: GatewayScope,
-): AsyncGenerator<ArcGateway, void, undefined> {
-  return readAllPages(context, gatewaysCollection(scope), (item) => toArcGateway(item));
-}
-
-function gatewaysCollection(scope: GatewayScope) {
-  const group = scope.resourceGroup ? `/resourceGroups/${scope.resourceGroup}` : "";
-  return {
-    path: `/subscriptions/${scope.subscriptionId}${group}/providers/Microsoft.HybridCompute/gateways`,
-    apiVersion: apiVersions.hybridCompute,
-  };
-}
+/** Every gateway in a subscription or resource group, following nextLink. */
+export const listGateways = gateways.listAll;
 
 export function toArcGateway(body: unknown, fallbackId?: string): ArcGateway | undefined {
-  const resource = readObject(body);
-  const reportedId = readString(resource.id);
-  const id = reportedId !== undefined && isGatewayId(reportedId) ? reportedId : fallbackId;
+  const id = reportedIdOr(body, parseGatewayId, fallbackId);
   if (id === undefined) return undefined;
+  const resource = readObject(body);
   const properties = readProperties(body);
   return {
     id,
@@ -150,13 +128,4 @@ function placeholderGateway(id: string, request: GatewayCreation): ArcGateway {
     allowedFeatures: [...(request.allowedFeatures ?? ["*"])],
     tags: { ...request.tags },
   };
-}
-
-function isGatewayId(id: string): boolean {
-  try {
-    parseGatewayId(id);
-    return true;
-  } catch {
-    return false;
-  }
 }

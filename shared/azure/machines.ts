@@ -1,10 +1,7 @@
 // Arc machines (Microsoft.HybridCompute/machines) by resource id at HybridCompute 2025-01-13.
 // Not through @azure/arm-hybridcompute: npm 3.0.0 speaks 2021-05-20, knows no
 // agentConfiguration, and its deserializer drops nested properties it does not know (AZURE-FACTS §12).
-import { NotFoundError } from "../errors";
 import { machineResourceId, parseMachineId } from "../resourceId";
-import { apiVersions } from "./apiVersions";
-import type { ArmContext } from "./armContext";
 import {
   definedFields,
   readFlag,
@@ -14,7 +11,7 @@ import {
   readStringArray,
   readTags,
 } from "./armPayload";
-import { findResourceBody, type Page, readAllPages, readPage } from "./armReads";
+import { hybridComputeResources, type HybridComputeScope, reportedIdOr } from "./hybridComputeResources";
 
 /** The API enum plus `AwaitingConnection`; ARM may add more, so any string is possible. */
 export type MachineStatus = "Connected" | "Disconnected" | "Error" | "AwaitingConnection" | (string & {});
@@ -56,58 +53,35 @@ export interface ArcMachine {
   readonly agentConfiguration: AgentConfiguration;
 }
 
-export interface MachineScope {
-  readonly subscriptionId: string;
-  readonly resourceGroup?: string;
-}
+export type MachineScope = HybridComputeScope;
 
-export async function getMachine(context: ArmContext, machineId: string): Promise<ArcMachine> {
-  const machine = await findMachine(context, machineId);
-  if (!machine) throw new NotFoundError(`Arc machine ${machineId} was not found`, "ResourceNotFound", 404);
-  return machine;
-}
+const machines = hybridComputeResources({
+  collection: "machines",
+  label: "Arc machine",
+  resourceId: (id) => machineResourceId(parseMachineId(id)),
+  parse: toArcMachine,
+});
+
+/** The machine, or NotFoundError. */
+export const getMachine = machines.get;
 
 /** The machine, or undefined when it does not exist (ARM's 404). */
-export async function findMachine(context: ArmContext, machineId: string): Promise<ArcMachine | undefined> {
-  const id = machineResourceId(parseMachineId(machineId));
-  const body = await findResourceBody(context, id, apiVersions.hybridCompute);
-  return body === undefined ? undefined : toArcMachine(body, id);
-}
+export const findMachine = machines.find;
 
 /** One page of machines in a subscription or resource group; pass `nextLink` back for the next. */
-export function listMachinePage(
-  context: ArmContext,
-  scope: MachineScope,
-  nextLink?: string,
-): Promise<Page<ArcMachine>> {
-  return readPage(context, machinesCollection(scope), (item) => toArcMachine(item), nextLink);
-}
+export const listMachinePage = machines.listPage;
 
 /** Every machine in a subscription or resource group, following nextLink. */
-export function listMachines(
-  context: ArmContext,
-  scope: MachineScope,
-): AsyncGenerator<ArcMachine, void, undefined> {
-  return readAllPages(context, machinesCollection(scope), (item) => toArcMachine(item));
-}
-
-function machinesCollection(scope: MachineScope) {
-  const group = scope.resourceGroup ? `/resourceGroups/${scope.resourceGroup}` : "";
-  return {
-    path: `/subscriptions/${scope.subscriptionId}${group}/providers/Microsoft.HybridCompute/machines`,
-    apiVersion: apiVersions.hybridCompute,
-  };
-}
+export const listMachines = machines.listAll;
 
 /**
  * Maps a Machine body onto the domain object. `fallbackId` is the id asked for, used when the
  * body has none; without either the entry cannot be addressed and is dropped (undefined).
  */
 export function toArcMachine(body: unknown, fallbackId?: string): ArcMachine | undefined {
-  const resource = readObject(body);
-  const reportedId = readString(resource.id);
-  const id = reportedId !== undefined && isMachineId(reportedId) ? reportedId : fallbackId;
+  const id = reportedIdOr(body, parseMachineId, fallbackId);
   if (id === undefined) return undefined;
+  const resource = readObject(body);
   const ref = parseMachineId(id);
   const properties = readProperties(body);
   const optional = {
@@ -154,13 +128,4 @@ function toExtensionList(value: unknown): ExtensionIdentity[] {
     const type = readString(extension.type);
     return publisher && type ? [{ publisher, type }] : [];
   });
-}
-
-function isMachineId(id: string): boolean {
-  try {
-    parseMachineId(id);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -15,32 +15,18 @@ import {
   QuotaError,
   ValidationError,
 } from "../../shared/errors";
-import { gatewayResourceId } from "../../shared/resourceId";
 import {
-  type ArmTestbed,
-  startArmTestbed,
+  collect,
+  testGatewayId,
   testLocation,
-  testResourceGroup,
   testSubscriptionId,
+  useArmTestbed,
 } from "../support/armTestbed";
 
-const gatewayId = (gatewayName: string, resourceGroup = testResourceGroup) =>
-  gatewayResourceId({ subscriptionId: testSubscriptionId, resourceGroup, gatewayName });
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+const gatewayId = testGatewayId;
 
 describe("Arc gateways", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   async function createGateway(name: string): Promise<OperationHandle> {
     const start = await beginCreateGateway(testbed.context, {

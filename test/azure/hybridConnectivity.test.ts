@@ -8,23 +8,15 @@ import {
 } from "../../shared/azure/hybridConnectivity";
 import { registerProvider } from "../../shared/azure/resourceProviders";
 import { PreconditionError, ValidationError } from "../../shared/errors";
-import {
-  type ArmTestbed,
-  connectTestMachine,
-  startArmTestbed,
-  testSubscriptionId,
-} from "../support/armTestbed";
+import { connectTestMachine, testSubscriptionId, useArmTestbed } from "../support/armTestbed";
 
 describe("SSH connectivity for a machine", () => {
-  let testbed: ArmTestbed;
+  const testbed = useArmTestbed();
   let machineId: string;
 
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
+  beforeEach(() => {
     machineId = connectTestMachine(testbed, { name: "ssh-01" });
   });
-
-  afterEach(() => testbed.close());
 
   async function registerHybridConnectivity(): Promise<void> {
     await registerProvider(testbed.context, testSubscriptionId, "Microsoft.HybridConnectivity");

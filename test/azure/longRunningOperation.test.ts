@@ -7,29 +7,12 @@ import {
   readOperationStatus,
 } from "../../shared/azure/longRunningOperation";
 import { ValidationError } from "../../shared/errors";
-import { gatewayResourceId } from "../../shared/resourceId";
-import {
-  type ArmTestbed,
-  startArmTestbed,
-  testLocation,
-  testResourceGroup,
-  testSubscriptionId,
-} from "../support/armTestbed";
+import { testGatewayId, testLocation, useArmTestbed } from "../support/armTestbed";
 
-const gatewayId = gatewayResourceId({
-  subscriptionId: testSubscriptionId,
-  resourceGroup: testResourceGroup,
-  gatewayName: "gw-lro",
-});
+const gatewayId = testGatewayId("gw-lro");
 
 describe("reading long-running operations", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   /** Starts a gateway creation and keeps only its Location monitor, as for a provider that sends no Azure-AsyncOperation. */
   async function locationHandle(): Promise<OperationHandle> {

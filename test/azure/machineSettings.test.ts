@@ -5,32 +5,17 @@ import {
   getMachineSettings,
 } from "../../shared/azure/machineSettings";
 import { ConflictError, PermissionError, ValidationError } from "../../shared/errors";
-import { gatewayResourceId } from "../../shared/resourceId";
-import {
-  type ArmTestbed,
-  connectTestMachine,
-  startArmTestbed,
-  testLocation,
-  testResourceGroup,
-  testSubscriptionId,
-} from "../support/armTestbed";
+import { connectTestMachine, testGatewayId, testLocation, useArmTestbed } from "../support/armTestbed";
 
-const gatewayId = gatewayResourceId({
-  subscriptionId: testSubscriptionId,
-  resourceGroup: testResourceGroup,
-  gatewayName: "gw-main",
-});
+const gatewayId = testGatewayId("gw-main");
 
 describe("a machine's gateway link", () => {
-  let testbed: ArmTestbed;
+  const testbed = useArmTestbed();
   let machineId: string;
 
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
+  beforeEach(() => {
     machineId = connectTestMachine(testbed, { name: "app-01" });
   });
-
-  afterEach(() => testbed.close());
 
   async function createReadyGateway(): Promise<void> {
     await beginCreateGateway(testbed.context, { gatewayId, location: testLocation });

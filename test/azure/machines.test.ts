@@ -1,28 +1,16 @@
 import { findMachine, getMachine, listMachinePage, listMachines } from "../../shared/azure/machines";
 import { NotFoundError } from "../../shared/errors";
-import { machineResourceId } from "../../shared/resourceId";
 import {
-  type ArmTestbed,
+  collect,
   connectTestMachine,
-  startArmTestbed,
+  testMachineId,
   testResourceGroup,
   testSubscriptionId,
+  useArmTestbed,
 } from "../support/armTestbed";
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 describe("Arc machines", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   test("a connected machine is read with its status, OS and local agent configuration", async () => {
     const id = connectTestMachine(testbed, {
@@ -67,11 +55,7 @@ describe("Arc machines", () => {
   });
 
   test("a machine that is not there: findMachine says undefined, getMachine throws NotFoundError", async () => {
-    const id = machineResourceId({
-      subscriptionId: testSubscriptionId,
-      resourceGroup: testResourceGroup,
-      machineName: "ghost",
-    });
+    const id = testMachineId("ghost");
     await expect(findMachine(testbed.context, id)).resolves.toBeUndefined();
     await expect(getMachine(testbed.context, id)).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -1,36 +1,20 @@
 import { setResourceGraphQuota } from "../../local/emulator/providers/resourceGraph";
 import { beginCreateGateway } from "../../shared/azure/gateways";
-import {
-  queryResourceGraph,
-  queryResourceGraphPage,
-  type ResourceGraphPage,
-} from "../../shared/azure/resourceGraph";
+import { queryResourceGraph, queryResourceGraphPage } from "../../shared/azure/resourceGraph";
 import { gatewayInventoryQuery, machineInventoryQuery } from "../../shared/azure/resourceGraphQueries";
 import { ThrottledError, ValidationError } from "../../shared/errors";
-import { gatewayResourceId } from "../../shared/resourceId";
 import {
-  type ArmTestbed,
+  collect,
   connectTestMachine,
-  startArmTestbed,
+  testGatewayId,
   testLocation,
   testResourceGroup,
   testSubscriptionId,
+  useArmTestbed,
 } from "../support/armTestbed";
 
-async function collect<T>(pages: AsyncIterable<ResourceGraphPage<T>>): Promise<ResourceGraphPage<T>[]> {
-  const out: ResourceGraphPage<T>[] = [];
-  for await (const page of pages) out.push(page);
-  return out;
-}
-
 describe("Resource Graph queries", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   test("the machine inventory reads status, agent and ports for every machine in the subscription", async () => {
     const id = connectTestMachine(testbed, {
@@ -117,11 +101,7 @@ describe("Resource Graph queries", () => {
   });
 
   test("the gateway inventory shows provisioning state and, once created, the endpoint", async () => {
-    const gatewayId = gatewayResourceId({
-      subscriptionId: testSubscriptionId,
-      resourceGroup: testResourceGroup,
-      gatewayName: "gw-inv",
-    });
+    const gatewayId = testGatewayId("gw-inv");
     await beginCreateGateway(testbed.context, { gatewayId, location: testLocation });
     const request = { subscriptions: [testSubscriptionId], query: gatewayInventoryQuery() };
 

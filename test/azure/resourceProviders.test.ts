@@ -1,15 +1,9 @@
 import { getProviderRegistration, registerProvider } from "../../shared/azure/resourceProviders";
 import { PermissionError } from "../../shared/errors";
-import { type ArmTestbed, startArmTestbed, testSubscriptionId } from "../support/armTestbed";
+import { testSubscriptionId, useArmTestbed } from "../support/armTestbed";
 
 describe("resource provider registration", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   test("registering Microsoft.HybridConnectivity goes NotRegistered → Registering → Registered on virtual time", async () => {
     const namespace = "Microsoft.HybridConnectivity";

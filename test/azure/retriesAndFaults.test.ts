@@ -3,20 +3,15 @@
 import { beginCreateGateway, getGateway } from "../../shared/azure/gateways";
 import { getProviderRegistration } from "../../shared/azure/resourceProviders";
 import { ThrottledError, TransientArmError } from "../../shared/errors";
-import { gatewayResourceId } from "../../shared/resourceId";
 import {
   type ArmTestbed,
   startArmTestbed,
+  testGatewayId,
   testLocation,
-  testResourceGroup,
   testSubscriptionId,
 } from "../support/armTestbed";
 
-const gatewayId = gatewayResourceId({
-  subscriptionId: testSubscriptionId,
-  resourceGroup: testResourceGroup,
-  gatewayName: "gw-retry",
-});
+const gatewayId = testGatewayId("gw-retry");
 
 describe("retries on virtual time", () => {
   let testbed: ArmTestbed | undefined;

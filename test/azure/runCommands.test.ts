@@ -14,16 +14,10 @@ import {
   type RunCommandRequest,
 } from "../../shared/azure/runCommands";
 import { NotFoundError, ValidationError } from "../../shared/errors";
-import { type ArmTestbed, connectTestMachine, startArmTestbed, testLocation } from "../support/armTestbed";
+import { connectTestMachine, testLocation, useArmTestbed } from "../support/armTestbed";
 
 describe("Run Command on Arc machines", () => {
-  let testbed: ArmTestbed;
-
-  beforeEach(async () => {
-    testbed = await startArmTestbed();
-  });
-
-  afterEach(() => testbed.close());
+  const testbed = useArmTestbed();
 
   async function run(request: RunCommandRequest) {
     const start = await beginRunCommand(testbed.context, request);

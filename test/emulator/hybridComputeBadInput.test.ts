@@ -4,25 +4,18 @@ import {
   bodyOf,
   connect,
   gatewayId,
-  type HybridComputeWorld,
   location,
   machineId,
   provisionGateway,
   runCommandId,
   settingsId,
-  startWorld,
   subscriptionId,
+  useWorld,
   withApi,
 } from "./hybridComputeFixtures";
 
 describe("bad input to Microsoft.HybridCompute", () => {
-  let world: HybridComputeWorld;
-
-  beforeEach(async () => {
-    world = await startWorld({ trafficLog: null });
-  });
-
-  afterEach(() => world.emulator.close());
+  const world = useWorld({ trafficLog: null });
 
   const expect400 = async (method: string, path: string, body: unknown, code: string, mention?: string) => {
     const response = await world.emulator.request(method, path, body);

@@ -1,12 +1,9 @@
 // Shared by the Microsoft.HybridCompute emulator tests: an emulator on a virtual clock, the paths
 // of the resources they touch, and `azcmagent connect` for a test machine.
-import { VirtualClock } from "../../local/clock";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../local/emulator";
-import {
-  connectMachine,
-  type ConnectMachineInput,
-} from "../../local/emulator/providers/hybridCompute/machines";
+import type { EmulatorOptions } from "../../local/emulator";
+import type { ConnectMachineInput } from "../../local/emulator/providers/hybridCompute/machines";
 import type { EmulatorResponse } from "../../local/emulator/testClient";
+import { connectTestMachine, useVirtualEmulator, type VirtualEmulator } from "../support/armTestbed";
 
 export const subscriptionId = "00000000-0000-4000-8000-00000000c001";
 export const resourceGroup = "rg-fleet";
@@ -42,15 +39,11 @@ export interface ArmBody {
 
 export const bodyOf = (response: EmulatorResponse): ArmBody => response.body ?? {};
 
-export interface HybridComputeWorld {
-  readonly clock: VirtualClock;
-  readonly emulator: Emulator;
-}
+export type HybridComputeWorld = VirtualEmulator;
 
-export async function startWorld(options: Omit<EmulatorOptions, "clock"> = {}): Promise<HybridComputeWorld> {
-  const clock = new VirtualClock();
-  const emulator = await startEmulator({ seed: 7, throttling: false, ...options, clock });
-  return { clock, emulator };
+/** A fresh world (seed 7) for each test of the enclosing `describe`. */
+export function useWorld(options: Omit<EmulatorOptions, "clock"> = {}): HybridComputeWorld {
+  return useVirtualEmulator({ seed: 7, ...options });
 }
 
 /** `azcmagent connect` for a Linux test machine (override anything); returns the machine id. */
@@ -59,18 +52,14 @@ export function connect(
   name: string,
   overrides: Partial<ConnectMachineInput> = {},
 ): string {
-  connectMachine(world.emulator.context(), {
+  return connectTestMachine(world, {
     subscriptionId,
     resourceGroup,
     name,
     location,
     agentVersion: "1.45.02812.1511",
-    osType: "linux",
-    osName: "ubuntu",
-    osVersion: "22.04",
     ...overrides,
   });
-  return machineId(name, overrides.resourceGroup ?? resourceGroup);
 }
 
 /** Creates a gateway and lets virtual time run until it has succeeded. */

@@ -8,27 +8,20 @@ import {
   bodyOf,
   connect,
   gatewayId,
-  type HybridComputeWorld,
   location,
   operationStatus,
   provisionGateway,
   resourceGroup,
   settingsId,
-  startWorld,
   subscriptionId,
+  useWorld,
   withApi,
 } from "./hybridComputeFixtures";
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("Arc gateways in the emulator", () => {
-  let world: HybridComputeWorld;
-
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-
-  afterEach(() => world.emulator.close());
+  const world = useWorld();
 
   test("a new gateway is Creating without an endpoint for 4.5 virtual minutes, then Succeeded with one", async () => {
     const { emulator, clock } = world;
@@ -230,13 +223,7 @@ describe("Arc gateways in the emulator", () => {
 });
 
 describe("machine settings: linking Arc machines to gateways", () => {
-  let world: HybridComputeWorld;
-
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-
-  afterEach(() => world.emulator.close());
+  const world = useWorld();
 
   test("a machine that was never linked reads as settings with its tenant and no gateway", async () => {
     connect(world, "web-01");

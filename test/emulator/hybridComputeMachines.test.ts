@@ -10,26 +10,19 @@ import {
   type ArmBody,
   bodyOf,
   connect,
-  type HybridComputeWorld,
   location,
   machineId,
   provisionGateway,
   resourceGroup,
   runCommandId,
   settingsId,
-  startWorld,
   subscriptionId,
+  useWorld,
   withApi,
 } from "./hybridComputeFixtures";
 
 describe("Arc machines in the emulator", () => {
-  let world: HybridComputeWorld;
-
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-
-  afterEach(() => world.emulator.close());
+  const world = useWorld();
 
   test("azcmagent connect leaves the full machine in ARM and a write event without an httpRequest", async () => {
     const id = connect(world, "sql-01", {

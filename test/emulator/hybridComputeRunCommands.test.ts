@@ -10,12 +10,11 @@ import type { EmulatorResponse } from "../../local/emulator/testClient";
 import {
   bodyOf,
   connect,
-  type HybridComputeWorld,
   location,
   machineId,
   operationStatus,
   runCommandId,
-  startWorld,
+  useWorld,
   withApi,
 } from "./hybridComputeFixtures";
 
@@ -27,13 +26,7 @@ const windowsMachine = {
 } as const;
 
 describe("run commands on Arc machines", () => {
-  let world: HybridComputeWorld;
-
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-
-  afterEach(() => world.emulator.close());
+  const world = useWorld();
 
   const put = (machine: string, name: string, script: string, extra: Record<string, unknown> = {}) =>
     world.emulator.request("PUT", withApi(runCommandId(machine, name)), {

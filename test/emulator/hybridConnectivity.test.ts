@@ -1,11 +1,11 @@
 // SSH over Arc: the `default` endpoint and its SSH service configuration under a machine, and
 // the relay credentials `az ssh arc` connects with. Nothing works until the subscription has
 // registered Microsoft.HybridConnectivity, which it has not by default.
-import { VirtualClock } from "../../local/clock";
-import { type Emulator, startEmulator } from "../../local/emulator";
-import { connectMachine } from "../../local/emulator/providers/hybridCompute/machines";
+import type { VirtualClock } from "../../local/clock";
+import type { Emulator } from "../../local/emulator";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import type { EmulatorResponse } from "../../local/emulator/testClient";
+import { connectTestMachine, startVirtualEmulator, type VirtualEmulator } from "../support/armTestbed";
 
 const subscriptionId = "00000000-0000-4000-8000-00000000e001";
 const resourceGroup = "rg-ssh";
@@ -35,25 +35,10 @@ interface ConnectivityBody {
 
 const bodyOf = (response: EmulatorResponse) => (response.body ?? {}) as ConnectivityBody;
 
-async function startWorld(trafficLog?: null): Promise<{ clock: VirtualClock; emulator: Emulator }> {
-  const clock = new VirtualClock();
-  const emulator = await startEmulator({
-    clock,
-    seed: 3,
-    throttling: false,
-    ...(trafficLog === null ? { trafficLog: null } : {}),
-  });
-  connectMachine(emulator.context(), {
-    subscriptionId,
-    resourceGroup,
-    name: "web-01",
-    location: "westeurope",
-    agentVersion: "1.52.03132.2125",
-    osType: "linux",
-    osName: "ubuntu",
-    osVersion: "22.04",
-  });
-  return { clock, emulator };
+async function startWorld(trafficLog?: null): Promise<VirtualEmulator> {
+  const world = await startVirtualEmulator({ seed: 3, ...(trafficLog === null ? { trafficLog: null } : {}) });
+  connectTestMachine(world, { subscriptionId, resourceGroup, name: "web-01" });
+  return world;
 }
 
 const registerConnectivity = (emulator: Emulator) =>

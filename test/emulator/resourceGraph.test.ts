@@ -1,14 +1,15 @@
 // Azure Resource Graph over the emulator's resources: the fleet queries arc-autopilot sends, paging
 // through a large fleet 1,000 rows at a time, the per-user quota, and honest refusals of KQL the
 // emulator does not implement.
-import { VirtualClock } from "../../local/clock";
-import { type Emulator, startEmulator } from "../../local/emulator";
+import type { VirtualClock } from "../../local/clock";
+import type { Emulator } from "../../local/emulator";
 import { connectMachine } from "../../local/emulator/providers/hybridCompute/machines";
 import { setResourceGraphQuota } from "../../local/emulator/providers/resourceGraph";
 import { runQuery } from "../../local/emulator/providers/resourceGraph/kqlEvaluator";
 import { parseQuery } from "../../local/emulator/providers/resourceGraph/kqlParser";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import type { EmulatorResponse } from "../../local/emulator/testClient";
+import { startVirtualEmulator } from "../support/armTestbed";
 
 const fleet = "00000000-0000-4000-8000-00000000f001";
 const otherSubscription = "00000000-0000-4000-8000-00000000f002";
@@ -59,8 +60,7 @@ describe("Azure Resource Graph", () => {
   let emulator: Emulator;
 
   beforeEach(async () => {
-    clock = new VirtualClock();
-    emulator = await startEmulator({ clock, seed: 5, throttling: false });
+    ({ clock, emulator } = await startVirtualEmulator({ seed: 5 }));
   });
 
   afterEach(() => emulator.close());

@@ -1,9 +1,10 @@
 // Resource provider registration as Azure does it: a register answers `Registering` at once and
 // the provider only becomes `Registered` minutes later, so callers must poll.
-import { VirtualClock } from "../../local/clock";
-import { type Emulator, startEmulator } from "../../local/emulator";
+import type { VirtualClock } from "../../local/clock";
+import type { Emulator } from "../../local/emulator";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import type { EmulatorResponse } from "../../local/emulator/testClient";
+import { startVirtualEmulator } from "../support/armTestbed";
 
 const subscriptionId = "00000000-0000-4000-8000-00000000d001";
 const api = "api-version=2025-04-01";
@@ -26,8 +27,7 @@ describe("resource provider registration", () => {
   let emulator: Emulator;
 
   beforeEach(async () => {
-    clock = new VirtualClock();
-    emulator = await startEmulator({ clock, seed: 1, throttling: false });
+    ({ clock, emulator } = await startVirtualEmulator({ seed: 1 }));
   });
 
   afterEach(() => emulator.close());

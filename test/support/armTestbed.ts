@@ -8,15 +8,19 @@ import {
   type ConnectMachineInput,
 } from "../../local/emulator/providers/hybridCompute/machines";
 import { type ArmContext, type ArmContextOptions, createArmContext } from "../../shared/azure/armContext";
-import { machineResourceId } from "../../shared/resourceId";
+import { gatewayResourceId, machineResourceId } from "../../shared/resourceId";
 
 export const testSubscriptionId = "00000000-0000-4000-8000-00000000a001";
 export const testResourceGroup = "rg-arc";
 export const testLocation = "westeurope";
 
-export interface ArmTestbed {
+/** An emulator and the virtual clock it runs on. */
+export interface VirtualEmulator {
   readonly clock: VirtualClock;
   readonly emulator: Emulator;
+}
+
+export interface ArmTestbed extends VirtualEmulator {
   readonly context: ArmContext;
   /** Every delay the retry policy asked for, in virtual milliseconds. */
   readonly sleeps: number[];
@@ -30,9 +34,17 @@ export interface ArmTestbedOptions {
   readonly context?: Partial<ArmContextOptions>;
 }
 
-export async function startArmTestbed(options: ArmTestbedOptions = {}): Promise<ArmTestbed> {
+/** An emulator on a fresh virtual clock: seed 1 and no throttling unless `options` say otherwise. */
+export async function startVirtualEmulator(
+  options: Omit<EmulatorOptions, "clock"> = {},
+): Promise<VirtualEmulator> {
   const clock = new VirtualClock();
-  const emulator = await startEmulator({ seed: 1, throttling: false, ...options.emulator, clock });
+  const emulator = await startEmulator({ seed: 1, throttling: false, ...options, clock });
+  return { clock, emulator };
+}
+
+export async function startArmTestbed(options: ArmTestbedOptions = {}): Promise<ArmTestbed> {
+  const { clock, emulator } = await startVirtualEmulator(options.emulator);
   const sleeps: number[] = [];
   const createContext = (overrides: Partial<ArmContextOptions> = {}) =>
     createArmContext({
@@ -51,9 +63,58 @@ export async function startArmTestbed(options: ArmTestbedOptions = {}): Promise<
   return { clock, emulator, context: createContext(), sleeps, createContext, close: () => emulator.close() };
 }
 
+/** A fresh testbed for each test of the enclosing `describe`, closed after it. */
+export function useArmTestbed(options: ArmTestbedOptions = {}): ArmTestbed {
+  return eachTest(
+    () => startArmTestbed(options),
+    (testbed) => testbed.close(),
+    ["clock", "emulator", "context", "sleeps", "createContext", "close"],
+  );
+}
+
+/** A fresh emulator on its own virtual clock for each test of the enclosing `describe`, closed after it. */
+export function useVirtualEmulator(options: Omit<EmulatorOptions, "clock"> = {}): VirtualEmulator {
+  return eachTest(
+    () => startVirtualEmulator(options),
+    (world) => world.emulator.close(),
+    ["clock", "emulator"],
+  );
+}
+
+/**
+ * Starts a `T` before each test and stops it after. The object returned stands for the current
+ * test's `T`: each of `keys` reads through to it, so describe blocks can hold it in a `const`.
+ */
+function eachTest<T extends object>(
+  start: () => Promise<T>,
+  stop: (value: T) => Promise<void>,
+  keys: readonly (keyof T)[],
+): T {
+  let current: T | undefined;
+  beforeEach(async () => {
+    current = await start();
+  });
+  afterEach(async () => {
+    const value = current;
+    current = undefined;
+    if (value) await stop(value);
+  });
+  const view = {} as T;
+  for (const key of keys) {
+    Object.defineProperty(view, key, {
+      enumerable: true,
+      get: () => {
+        if (!current) throw new Error(`'${String(key)}' is only there while a test runs`);
+        return current[key];
+      },
+    });
+  }
+  return view;
+}
+
 /** `azcmagent connect` for a test machine; returns its resource id. */
 export function connectTestMachine(
-  testbed: ArmTestbed,
+  testbed: VirtualEmulator,
   input: Partial<ConnectMachineInput> & { name: string },
 ): string {
   const machine: ConnectMachineInput = {
@@ -72,4 +133,21 @@ export function connectTestMachine(
     resourceGroup: machine.resourceGroup,
     machineName: machine.name,
   });
+}
+
+/** The id of a machine in the test subscription. */
+export function testMachineId(machineName: string, resourceGroup = testResourceGroup): string {
+  return machineResourceId({ subscriptionId: testSubscriptionId, resourceGroup, machineName });
+}
+
+/** The id of a gateway in the test subscription. */
+export function testGatewayId(gatewayName: string, resourceGroup = testResourceGroup): string {
+  return gatewayResourceId({ subscriptionId: testSubscriptionId, resourceGroup, gatewayName });
+}
+
+/** Everything an async iterable yields, in order. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }

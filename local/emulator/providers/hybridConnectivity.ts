@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import { isResourceId, type ParsedResourceId, parseResourceId } from "../../../shared/resourceId";
 import { armErrors, ArmHttpError } from "../armError";
-import { resourceEnvelope, systemData } from "../armResource";
+import { publishSucceeded, resourceEnvelope, systemData } from "../armResource";
 import type { StoredResource } from "../state";
 import type {
   EmulatorContext,
@@ -126,11 +126,6 @@ function serviceConfigurationName(request: EmulatorRequest): ServiceName {
   return known;
 }
 
-function clientRequestId(request: EmulatorRequest): { clientRequestId?: string } {
-  const value = request.headers["x-ms-client-request-id"];
-  return typeof value === "string" ? { clientRequestId: value } : {};
-}
-
 function publish(
   request: EmulatorRequest,
   context: EmulatorContext,
@@ -139,19 +134,8 @@ function publish(
   operationName: string,
   created = false,
 ): void {
-  context.publish({
-    kind,
-    resourceUri,
-    operationName,
-    principal: request.principal,
-    ...(created
-      ? {}
-      : {
-          httpRequest: { method: request.method, url: request.url.toString(), ...clientRequestId(request) },
-        }),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  // A creation's event carries no httpRequest here.
+  publishSucceeded(request, context, kind, resourceUri, operationName, !created);
 }
 
 function requireEndpoint(context: EmulatorContext, endpointId: string, name: string): StoredResource {

@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { resourceProviderId } from "../../../shared/resourceId";
 import { ArmHttpError } from "../armError";
+import { publishSucceeded } from "../armResource";
 import type { EmulatorState, RegistrationState } from "../state";
 import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../types";
 import { parseBody } from "../validation";
@@ -223,19 +224,7 @@ export function registerProvider(
   subscriptionId: string,
   namespace: string,
 ): RegistrationState {
-  const canonical = requireKnownNamespace(namespace);
-  const { state } = context;
-  const current = state.registrationState(subscriptionId, canonical);
-  if (current === "Registered" || current === "Registering") return current;
-  const token = startTransition(state, subscriptionId, canonical);
-  state.setRegistrationState(subscriptionId, canonical, "Registering");
-  context.clock.setTimer(context.timings.providerRegistrationMs, () => {
-    if (!isCurrentTransition(state, subscriptionId, canonical, token)) return;
-    if (state.registrationState(subscriptionId, canonical) === "Registering") {
-      state.setRegistrationState(subscriptionId, canonical, "Registered");
-    }
-  });
-  return "Registering";
+  return changeRegistration(context, subscriptionId, namespace, "Registering", "Registered");
 }
 
 /** Starts unregistration: `Unregistering` now, `NotRegistered` after the same delay as registering. */
@@ -244,19 +233,33 @@ export function unregisterProvider(
   subscriptionId: string,
   namespace: string,
 ): RegistrationState {
+  return changeRegistration(context, subscriptionId, namespace, "Unregistering", "NotRegistered");
+}
+
+/**
+ * Moves a provider to `transient` now and to `settled` after `timings.providerRegistrationMs`,
+ * unless another change comes first; a provider already in either state is left alone.
+ */
+function changeRegistration(
+  context: EmulatorContext,
+  subscriptionId: string,
+  namespace: string,
+  transient: "Registering" | "Unregistering",
+  settled: "Registered" | "NotRegistered",
+): RegistrationState {
   const canonical = requireKnownNamespace(namespace);
   const { state } = context;
   const current = state.registrationState(subscriptionId, canonical);
-  if (current === "NotRegistered" || current === "Unregistering") return current;
+  if (current === settled || current === transient) return current;
   const token = startTransition(state, subscriptionId, canonical);
-  state.setRegistrationState(subscriptionId, canonical, "Unregistering");
+  state.setRegistrationState(subscriptionId, canonical, transient);
   context.clock.setTimer(context.timings.providerRegistrationMs, () => {
     if (!isCurrentTransition(state, subscriptionId, canonical, token)) return;
-    if (state.registrationState(subscriptionId, canonical) === "Unregistering") {
-      state.setRegistrationState(subscriptionId, canonical, "NotRegistered");
+    if (state.registrationState(subscriptionId, canonical) === transient) {
+      state.setRegistrationState(subscriptionId, canonical, settled);
     }
   });
-  return "Unregistering";
+  return transient;
 }
 
 const registrationRequestSchema = z.strictObject({
@@ -283,20 +286,7 @@ function registrationAction(
     context.authorize(request.principal, action, scope);
     if (verb === "register" && request.body !== undefined) parseBody(registrationRequestSchema, request.body);
     change(context, subscriptionId, canonical);
-    const clientRequestId = request.headers["x-ms-client-request-id"];
-    context.publish({
-      kind: "action",
-      resourceUri: resourceProviderId(subscriptionId, canonical),
-      operationName: action,
-      principal: request.principal,
-      httpRequest: {
-        method: request.method,
-        url: request.url.toString(),
-        ...(typeof clientRequestId === "string" ? { clientRequestId } : {}),
-      },
-      correlationId: context.correlationId,
-      status: "Succeeded",
-    });
+    publishSucceeded(request, context, "action", resourceProviderId(subscriptionId, canonical), action);
     return { status: 200, body: providerBody(context.state, subscriptionId, canonical) };
   };
 }

@@ -1,10 +1,13 @@
 // What every Microsoft.HybridCompute route shares: the api-version, the spec's name patterns,
-// path checks that keep odd input from reaching the id parser, ARM's paging and the
-// `httpRequest` that Event Grid reports for a write.
+// path checks that keep odd input from reaching the id parser, lookups in the store, long-running
+// operations and ARM's paging.
 import { z } from "zod";
 
+import { normalizeResourceId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
-import type { EmulatorContext, EmulatorRequest, ResourceEventInput } from "../../types";
+import { type AsyncOperationOptions, startAsyncOperation } from "../../asyncOperations";
+import type { AsyncOperation, StoredResource } from "../../state";
+import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
 import { checkName } from "../../validation";
 
 export const hybridComputeApiVersion = "2025-01-13";
@@ -64,12 +67,54 @@ export function normalizeLocation(location: string): string {
   return location.toLowerCase().replace(/\s+/g, "");
 }
 
-export function httpRequestOf(request: EmulatorRequest): NonNullable<ResourceEventInput["httpRequest"]> {
-  const clientRequestId = request.headers["x-ms-client-request-id"];
-  const url = request.url.href;
-  return typeof clientRequestId === "string"
-    ? { method: request.method, url, clientRequestId }
-    : { method: request.method, url };
+/** Starts a long-running Microsoft.HybridCompute operation in the request's subscription; its monitor headers. */
+export function startHybridComputeOperation(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  options: Omit<AsyncOperationOptions, "subscriptionId" | "namespace" | "apiVersion">,
+): Record<string, string> {
+  const { headers } = startAsyncOperation(context, {
+    ...options,
+    subscriptionId: subscriptionParam(request),
+    namespace,
+    apiVersion: hybridComputeApiVersion,
+  });
+  return headers;
+}
+
+/** A key for any id, or undefined when it is not a resource id at all (never throws). */
+export function resourceKey(id: string): string | undefined {
+  try {
+    return normalizeResourceId(id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stored resource when `id` names one of `type`; undefined for anything else, even a bad id. */
+export function findStoredResource(
+  context: EmulatorContext,
+  id: string,
+  type: string,
+): StoredResource | undefined {
+  if (resourceKey(id) === undefined) return undefined;
+  const resource = context.state.getResource(id);
+  return resource && resource.type.toLowerCase() === type.toLowerCase() ? resource : undefined;
+}
+
+/** The operation still running on a resource: its creation (`resource`) or its deletion (`none`). */
+export function runningOperation(
+  context: EmulatorContext,
+  id: string,
+  finalResult: AsyncOperation["finalResult"],
+): AsyncOperation | undefined {
+  const key = resourceKey(id);
+  return [...context.state.operations.values()].find(
+    (operation) =>
+      operation.finalResult === finalResult &&
+      (operation.status === "Queued" || operation.status === "InProgress") &&
+      resourceKey(operation.resourceId) === key,
+  );
 }
 
 export function hasExpansion(request: EmulatorRequest, expansion: string): boolean {
@@ -97,6 +142,33 @@ export function listPage<T>(
     .map(([key, v]) => `${encodeURIComponent(key).replace(/^%24/, "$")}=${encodeURIComponent(v)}`);
   query.push(`$skipToken=${next}`);
   return { value, nextLink: `${context.baseUrl}${request.url.pathname}?${query.join("&")}` };
+}
+
+/** `{Type}_ListBySubscription` or `{Type}_ListByResourceGroup`: read access on the scope, then one page. */
+export function listHandler(
+  resourceType: string,
+  scope: "subscription" | "resourceGroup",
+): RouteDefinition["handler"] {
+  return (request: EmulatorRequest, context: EmulatorContext): HandlerResult => {
+    const { subscriptionId, resourceGroup } =
+      scope === "resourceGroup"
+        ? scopeParams(request)
+        : { subscriptionId: subscriptionParam(request), resourceGroup: undefined };
+    const scopeId =
+      resourceGroup === undefined
+        ? `/subscriptions/${subscriptionId}`
+        : `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+    context.authorize(request.principal, `${resourceType}/read`, scopeId);
+    const resources = context.state.listResources({ type: resourceType, subscriptionId, resourceGroup });
+    return {
+      status: 200,
+      body: listPage(
+        request,
+        context,
+        resources.map((resource) => resource.body),
+      ),
+    };
+  };
 }
 
 function skipTokenOf(request: EmulatorRequest): number {

@@ -4,28 +4,28 @@
 import { z } from "zod";
 
 import { armErrors } from "../../armError";
-import { systemData } from "../../armResource";
-import { monitorHeaders, startAsyncOperation } from "../../asyncOperations";
-import type { AsyncOperation, EmulatorState, StoredResource } from "../../state";
+import { publishSucceeded, systemData } from "../../armResource";
+import { monitorHeaders } from "../../asyncOperations";
+import type { EmulatorState, StoredResource } from "../../state";
 import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
 import { parseBody } from "../../validation";
 import {
   apiVersions,
   echoedEnvelope,
-  httpRequestOf,
-  hybridComputeApiVersion,
-  listPage,
+  findStoredResource,
+  listHandler,
   locationOf,
   locationSchema,
   namespace,
   normalizeLocation,
   requireName,
   resourceGroupPath,
+  runningOperation,
   scopeParams,
+  startHybridComputeOperation,
   subscriptionParam,
   tagsSchema,
 } from "./armConventions";
-import { resourceKey } from "./machineRecords";
 
 export const gatewayType = "Microsoft.HybridCompute/gateways";
 /** AZURE-FACTS §1, from the Arc gateway docs. */
@@ -87,9 +87,7 @@ const gatewayUpdateSchema = z.strictObject({
 type GatewayBody = z.output<typeof gatewayBodySchema>;
 
 export function findGateway(context: EmulatorContext, gatewayId: string): StoredResource | undefined {
-  if (resourceKey(gatewayId) === undefined) return undefined;
-  const resource = context.state.getResource(gatewayId);
-  return resource && resource.type.toLowerCase() === gatewayType.toLowerCase() ? resource : undefined;
+  return findStoredResource(context, gatewayId, gatewayType);
 }
 
 export function gatewayProvisioningState(gateway: StoredResource): string {
@@ -194,12 +192,9 @@ function startCreation(
   };
   const stored = context.state.putResource(id, gatewayType, body, now);
   const failure = takeFailure(context.state);
-  const { headers } = startAsyncOperation(context, {
-    subscriptionId: subscriptionParam(request),
+  const headers = startHybridComputeOperation(request, context, {
     location: requested.location,
-    namespace,
     resourceId: stored.id,
-    apiVersion: hybridComputeApiVersion,
     finalResult: "resource",
     durationMs: context.timings.gatewayCreateMs,
     complete: () => finishCreation(request, context, stored.id, failure),
@@ -238,15 +233,7 @@ function endpointPrefix(context: EmulatorContext): string {
 }
 
 function publishWrite(request: EmulatorRequest, context: EmulatorContext, id: string): void {
-  context.publish({
-    kind: "write",
-    resourceUri: id,
-    operationName: "Microsoft.HybridCompute/gateways/write",
-    principal: request.principal,
-    httpRequest: httpRequestOf(request),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/gateways/write");
 }
 
 /** A PUT on a gateway that already works changes only what a PATCH could; ARM answers at once. */
@@ -256,18 +243,31 @@ function updateGatewayInPlace(
   existing: StoredResource,
   requested: GatewayBody,
 ): HandlerResult {
-  const now = context.clock.now();
   const previous = existing.body.properties as Record<string, unknown>;
-  const body = {
+  return storeUpdate(request, context, existing, {
     ...envelope(existing.id, requested),
     properties: gatewayProperties(requested, {
       provisioningState: "Succeeded",
       gatewayId: previous.gatewayId,
       gatewayEndpoint: previous.gatewayEndpoint,
     }),
-    systemData: systemData(request.principal, now, existing.body.systemData),
-  };
-  const stored = context.state.putResource(existing.id, gatewayType, body, now);
+  });
+}
+
+/** Stores a change that needs no operation, publishes its write and answers 200 with the gateway. */
+function storeUpdate(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  existing: StoredResource,
+  body: Record<string, unknown>,
+): HandlerResult {
+  const now = context.clock.now();
+  const stored = context.state.putResource(
+    existing.id,
+    gatewayType,
+    { ...body, systemData: systemData(request.principal, now, existing.body.systemData) },
+    now,
+  );
   publishWrite(request, context, stored.id);
   return { status: 200, body: stored.body };
 }
@@ -280,70 +280,17 @@ function patchGateway(request: EmulatorRequest, context: EmulatorContext): Handl
   if (gatewayProvisioningState(existing) === "Deleting") {
     throw armErrors.conflict("AnotherOperationInProgress", `The gateway '${target.name}' is being deleted.`);
   }
-  const now = context.clock.now();
   const properties = { ...(existing.body.properties as Record<string, unknown>) };
   if (update.properties?.allowedFeatures) properties.allowedFeatures = update.properties.allowedFeatures;
-  const body: Record<string, unknown> = {
-    ...existing.body,
-    properties,
-    systemData: systemData(request.principal, now, existing.body.systemData),
-  };
+  const body: Record<string, unknown> = { ...existing.body, properties };
   if (update.tags) body.tags = update.tags;
-  const stored = context.state.putResource(existing.id, gatewayType, body, now);
-  publishWrite(request, context, stored.id);
-  return { status: 200, body: stored.body };
+  return storeUpdate(request, context, existing, body);
 }
 
 function getGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
   const target = gatewayIdOf(request);
   context.authorize(request.principal, "Microsoft.HybridCompute/gateways/read", target.id);
   return { status: 200, body: requireGateway(context, target).body };
-}
-
-function listGatewaysInResourceGroup(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
-  const { subscriptionId, resourceGroup } = scopeParams(request);
-  context.authorize(
-    request.principal,
-    "Microsoft.HybridCompute/gateways/read",
-    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
-  );
-  const gateways = context.state.listResources({ type: gatewayType, subscriptionId, resourceGroup });
-  return {
-    status: 200,
-    body: listPage(
-      request,
-      context,
-      gateways.map((g) => g.body),
-    ),
-  };
-}
-
-function listGatewaysInSubscription(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
-  const subscriptionId = subscriptionParam(request);
-  context.authorize(
-    request.principal,
-    "Microsoft.HybridCompute/gateways/read",
-    `/subscriptions/${subscriptionId}`,
-  );
-  const gateways = context.state.listResources({ type: gatewayType, subscriptionId });
-  return {
-    status: 200,
-    body: listPage(
-      request,
-      context,
-      gateways.map((g) => g.body),
-    ),
-  };
-}
-
-function runningDeletion(context: EmulatorContext, gateway: StoredResource): AsyncOperation | undefined {
-  const key = resourceKey(gateway.id);
-  return [...context.state.operations.values()].find(
-    (operation) =>
-      operation.finalResult === "none" &&
-      (operation.status === "Queued" || operation.status === "InProgress") &&
-      resourceKey(operation.resourceId) === key,
-  );
 }
 
 /** 202 while the gateway is `Deleting`, removed when the operation ends; 204 when it is not there. */
@@ -359,7 +306,7 @@ function deleteGateway(request: EmulatorRequest, context: EmulatorContext): Hand
       `The gateway '${target.name}' is ${state}; it can be deleted once that operation has finished.`,
     );
   }
-  const inFlight = runningDeletion(context, gateway);
+  const inFlight = runningOperation(context, gateway.id, "none");
   if (state === "Deleting" && inFlight) {
     return { status: 202, headers: monitorHeaders(context, inFlight, 15) };
   }
@@ -368,12 +315,9 @@ function deleteGateway(request: EmulatorRequest, context: EmulatorContext): Hand
     provisioningState: "Deleting",
   };
   context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
-  const { headers } = startAsyncOperation(context, {
-    subscriptionId: subscriptionParam(request),
+  const headers = startHybridComputeOperation(request, context, {
     location: locationOf(gateway.body),
-    namespace,
     resourceId: gateway.id,
-    apiVersion: hybridComputeApiVersion,
     finalResult: "none",
     durationMs: context.timings.gatewayDeleteMs,
     complete: () => finishDeletion(request, context, gateway.id),
@@ -387,15 +331,7 @@ function finishDeletion(
   id: string,
 ): { status: "Succeeded" } {
   if (findGateway(context, id)) context.state.deleteResource(id);
-  context.publish({
-    kind: "delete",
-    resourceUri: id,
-    operationName: "Microsoft.HybridCompute/gateways/delete",
-    principal: request.principal,
-    httpRequest: httpRequestOf(request),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  publishSucceeded(request, context, "delete", id, "Microsoft.HybridCompute/gateways/delete");
   return { status: "Succeeded" };
 }
 
@@ -441,7 +377,7 @@ export function gatewaysRoutes(): RouteDefinition[] {
       pattern: listInGroup,
       operationId: "Gateways_ListByResourceGroup",
       kind: "read",
-      handler: listGatewaysInResourceGroup,
+      handler: listHandler(gatewayType, "resourceGroup"),
     },
     {
       ...common,
@@ -449,7 +385,7 @@ export function gatewaysRoutes(): RouteDefinition[] {
       pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.HybridCompute/gateways",
       operationId: "Gateways_ListBySubscription",
       kind: "read",
-      handler: listGatewaysInSubscription,
+      handler: listHandler(gatewayType, "subscription"),
     },
   ];
 }

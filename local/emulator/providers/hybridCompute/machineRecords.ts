@@ -1,10 +1,10 @@
 // Reading Arc machines out of the emulator's store, and what only the machine itself knows.
 // The cloud view is the ARM body; the agent's local connection type (`azcmagent config get
 // connection.type`) appears nowhere in ARM, so it lives in a side table keyed by the state.
-import { normalizeResourceId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
 import type { EmulatorState, StoredResource } from "../../state";
 import type { EmulatorContext } from "../../types";
+import { findStoredResource, resourceKey } from "./armConventions";
 
 export const machineType = "Microsoft.HybridCompute/machines";
 
@@ -57,19 +57,8 @@ function agentsOf(state: EmulatorState): Map<string, AgentLocalState> {
   return agents;
 }
 
-/** A key for any id, or undefined when it is not a resource id at all (never throws). */
-export function resourceKey(id: string): string | undefined {
-  try {
-    return normalizeResourceId(id);
-  } catch {
-    return undefined;
-  }
-}
-
 export function findMachine(context: EmulatorContext, machineId: string): StoredResource | undefined {
-  if (resourceKey(machineId) === undefined) return undefined;
-  const resource = context.state.getResource(machineId);
-  return resource && resource.type.toLowerCase() === machineType.toLowerCase() ? resource : undefined;
+  return findStoredResource(context, machineId, machineType);
 }
 
 /** The machine, or ARM's 404: `ResourceNotFound` for the machine itself, `ParentResourceNotFound` under it. */

@@ -4,7 +4,7 @@
 import { z } from "zod";
 
 import { armErrors } from "../../armError";
-import { systemData } from "../../armResource";
+import { publishSucceeded, systemData } from "../../armResource";
 import { onboardingPrincipal } from "../../principal";
 import type {
   EmulatorContext,
@@ -16,16 +16,13 @@ import type {
 import { parseBody } from "../../validation";
 import {
   apiVersions,
-  httpRequestOf,
-  listPage,
+  listHandler,
   locationSchema,
   machineIdOf,
   machinePath,
   namespace,
   normalizeLocation,
   resourceGroupPath,
-  scopeParams,
-  subscriptionParam,
   tagsSchema,
 } from "./armConventions";
 import {
@@ -228,42 +225,6 @@ function getMachine(request: EmulatorRequest, context: EmulatorContext): Handler
   return { status: 200, body: requireMachine(context, id).body };
 }
 
-function listMachinesInResourceGroup(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
-  const { subscriptionId, resourceGroup } = scopeParams(request);
-  context.authorize(
-    request.principal,
-    "Microsoft.HybridCompute/machines/read",
-    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`,
-  );
-  const machines = context.state.listResources({ type: machineType, subscriptionId, resourceGroup });
-  return {
-    status: 200,
-    body: listPage(
-      request,
-      context,
-      machines.map((m) => m.body),
-    ),
-  };
-}
-
-function listMachinesInSubscription(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
-  const subscriptionId = subscriptionParam(request);
-  context.authorize(
-    request.principal,
-    "Microsoft.HybridCompute/machines/read",
-    `/subscriptions/${subscriptionId}`,
-  );
-  const machines = context.state.listResources({ type: machineType, subscriptionId });
-  return {
-    status: 200,
-    body: listPage(
-      request,
-      context,
-      machines.map((m) => m.body),
-    ),
-  };
-}
-
 /**
  * The spec declares only 202 and 204 for this delete and does not mark it long-running; the
  * emulator deletes at once and answers 204 either way. ARM cascades to the machine's extension
@@ -276,15 +237,7 @@ function deleteMachine(request: EmulatorRequest, context: EmulatorContext): Hand
   if (!machine) return { status: 204 };
   context.state.deleteResource(machine.id);
   forgetAgent(context, machine.id);
-  context.publish({
-    kind: "delete",
-    resourceUri: machine.id,
-    operationName: "Microsoft.HybridCompute/machines/delete",
-    principal: request.principal,
-    httpRequest: httpRequestOf(request),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  publishSucceeded(request, context, "delete", machine.id, "Microsoft.HybridCompute/machines/delete");
   return { status: 204 };
 }
 
@@ -313,7 +266,7 @@ export function machinesRoutes(): RouteDefinition[] {
       pattern: `${resourceGroupPath}/providers/Microsoft.HybridCompute/machines`,
       operationId: "Machines_ListByResourceGroup",
       kind: "read",
-      handler: listMachinesInResourceGroup,
+      handler: listHandler(machineType, "resourceGroup"),
     },
     {
       ...common,
@@ -321,7 +274,7 @@ export function machinesRoutes(): RouteDefinition[] {
       pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.HybridCompute/machines",
       operationId: "Machines_ListBySubscription",
       kind: "read",
-      handler: listMachinesInSubscription,
+      handler: listHandler(machineType, "subscription"),
     },
   ];
 }

@@ -5,17 +5,16 @@
 import { z } from "zod";
 
 import { armErrors } from "../../armError";
-import { systemData } from "../../armResource";
-import { monitorHeaders, startAsyncOperation } from "../../asyncOperations";
-import type { AsyncOperation, EmulatorState, StoredResource } from "../../state";
+import { publishSucceeded, systemData } from "../../armResource";
+import { monitorHeaders } from "../../asyncOperations";
+import type { EmulatorState, StoredResource } from "../../state";
 import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
 import { parseBody } from "../../validation";
 import {
   apiVersions,
   echoedEnvelope,
+  findStoredResource,
   hasExpansion,
-  httpRequestOf,
-  hybridComputeApiVersion,
   listPage,
   locationOf,
   locationSchema,
@@ -24,6 +23,9 @@ import {
   namespace,
   normalizeLocation,
   requireName,
+  resourceKey,
+  runningOperation,
+  startHybridComputeOperation,
   subscriptionParam,
   tagsSchema,
 } from "./armConventions";
@@ -32,7 +34,6 @@ import {
   type MachineView,
   machineViewOf,
   requireMachine,
-  resourceKey,
   setAgentConnectionType,
 } from "./machineRecords";
 import { updateAgentConfiguration } from "./machines";
@@ -126,9 +127,7 @@ function targetOf(request: EmulatorRequest): Target {
 }
 
 function findRunCommand(context: EmulatorContext, id: string): StoredResource | undefined {
-  if (resourceKey(id) === undefined) return undefined;
-  const resource = context.state.getResource(id);
-  return resource && resource.type.toLowerCase() === runCommandType.toLowerCase() ? resource : undefined;
+  return findStoredResource(context, id, runCommandType);
 }
 
 function propertiesOf(resource: StoredResource): Record<string, unknown> {
@@ -231,12 +230,9 @@ function scheduleRun(
       instanceView: { executionState: "Running", startTime: new Date(context.clock.now()).toISOString() },
     });
   });
-  const { headers } = startAsyncOperation(context, {
-    subscriptionId: subscriptionParam(request),
+  const headers = startHybridComputeOperation(request, context, {
     location: requested.location,
-    namespace,
     resourceId: stored.id,
-    apiVersion: hybridComputeApiVersion,
     finalResult: "resource",
     durationMs: asyncExecution ? startsAfter : total,
     complete: () => {
@@ -374,15 +370,7 @@ function finishRun(
   }
   applyChanges(context, machine, outcome);
   recordSuccess(context, id, outcome);
-  context.publish({
-    kind: "write",
-    resourceUri: id,
-    operationName: "Microsoft.HybridCompute/machines/runCommands/write",
-    principal: request.principal,
-    httpRequest: httpRequestOf(request),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/machines/runCommands/write");
   return { status: "Succeeded" };
 }
 
@@ -488,20 +476,6 @@ function listRunCommands(request: EmulatorRequest, context: EmulatorContext): Ha
   };
 }
 
-function runningOperation(
-  context: EmulatorContext,
-  id: string,
-  finalResult: AsyncOperation["finalResult"],
-): AsyncOperation | undefined {
-  const key = resourceKey(id);
-  return [...context.state.operations.values()].find(
-    (operation) =>
-      operation.finalResult === finalResult &&
-      (operation.status === "Queued" || operation.status === "InProgress") &&
-      resourceKey(operation.resourceId) === key,
-  );
-}
-
 /** Deleting a command that is still running cancels it: its script never takes effect. */
 function deleteRunCommand(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
   const target = targetOf(request);
@@ -512,25 +486,20 @@ function deleteRunCommand(request: EmulatorRequest, context: EmulatorContext): H
   if (deleting) return { status: 202, headers: monitorHeaders(context, deleting, 15) };
   cancelRun(context, runCommand.id);
   patchRunCommand(context, runCommand.id, { provisioningState: "Deleting" });
-  const { headers } = startAsyncOperation(context, {
-    subscriptionId: subscriptionParam(request),
+  const headers = startHybridComputeOperation(request, context, {
     location: locationOf(runCommand.body),
-    namespace,
     resourceId: runCommand.id,
-    apiVersion: hybridComputeApiVersion,
     finalResult: "none",
     durationMs: context.timings.runCommandMs,
     complete: () => {
       if (findRunCommand(context, runCommand.id)) context.state.deleteResource(runCommand.id);
-      context.publish({
-        kind: "delete",
-        resourceUri: runCommand.id,
-        operationName: "Microsoft.HybridCompute/machines/runCommands/delete",
-        principal: request.principal,
-        httpRequest: httpRequestOf(request),
-        correlationId: context.correlationId,
-        status: "Succeeded",
-      });
+      publishSucceeded(
+        request,
+        context,
+        "delete",
+        runCommand.id,
+        "Microsoft.HybridCompute/machines/runCommands/delete",
+      );
       return { status: "Succeeded" };
     },
   });

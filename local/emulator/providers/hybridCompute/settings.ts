@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { parseGatewayId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
-import { systemData } from "../../armResource";
+import { publishSucceeded, systemData } from "../../armResource";
 import type { StoredResource } from "../../state";
 import type {
   EmulatorContext,
@@ -19,17 +19,16 @@ import { parseBody } from "../../validation";
 import {
   apiVersions,
   echoedEnvelope,
-  httpRequestOf,
   machineIdOf,
   namespace,
   resourceGroupPath,
+  resourceKey,
 } from "./armConventions";
 import { findGateway, gatewayProvisioningState } from "./gateways";
 import {
   agentFollowsGatewaySetting,
   machineViewOf,
   requireMachine,
-  resourceKey,
   setAgentConnectionType,
 } from "./machineRecords";
 
@@ -174,15 +173,7 @@ function requestedLink(body: SettingsBody): string | undefined {
 }
 
 function publishWrite(request: EmulatorRequest, context: EmulatorContext, id: string): void {
-  context.publish({
-    kind: "write",
-    resourceUri: id,
-    operationName: "Microsoft.HybridCompute/settings/write",
-    principal: request.principal,
-    httpRequest: httpRequestOf(request),
-    correlationId: context.correlationId,
-    status: "Succeeded",
-  });
+  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/settings/write");
 }
 
 function getSettings(request: EmulatorRequest, context: EmulatorContext): HandlerResult {

@@ -22,6 +22,9 @@ import {
 
 const comparisonOperators: readonly string[] = ["==", "!=", "=~", "!~", "<", "<=", ">", ">="];
 
+/** The left-associative binary operators, parsed as chains. */
+type ChainOperator = "and" | "or" | ArithmeticOperator;
+
 export const supportedOperators = [
   "where",
   "extend",
@@ -37,20 +40,8 @@ export const supportedOperators = [
   "distinct",
 ] as const;
 
-const stageKeywords = new Set([
-  "where",
-  "extend",
-  "project",
-  "project-away",
-  "order",
-  "sort",
-  "limit",
-  "take",
-  "top",
-  "summarize",
-  "count",
-  "distinct",
-]);
+/** The word each supported operator starts with (`order` for `order by`). */
+const stageKeywords = new Set(supportedOperators.map((operator) => operator.split(" ")[0]));
 
 // Kusto tabular operators the subset does not implement: named so the error says so plainly.
 const knownUnsupported = new Set([
@@ -304,35 +295,23 @@ class Parser {
   }
 
   private or(): Expression {
-    let left = this.and();
-    while (this.isName("or")) {
-      const at = this.next().at;
-      left = this.node({ kind: "binary", op: "or", left, right: this.and(), at });
-    }
-    return left;
+    return this.chain(["or"], () => this.and());
   }
 
   private and(): Expression {
-    let left = this.comparison();
-    while (this.isName("and")) {
-      const at = this.next().at;
-      left = this.node({ kind: "binary", op: "and", left, right: this.comparison(), at });
-    }
-    return left;
+    return this.chain(["and"], () => this.comparison());
   }
 
   private comparison(): Expression {
     const left = this.additive();
     const token = this.peek();
     const isOperatorToken = token.kind === "symbol" || token.kind === "name";
-    if (token.kind === "symbol" && comparisonOperators.includes(token.text)) {
+    if (
+      (token.kind === "symbol" && comparisonOperators.includes(token.text)) ||
+      (isOperatorToken && (stringOperators as readonly string[]).includes(token.text))
+    ) {
       this.next();
-      const op = token.text as ComparisonOperator;
-      return this.node({ kind: "binary", op, left, right: this.additive(), at: token.at });
-    }
-    if (isOperatorToken && (stringOperators as readonly string[]).includes(token.text)) {
-      this.next();
-      const op = token.text as StringOperator;
+      const op = token.text as ComparisonOperator | StringOperator;
       return this.node({ kind: "binary", op, left, right: this.additive(), at: token.at });
     }
     if (isOperatorToken && (membershipOperators as readonly string[]).includes(token.text)) {
@@ -355,25 +334,27 @@ class Parser {
   }
 
   private additive(): Expression {
-    let left = this.multiplicative();
-    for (let op = this.arithmetic("+", "-"); op; op = this.arithmetic("+", "-")) {
-      left = this.node({ kind: "binary", op: op.text, left, right: this.multiplicative(), at: op.at });
-    }
-    return left;
+    return this.chain(["+", "-"], () => this.multiplicative());
   }
 
   private multiplicative(): Expression {
-    let left = this.unary();
-    for (let op = this.arithmetic("*", "/", "%"); op; op = this.arithmetic("*", "/", "%")) {
-      left = this.node({ kind: "binary", op: op.text, left, right: this.unary(), at: op.at });
+    return this.chain(["*", "/", "%"], () => this.unary());
+  }
+
+  /** `operand (op operand)*` for any of `ops`, left-associative. */
+  private chain(ops: readonly ChainOperator[], operand: () => Expression): Expression {
+    let left = operand();
+    for (let op = this.acceptOperator(ops); op; op = this.acceptOperator(ops)) {
+      left = this.node({ kind: "binary", op: op.text, left, right: operand(), at: op.at });
     }
     return left;
   }
 
-  /** Consumes one of the given arithmetic operators, if next. */
-  private arithmetic(...ops: ArithmeticOperator[]): { text: ArithmeticOperator; at: number } | undefined {
+  /** Consumes one of `ops` when it is next (`and` and `or` are names, the arithmetic ones symbols). */
+  private acceptOperator(ops: readonly ChainOperator[]): { text: ChainOperator; at: number } | undefined {
     const token = this.peek();
-    const op = ops.find((candidate) => token.kind === "symbol" && token.text === candidate);
+    if (token.kind !== "name" && token.kind !== "symbol") return undefined;
+    const op = ops.find((candidate) => token.text === candidate);
     if (!op) return undefined;
     this.next();
     return { text: op, at: token.at };

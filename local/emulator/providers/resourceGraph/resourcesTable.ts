@@ -5,6 +5,17 @@ import { parseResourceId } from "../../../../shared/resourceId";
 import type { EmulatorState, StoredResource } from "../../state";
 import type { Row, Table } from "./kqlEvaluator";
 
+/** The table's last columns, the ones ARG types as `dynamic`. */
+const dynamicColumns = [
+  "sku",
+  "plan",
+  "properties",
+  "tags",
+  "identity",
+  "zones",
+  "extendedLocation",
+] as const;
+
 export const resourcesColumns = [
   "id",
   "name",
@@ -15,25 +26,11 @@ export const resourcesColumns = [
   "resourceGroup",
   "subscriptionId",
   "managedBy",
-  "sku",
-  "plan",
-  "properties",
-  "tags",
-  "identity",
-  "zones",
-  "extendedLocation",
+  ...dynamicColumns,
 ] as const;
 
 /** Columns ARG types as `dynamic`: every other one is a string. */
-export const dynamicResourceColumns: ReadonlySet<string> = new Set([
-  "sku",
-  "plan",
-  "properties",
-  "tags",
-  "identity",
-  "zones",
-  "extendedLocation",
-]);
+export const dynamicResourceColumns: ReadonlySet<string> = new Set(dynamicColumns);
 
 export const resourceTableNames = ["resources"];
 
