@@ -1,9 +1,14 @@
 // All settings, read once from the environment and validated. A bad value fails fast with the
 // variable's name, what was wrong and what is expected; nothing else in the app reads
 // process.env. Later capabilities add their settings to `settingsSchema`.
+import { readFileSync } from "node:fs";
+
 import { z } from "zod";
 
 import { ConfigurationError } from "./errors";
+import { isAgentVersion } from "./onboarding/agentVersion";
+import { validateGatewayNameTemplate } from "./onboarding/gatewayPlacement";
+import { parseOptOutTag, parseScope } from "./onboarding/scope";
 
 const optionalText = z
   .string()
@@ -39,6 +44,135 @@ const intInRange = (min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** A setting parsed by a domain function that throws a ValidationError (or any Error) with the reason. */
+const parsedText = <T>(fallback: string, parse: (text: string) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): T => {
+      const text = v === undefined || v.trim() === "" ? fallback : v.trim();
+      try {
+        return parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    });
+
+const agentVersionSetting = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v === undefined || v.trim() === "" ? fallback : v.trim();
+      if (!isAgentVersion(text)) {
+        ctx.addIssue({
+          code: "custom",
+          message: "must be an agent version: 1 to 4 dot-separated numbers such as 1.40 or 1.13.21320.014",
+        });
+        return z.NEVER;
+      }
+      return text;
+    });
+
+/** Comma- (or newline-) separated scopes, each validated and written canonically, duplicates dropped. */
+const scopeList = z
+  .string()
+  .optional()
+  .transform((v, ctx): string[] => {
+    const scopes: string[] = [];
+    const seen = new Set<string>();
+    for (const entry of (v ?? "").split(/[,\n]/)) {
+      if (entry.trim() === "") continue;
+      let scope: string;
+      try {
+        scope = parseScope(entry);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (!seen.has(scope.toLowerCase())) {
+        seen.add(scope.toLowerCase());
+        scopes.push(scope);
+      }
+    }
+    if (scopes.length > 500) ctx.addIssue({ code: "custom", message: "at most 500 scopes" });
+    return scopes;
+  });
+
+/** Azure's resource group name rule: 1–90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. */
+const resourceGroupName = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .refine(
+      (v) => /^[\p{L}\p{N}_\-.()]{1,90}$/u.test(v) && !v.endsWith("."),
+      "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+    );
+
+/** An https URL that may have a path (an Event Grid topic's `/api/events`), without query or credentials. */
+const httpsEndpoint = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    try {
+      const url = new URL(v.trim());
+      if (url.protocol === "https:" && !url.search && !url.hash && !url.username && !url.password)
+        return url.toString();
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must be an https URL without query or credentials, such as https://my-topic.eastus-1.eventgrid.azure.net/api/events",
+    });
+    return z.NEVER;
+  });
+
+const pemCertificates = "-----BEGIN CERTIFICATE-----";
+
+/** Extra CA certificates as PEM text (the local emulator's); empty means only the system's. */
+const trustedCaPem = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+  .refine(
+    (v) => v === undefined || v.includes(pemCertificates),
+    "must be PEM text with at least one certificate",
+  );
+
+/** A PEM file of extra CA certificates, read once with the settings (a missing file fails at start). */
+const trustedCaFile = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    let pem: string;
+    try {
+      pem = readFileSync(v.trim(), "utf8");
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return z.NEVER;
+    }
+    if (!pem.includes(pemCertificates)) {
+      ctx.addIssue({ code: "custom", message: "must be a PEM file with at least one certificate" });
+      return z.NEVER;
+    }
+    return pem;
+  });
+
+const osPolicy = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? "warn" : v.trim().toLowerCase()))
+  .pipe(z.enum(["warn", "skip"], { error: "must be warn or skip" }));
+
 export const settingsSchema = z.object({
   /** ARM endpoint; the local emulator's URL in development. */
   AZURE_RESOURCE_MANAGER_ENDPOINT: httpsUrl.optional().default("https://management.azure.com"),
@@ -55,6 +189,55 @@ export const settingsSchema = z.object({
   ARC_ARM_MAX_RETRIES: intInRange(0, 10, 4),
   /** The longest `Retry-After` waited inside a request; longer waits surface as ThrottledError for a durable timer. */
   ARC_ARM_MAX_RETRY_AFTER_SECONDS: intInRange(0, 300, 60),
+  /**
+   * Extra CA certificates the ARM client trusts, besides the system's: the local emulator's
+   * self-signed one (the local host sets it). PEM text, or a file with it; both may be given.
+   * Verification stays on — an in-process app cannot use NODE_EXTRA_CA_CERTS, which Node reads
+   * only at process start.
+   */
+  ARC_TRUSTED_CA_PEM: trustedCaPem,
+  ARC_TRUSTED_CA_FILE: trustedCaFile,
+
+  // ---- zero-touch onboarding (issue 4) ----
+  /**
+   * Where arc-autopilot may change machines: comma-separated `/subscriptions/{id}` or
+   * `/subscriptions/{id}/resourceGroups/{name}`. Empty means nothing is in scope, so nothing is
+   * onboarded: the identity may see the whole tenant, and a forgotten setting must not turn that
+   * into "change every machine". Machines outside every scope are skipped with a reason.
+   */
+  ARC_SCOPES: scopeList,
+  /** `name` or `name:value` of the tag that opts a machine out (any value when none is given). */
+  ARC_OPT_OUT_TAG: parsedText("arc-autopilot:opt-out", parseOptOutTag),
+  /** The resource group, in each machine's subscription, where arc-autopilot creates gateways. */
+  ARC_GATEWAY_RESOURCE_GROUP: resourceGroupName("arc-gateways"),
+  /** Gateway name per region; `{location}` is the region (`eastus`); full gateways get `-2`, `-3`… */
+  ARC_GATEWAY_NAME_TEMPLATE: parsedText("arc-gw-{location}", validateGatewayNameTemplate),
+  /** Machines per gateway before the region's next gateway is used; Azure suggests about 2,000 (AZURE-FACTS §1). */
+  ARC_GATEWAY_CAPACITY: intInRange(1, 2000, 2000),
+  /** Oldest agent that can use a gateway: the seed's 1.40 (the 2024 preview doc said 1.43, AZURE-FACTS §2). */
+  ARC_MIN_AGENT_VERSION_GATEWAY: agentVersionSetting("1.40"),
+  /** Oldest agent for SSH over Arc: the seed's 1.13.21320.014 (the current doc says 1.31, AZURE-FACTS §5). */
+  ARC_MIN_AGENT_VERSION_SSH: agentVersionSetting("1.13.21320.014"),
+  /** From this agent on the machine switches to its gateway by itself; older ones get `connection.type gateway` by Run Command (AZURE-FACTS §2). */
+  ARC_AGENT_AUTO_SWITCH_VERSION: agentVersionSetting("1.51"),
+  /**
+   * From this agent on the SSH port comes from the service configuration; older agents that
+   * report an incoming-ports list without it get the port added by Run Command. No source gives
+   * the exact version ([UNVERIFIED]); 1.51 is the first agent documented to follow cloud-side
+   * connectivity settings without a local command, and erring high costs one Run Command that
+   * only adds a port, while erring low leaves SSH silently refused.
+   */
+  ARC_SERVICE_CONFIG_PORTS_VERSION: agentVersionSetting("1.51"),
+  /** A machine whose OS is not on the SSH-over-Arc list: `warn` (onboard it, with a warning) or `skip`. */
+  ARC_OS_POLICY: osPolicy,
+  /** The port SSH over Arc connects to on each machine. */
+  ARC_SSH_PORT: intInRange(1, 65535, 22),
+  /** How long an onboarding waits for a machine that is not Connected before it stops as `pending`. */
+  ARC_CONNECT_WAIT_MINUTES: intInRange(0, 1440, 15),
+  /** How long machines wait for a new gateway: creation "can take up to 2 hours" (AZURE-FACTS §1). */
+  ARC_GATEWAY_DEADLINE_MINUTES: intInRange(15, 1440, 120),
+  /** Event Grid topic endpoint for onboarding outcomes; none are published when empty. */
+  ARC_OUTCOME_TOPIC_ENDPOINT: httpsEndpoint,
 });
 
 const secretName = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION/i;

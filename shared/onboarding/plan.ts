@@ -1,0 +1,312 @@
+// The onboarding planner: what one machine still lacks, from what was observed, as a pure
+// function (DESIGN decision 1). It either stops — with an outcome, a reason and, where only the
+// machine's owner can help, the exact local command — or lists the steps still missing, in the
+// order to run them. A step that is already satisfied is never in the list, so re-planning a
+// finished machine returns no steps and sends nothing to Azure.
+//
+// Prerequisites, in order: in scope; exists; not opted out; Connected (else `pending`, which the
+// orchestrator may first wait out with a timer); not in monitor mode; agent new enough for the
+// gateway and for SSH; OS on the SSH list (warn or skip by policy). Steps: the gateway (create,
+// wait, attach, and for agents below the auto-switch version the connection.type Run Command),
+// the provider, the endpoint, the SSH service configuration, and the agent's incoming port for
+// agents that predate service-configuration ports. Run Command steps are checked last: only when
+// one is actually needed can a locked-down agent stop the plan.
+import { agentOsTypeOf, connectionTypeScript, incomingPortsScript } from "../azure/agentCommands";
+import type { ConnectivityEndpoint, SshServiceConfiguration } from "../azure/hybridConnectivity";
+import type { ArcMachine } from "../azure/machines";
+import type { RegistrationState } from "../azure/resourceProviders";
+import { machineResourceId, parseMachineId } from "../resourceId";
+import { type AgentVersion, compareAgentVersions, isAgentVersion, parseAgentVersion } from "./agentVersion";
+import type { GatewayPlacementOutcome } from "./gatewayPlacement";
+import { fullModeCommand, type LocalAction, localOsTypeOf, upgradeAgentAction } from "./localActions";
+import { gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
+import { checkOsSupport } from "./osSupport";
+import type { OnboardingPolicy } from "./policy";
+import { isMonitorMode, runCommandBlockers } from "./runCommandReadiness";
+import { hasOptOutTag, isInScope } from "./scope";
+import { type OnboardingStep, type OnboardingStepKind, runCommandNames } from "./steps";
+
+/** Everything the planner needs, read by an activity before planning. */
+export interface OnboardingObservation {
+  /** The machine onboarding was started for. */
+  readonly machineId: string;
+  /** The machine as ARM reports it; undefined when ARM answered 404. */
+  readonly machine?: ArcMachine;
+  /** `settings/default` → `gatewayResourceId`; undefined when the machine is not attached. */
+  readonly gatewayLink?: string;
+  /** Where the machine's gateway is, from `placeGateway`; needed only when it is not attached. */
+  readonly gatewayPlacement?: GatewayPlacementOutcome;
+  /** The gateway the placement names, as ARM last reported it; undefined when it does not exist (or was not read). */
+  readonly targetGateway?: {
+    readonly id: string;
+    readonly provisioningState: string;
+    readonly location?: string;
+  };
+  /** Microsoft.HybridConnectivity in the machine's subscription; undefined when not read. */
+  readonly providerState?: RegistrationState;
+  /** `endpoints/default`; undefined when it does not exist. */
+  readonly defaultEndpoint?: Pick<ConnectivityEndpoint, "provisioningState">;
+  /** `endpoints/default/serviceConfigurations/SSH`; undefined when it does not exist. */
+  readonly sshServiceConfiguration?: Pick<
+    SshServiceConfiguration,
+    "serviceName" | "port" | "provisioningState"
+  >;
+  /**
+   * The agent's local `connection.type`, when known (a Run Command's `azcmagent show`). ARM does not
+   * report it (AZURE-FACTS §3), so for an attached machine it is assumed switched unless this says `direct`.
+   */
+  readonly agentConnectionType?: "gateway" | "direct";
+}
+
+export type OnboardingOutcome = "skipped" | "pending" | "needs-local-action" | "failed";
+
+export type OnboardingStopCode =
+  | "NoScopes"
+  | "OutOfScope"
+  | "MachineNotFound"
+  | "OptedOut"
+  | "NotConnected"
+  | "MonitorMode"
+  | "AgentVersionUnknown"
+  | "InvalidAgentVersion"
+  | "AgentTooOld"
+  | "UnsupportedOs"
+  | "GatewayNotPlaced"
+  | "GatewayPlacementFailed"
+  | "UnknownOsType"
+  | "UnreadablePorts"
+  | "RunCommandBlocked";
+
+/** Onboarding cannot go on now: why, and what would change that. */
+export interface OnboardingStop {
+  readonly kind: "stop";
+  readonly machineId: string;
+  readonly outcome: OnboardingOutcome;
+  readonly code: OnboardingStopCode;
+  readonly reason: string;
+  /** For `needs-local-action`: what to run on the machine. */
+  readonly localAction?: LocalAction;
+  /** For a machine that is not Connected: the orchestrator may wait this long (a durable timer) and observe again. */
+  readonly waitFor?: { readonly condition: "machineConnected"; readonly maxMinutes: number };
+  /** The steps a local restriction kept from running. */
+  readonly blockedSteps?: readonly OnboardingStepKind[];
+  readonly warnings: readonly string[];
+}
+
+/** The steps still missing, in order; empty when the machine is fully onboarded. */
+export interface OnboardingSteps {
+  readonly kind: "steps";
+  readonly machineId: string;
+  readonly steps: readonly OnboardingStep[];
+  readonly warnings: readonly string[];
+}
+
+export type OnboardingPlan = OnboardingStop | OnboardingSteps;
+
+export function planOnboarding(observed: OnboardingObservation, policy: OnboardingPolicy): OnboardingPlan {
+  const warnings: string[] = [];
+  const stop = (
+    outcome: OnboardingOutcome,
+    code: OnboardingStopCode,
+    reason: string,
+    extra: StopDetails = {},
+  ): OnboardingStop => ({
+    kind: "stop",
+    machineId: observed.machineId,
+    outcome,
+    code,
+    reason,
+    ...extra,
+    warnings,
+  });
+
+  if (policy.scopes.length === 0) {
+    return stop(
+      "skipped",
+      "NoScopes",
+      "No scopes are configured (ARC_SCOPES is empty), so no machine is in scope: set it to the subscriptions or resource groups arc-autopilot may change",
+    );
+  }
+  if (!isInScope(observed.machineId, policy.scopes)) {
+    return stop(
+      "skipped",
+      "OutOfScope",
+      `The machine is outside every configured scope (${policy.scopes.join(", ")})`,
+    );
+  }
+  const machine = observed.machine;
+  if (!machine) return stop("skipped", "MachineNotFound", "The machine no longer exists in Azure");
+  if (hasOptOutTag(machine.tags, policy)) {
+    const tag =
+      policy.optOutTag.value === undefined
+        ? policy.optOutTag.name
+        : `${policy.optOutTag.name}:${policy.optOutTag.value}`;
+    return stop("skipped", "OptedOut", `The machine is tagged ${tag}, which opts it out of arc-autopilot`);
+  }
+  if (machine.status.trim().toLowerCase() !== "connected") {
+    const since = machine.lastStatusChange ? ` since ${shorten(machine.lastStatusChange)}` : "";
+    return stop(
+      "pending",
+      "NotConnected",
+      `The machine is ${shorten(machine.status)}${since}, not Connected; onboarding resumes when its agent reconnects (the drift sweep retries it)`,
+      policy.connectWaitMinutes > 0
+        ? { waitFor: { condition: "machineConnected", maxMinutes: policy.connectWaitMinutes } }
+        : {},
+    );
+  }
+  const osType = localOsTypeOf(machine.osType);
+  // Monitor mode "disables remote connectivity" ([docs] azure-management-docs security-machine-configuration.md),
+  // so SSH over Arc cannot work however the cloud side is set up: stop before any write.
+  if (isMonitorMode(machine)) {
+    return stop(
+      "needs-local-action",
+      "MonitorMode",
+      "The agent is in monitor mode, which disables remote connectivity (SSH over Arc) and blocks Run Command; only a command on the machine can change that",
+      {
+        localAction: {
+          osType,
+          commands: [fullModeCommand(osType)],
+          explanation: `Switch the agent back to full mode${osType === "windows" ? " in an elevated PowerShell" : ""}; the next onboarding run (or drift sweep) continues from there.`,
+        },
+      },
+    );
+  }
+
+  const version = agentVersionOf(machine);
+  if ("stop" in version) return stop(...version.stop);
+  const tooOld = [
+    { minimum: policy.agentVersions.gatewayMinimum, purpose: "use an Arc gateway" },
+    { minimum: policy.agentVersions.sshMinimum, purpose: "serve SSH over Arc" },
+  ].filter((requirement) => compareAgentVersions(version.agent, requirement.minimum) < 0);
+  if (tooOld.length > 0) {
+    return stop(
+      "needs-local-action",
+      "AgentTooOld",
+      `Agent ${version.agent.text} is too old: ${tooOld.map((r) => `${r.purpose} needs ${r.minimum} or later`).join("; ")}`,
+      { localAction: upgradeAgentAction(machine) },
+    );
+  }
+
+  const os = checkOsSupport(machine);
+  if (!os.supported) {
+    const reason = `SSH over Arc may not support this machine's OS: ${os.reason}`;
+    if (policy.osPolicy === "skip")
+      return stop("skipped", "UnsupportedOs", `${reason} (ARC_OS_POLICY is skip)`);
+    warnings.push(reason);
+  }
+
+  // ---- the steps still missing ----
+  const machineId = machineResourceId(parseMachineId(observed.machineId));
+  const gateway = gatewaySteps(observed, policy, machineId, machine);
+  if ("stop" in gateway) return stop(...gateway.stop);
+  const provider = providerSteps(observed, parseMachineId(machineId).subscriptionId);
+  const ssh = sshSteps(observed, policy, machineId);
+  const ports = portDecision(machine, version.agent, policy);
+  if ("stop" in ports) return stop(...ports.stop);
+  if (ports.warning) warnings.push(ports.warning);
+
+  // Run Command needs a script in the machine's shell; without a known OS there is none to build.
+  const switchAgent =
+    compareAgentVersions(version.agent, policy.agentVersions.autoSwitch) < 0 &&
+    (gateway.attaching || observed.agentConnectionType === "direct");
+  const runCommandKinds = [
+    ...(switchAgent ? ["switchAgentToGateway" as const] : []),
+    ...(ports.ports ? ["openSshPort" as const] : []),
+  ];
+  if (runCommandKinds.length > 0 && osType === "unknown") {
+    return stop(
+      "failed",
+      "UnknownOsType",
+      `The machine needs Run Command (${runCommandKinds.join(", ")}) but reports osType '${shorten(machine.osType ?? "")}', so no script can be built for it`,
+    );
+  }
+  if (runCommandKinds.length > 0) {
+    const blockers = runCommandBlockers(machine);
+    if (blockers.length > 0) {
+      return stop(
+        "needs-local-action",
+        "RunCommandBlocked",
+        `The machine needs Run Command (${runCommandKinds.join(", ")}) but ${blockers.map((b) => b.reason).join("; ")}`,
+        {
+          localAction: {
+            osType,
+            commands: blockers.map((b) => b.command),
+            explanation: `Allow Run Command on the machine${osType === "windows" ? " (elevated PowerShell)" : ""}; the next onboarding run (or drift sweep) continues from there.`,
+          },
+          blockedSteps: runCommandKinds,
+        },
+      );
+    }
+  }
+  const agentOs = osType === "unknown" ? undefined : agentOsTypeOf(osType);
+  const switchStep: OnboardingStep[] =
+    switchAgent && agentOs
+      ? [
+          {
+            kind: "switchAgentToGateway",
+            machineId,
+            gatewayId: gateway.gatewayId,
+            location: machine.location,
+            osType: agentOs,
+            agentVersion: version.agent.text,
+            runCommandName: runCommandNames.switchAgentToGateway,
+            script: connectionTypeScript(agentOs, "gateway"),
+          },
+        ]
+      : [];
+  const portStep: OnboardingStep[] =
+    ports.ports && agentOs
+      ? [
+          {
+            kind: "openSshPort",
+            machineId,
+            location: machine.location,
+            osType: agentOs,
+            agentVersion: version.agent.text,
+            currentPorts: [...machine.agentConfiguration.incomingConnectionsPorts],
+            ports: ports.ports,
+            runCommandName: runCommandNames.openSshPort,
+            script: incomingPortsScript(agentOs, ports.ports),
+          },
+        ]
+      : [];
+  warnings.push(...gateway.warnings);
+
+  // Both slow operations begin first so their waits overlap; then the gateway link, the agent's
+  // switch, the provider wait (the endpoint PUTs need the provider), and the SSH pieces.
+  const steps: OnboardingStep[] = [
+    ...gateway.begin,
+    ...provider.begin,
+    ...gateway.then,
+    ...switchStep,
+    ...provider.then,
+    ...ssh,
+    ...portStep,
+  ];
+  return { kind: "steps", machineId, steps, warnings };
+}
+
+export type StopDetails = Partial<Pick<OnboardingStop, "localAction" | "waitFor" | "blockedSteps">>;
+export type Stop = [OnboardingOutcome, OnboardingStopCode, string, StopDetails?];
+
+type VersionCheck = { readonly agent: AgentVersion } | { readonly stop: Stop };
+
+function agentVersionOf(machine: ArcMachine): VersionCheck {
+  if (machine.agentVersion === undefined || machine.agentVersion.trim() === "") {
+    return { stop: ["pending", "AgentVersionUnknown", "The machine reports no agent version yet"] };
+  }
+  if (!isAgentVersion(machine.agentVersion)) {
+    return {
+      stop: [
+        "failed",
+        "InvalidAgentVersion",
+        `The machine reports agent version '${shorten(machine.agentVersion)}', which is not a version`,
+      ],
+    };
+  }
+  return { agent: parseAgentVersion(machine.agentVersion) };
+}
+
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
