@@ -1,0 +1,159 @@
+// The volatile half of the host: which instances have an episode to run and which activities
+// wait for a worker, with host.json-style limits (maxConcurrentOrchestratorFunctions,
+// maxConcurrentActivityFunctions) and at most one episode per instance at a time (LOCAL-HOST.md
+// §7.5). stop() is the crash: queued work is forgotten and work already running becomes a
+// straggler of an old generation whose results the engine discards.
+
+export interface WorkLimits {
+  readonly orchestrations: number;
+  readonly activities: number;
+}
+
+export interface WorkHandlers<A> {
+  runEpisode(instanceId: string, generation: number): Promise<void>;
+  runActivity(work: A, generation: number): Promise<void>;
+  onError(error: unknown): void;
+}
+
+export class WorkScheduler<A> {
+  private generationNumber = 0;
+  private stopped = false;
+  private readonly ready = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly wokenWhileRunning = new Set<string>();
+  private readonly backlog: A[] = [];
+  private activeActivities = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly stragglers = new Set<Promise<void>>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly limits: WorkLimits,
+    private readonly handlers: WorkHandlers<A>,
+  ) {
+    if (!(limits.orchestrations >= 1) || !(limits.activities >= 1)) {
+      throw new RangeError("Concurrency limits must be at least 1");
+    }
+  }
+
+  get generation(): number {
+    return this.generationNumber;
+  }
+
+  isCurrent(generation: number): boolean {
+    return !this.stopped && generation === this.generationNumber;
+  }
+
+  /** Something arrived for the instance: run an episode (after the one in progress, if any). */
+  wakeInstance(instanceId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(instanceId)) this.wokenWhileRunning.add(instanceId);
+    else this.ready.add(instanceId);
+    this.pump();
+  }
+
+  enqueueActivity(work: A): void {
+    if (this.stopped) return;
+    this.backlog.push(work);
+    this.pump();
+  }
+
+  /** Forgets all queued work; running work finishes as stragglers of the old generation. */
+  stop(): void {
+    this.stopped = true;
+    this.generationNumber += 1;
+    this.ready.clear();
+    this.running.clear();
+    this.wokenWhileRunning.clear();
+    this.backlog.length = 0;
+    this.activeActivities = 0;
+    for (const work of this.inFlight) this.stragglers.add(work);
+    this.inFlight.clear();
+    this.notifyIdle();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.pump();
+  }
+
+  /** True while any work of the current generation is queued or running. */
+  get busy(): boolean {
+    return (
+      !this.stopped &&
+      (this.ready.size > 0 || this.running.size > 0 || this.backlog.length > 0 || this.activeActivities > 0)
+    );
+  }
+
+  /** Resolves when no current work is queued or running and every straggler has settled. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      if (this.busy) {
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        continue;
+      }
+      if (this.stragglers.size > 0) {
+        await Promise.allSettled([...this.stragglers]);
+        continue;
+      }
+      // Let continuations queued by the last completion schedule their follow-up work.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.busy && this.stragglers.size === 0) return;
+    }
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    for (const instanceId of this.ready) {
+      if (this.running.size >= this.limits.orchestrations) break;
+      this.ready.delete(instanceId);
+      this.running.add(instanceId);
+      const generation = this.generationNumber;
+      this.track(
+        () => this.handlers.runEpisode(instanceId, generation),
+        () => {
+          this.running.delete(instanceId);
+          if (this.wokenWhileRunning.delete(instanceId)) this.ready.add(instanceId);
+        },
+      );
+    }
+    while (this.activeActivities < this.limits.activities) {
+      const work = this.backlog.shift();
+      if (work === undefined) break;
+      this.activeActivities += 1;
+      const generation = this.generationNumber;
+      this.track(
+        () => this.handlers.runActivity(work, generation),
+        () => {
+          this.activeActivities -= 1;
+        },
+      );
+    }
+  }
+
+  /** Starts `work` on a later microtask, so a handler never re-enters pump(). */
+  private track(work: () => Promise<void>, release: () => void): void {
+    const generation = this.generationNumber;
+    const settled: Promise<void> = Promise.resolve()
+      .then(work)
+      .catch((error: unknown) => this.handlers.onError(error))
+      .finally(() => {
+        if (generation === this.generationNumber) {
+          this.inFlight.delete(settled);
+          release();
+          this.pump();
+        } else {
+          this.stragglers.delete(settled);
+        }
+        this.notifyIdle();
+      });
+    this.inFlight.add(settled);
+  }
+
+  private notifyIdle(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
