@@ -1,6 +1,8 @@
 // The one way arc-autopilot talks to Azure Resource Manager: a credential, an endpoint (real
 // ARM, or the local emulator), the SDK pipeline with our retry policy and user agent, and the
 // SDK clients built over the same settings. Every module in shared/azure takes an ArmContext.
+import { rootCertificates } from "node:tls";
+
 import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 import {
@@ -178,5 +180,18 @@ export function armContextFromSettings(settings: Settings, credential?: TokenCre
       ),
     maxRetries: settings.ARC_ARM_MAX_RETRIES,
     maxRetryAfterMs: settings.ARC_ARM_MAX_RETRY_AFTER_SECONDS * 1000,
+    ...trustedCaOf(settings),
   });
+}
+
+/**
+ * ARC_TRUSTED_CA_PEM and ARC_TRUSTED_CA_FILE on top of Node's bundled roots (a `ca` option
+ * replaces them, and the settings promise extra trust, not different trust); nothing when
+ * neither is set.
+ */
+function trustedCaOf(settings: Settings): { trustedCaPem?: string } {
+  const extra = [settings.ARC_TRUSTED_CA_PEM, settings.ARC_TRUSTED_CA_FILE].filter(
+    (pem): pem is string => pem !== undefined,
+  );
+  return extra.length > 0 ? { trustedCaPem: [...rootCertificates, ...extra].join("\n") } : {};
 }
