@@ -16,6 +16,7 @@ import { getMachine } from "../shared/azure/machines";
 import { queryResourceGraph } from "../shared/azure/resourceGraph";
 import { machineInventoryQuery } from "../shared/azure/resourceGraphQueries";
 import { gatewayResourceId, machineResourceId } from "../shared/resourceId";
+import { hostFanOutBenchmarks } from "./hostFanOut";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000be001";
 
@@ -149,11 +150,14 @@ async function main(): Promise<void> {
       await graphSweep(context, ids.length),
       await gatewayLifecycles(context, clock),
     ];
+    await emulator.close();
+    results.push(...(await hostFanOutBenchmarks()));
     const report = [
       "# Benchmarks",
       "",
       "Produced by `npm run bench` (which builds, then runs `node dist/bench/run.js`). Real time on the machine below;",
-      "the emulator and the client talk over HTTPS on loopback in one process.",
+      "the emulator and the client talk over HTTPS on loopback in one process. The local host rows run",
+      "`bench/fixtures/fanOutApp.ts` through the real `@azure/functions` and `durable-functions` code paths.",
       "",
       `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`,
       `- run at: ${new Date().toISOString()}`,
