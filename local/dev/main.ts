@@ -19,6 +19,7 @@ import {
 } from "../host";
 import { type ActivityView, createActivityView, instanceTable } from "./activityView";
 import { type DevOptions, devUsage, DevUsageError, parseDevArgs } from "./devArgs";
+import { type LocalSettings, LocalSettingsError, readLocalSettings } from "./localSettings";
 
 /** Real milliseconds of quiet (nothing running) before the table is printed. */
 const quietMs = 1500;
@@ -41,12 +42,22 @@ export async function main(args: readonly string[]): Promise<void> {
   const clock = new ScaledClock(options.timeScale);
   const view = createActivityView({ stream: process.stdout, clock });
   const root = findFunctionAppRoot(__dirname);
+  let localSettings: LocalSettings;
+  try {
+    localSettings = readLocalSettings(root);
+  } catch (error) {
+    if (!(error instanceof LocalSettingsError)) throw error;
+    console.error(`npm run dev: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
   const host = await startLocalHost({
     app: { packageJson: root },
     clock,
     port: options.port,
     emulator: options.azure ? false : { trafficLog: null },
-    appSettings: demoSettings(options),
+    appSettings: { ...demoSettings(options), ...localSettings.values },
+    keys: localSettings.keys,
     log: (entry) => view.hostLog(entry),
     engineLog: (line) => view.log(line),
   });
