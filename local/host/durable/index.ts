@@ -1,4 +1,5 @@
 // The local host's Durable engine: the stand-in for the Durable Task extension (LOCAL-HOST.md §7.5).
+export { formatTimeSpan, parseTimeSpan } from "../../timeSpan";
 export type { OrchestratorAction, RetryOptionsWire } from "./actions/orchestratorAction";
 export { ActionType } from "./actions/orchestratorAction";
 export type { RetryPolicy } from "./actions/retryPolicy";
@@ -12,7 +13,6 @@ export type { IdleOptions } from "./engine/idleDriver";
 export type { KillPoint } from "./engine/taskHub";
 export type { HistoryEvent } from "./history/historyEvent";
 export { HistoryEventType, historyEventTypeName } from "./history/historyEventType";
-export { formatTimeSpan, parseTimeSpan } from "./history/timeSpan";
 export type { InstanceFilter } from "./management/instanceQuery";
 export type { InstanceStatus, StatusOptions } from "./management/instanceStatus";
 export type { EpisodePlan, EpisodePlanRequest, PlanFailure } from "./replay/episodePlan";

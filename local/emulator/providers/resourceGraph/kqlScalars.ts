@@ -2,6 +2,7 @@
 // `dynamic`), a string, number or bool, or a datetime / timespan. Comparisons follow Kusto: a
 // comparison involving null is null (so `where` drops the row), `==` is case-sensitive and
 // `=~` is not, `has` matches whole terms, `contains` substrings.
+import { formatTimeSpan } from "../../../timeSpan";
 
 export class DateTimeValue {
   constructor(readonly ms: number) {}
@@ -40,20 +41,9 @@ function formatDateTime(value: DateTimeValue): string {
   return new Date(value.ms).toISOString();
 }
 
-/** Kusto's timespan text: `[-][d.]hh:mm:ss[.fff]`. */
+/** Kusto's timespan text, `[-][d.]hh:mm:ss[.fff]`: the same text as .NET's TimeSpan. */
 export function formatTimespan(value: TimespanValue): string {
-  const sign = value.ms < 0 ? "-" : "";
-  let rest = Math.abs(value.ms);
-  const days = Math.floor(rest / 86_400_000);
-  rest -= days * 86_400_000;
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = Math.floor(rest / 1000);
-  const millis = Math.round(rest - seconds * 1000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${sign}${days > 0 ? `${days}.` : ""}${pad(hours)}:${pad(minutes)}:${pad(seconds)}${millis > 0 ? `.${String(millis).padStart(3, "0")}` : ""}`;
+  return formatTimeSpan(value.ms);
 }
 
 /** A cell as it appears in the response: datetimes as ISO text, timespans as Kusto text. */

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 
 import type { Clock } from "../../../clock";
+import { parseTimeSpan } from "../../../timeSpan";
 import type { DurableEndpoints, FunctionInvoker, ManagementRequest, ManagementResponse } from "../../types";
 import { invokeActivity } from "../activities/activityInvocation";
 import type {
@@ -23,7 +24,6 @@ import type {
 } from "../history/historyEvent";
 import { historyEvent } from "../history/historyEvent";
 import { HistoryEventType } from "../history/historyEventType";
-import { parseTimeSpan } from "../history/timeSpan";
 import { durableClientPayload } from "../management/clientPayload";
 import type { InstanceFilter } from "../management/instanceQuery";
 import { matchesFilter } from "../management/instanceQuery";

@@ -1,4 +1,4 @@
-// .NET TimeSpan text ("d.hh:mm:ss[.fffffff]"), the format the extension uses for
+// .NET TimeSpan text ("d.hh:mm:ss[.fffffff]", also Kusto's timespan text): the format the extension uses for
 // `longRunningTimerIntervalDuration` / `maximumShortTimerDuration` in the binding info
 // (LOCAL-HOST.md §1.1) and the format host.json settings are written in. The library parses these
 // with moment.duration(), which accepts the same text.
