@@ -19,7 +19,7 @@ import { EmulatorState } from "./state";
 import { type EmulatorResponse, type RawRequestOptions, sendToEmulator } from "./testClient";
 import { ArmThrottle, armThrottlingLimits, type ThrottlingLimits } from "./throttling";
 import { createLoopbackCertificate, type TlsMaterial } from "./tls";
-import { TrafficLog } from "./trafficLog";
+import { type TrafficExchange, TrafficLog } from "./trafficLog";
 import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
 
 export { ScaledClock, VirtualClock } from "../clock";
@@ -64,7 +64,8 @@ export interface Emulator {
   onPublish(listener: (event: ResourceEventInput) => void): void;
   configureFaults(config: FaultConfig): void;
   configureThrottling(throttling: boolean | Partial<ThrottlingLimits>): void;
-  setTrafficLog(file: string | null): void;
+  /** Every ARM exchange this emulator answered, oldest first (admin API calls are not ARM's). */
+  exchanges(): readonly TrafficExchange[];
   close(): Promise<void>;
 }
 
@@ -86,7 +87,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.faults) faults.configure(options.faults);
   const logFile =
     options.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : options.trafficLog;
-  let trafficLog = logFile ? new TrafficLog(logFile) : undefined;
+  const trafficLog = logFile ? new TrafficLog(logFile) : undefined;
+  const exchanges: TrafficExchange[] = [];
   const published: ResourceEventInput[] = [];
   // Its own random sequence, so subscribing a webhook does not shift the ids resources get.
   const eventGrid = new EventGridSystemTopic({ clock, random: new SeededRandom((options.seed ?? 1) + 7919) });
@@ -104,7 +106,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timings,
     throttle,
     faults,
-    trafficLog: () => trafficLog,
+    recordExchange: (exchange) => {
+      exchanges.push(exchange);
+      trafficLog?.append(exchange);
+    },
     baseUrl: () => baseUrl,
     publish: (event) => {
       published.push(event);
@@ -145,9 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onPublish: (listener) => listeners.push(listener),
     configureFaults: (config) => faults.configure(config),
     configureThrottling: (throttling) => throttle.configure(...throttlingSettings(throttling)),
-    setTrafficLog: (file) => {
-      trafficLog = file ? new TrafficLog(file) : undefined;
-    },
+    exchanges: () => exchanges,
     close: () =>
       new Promise<void>((resolve) => {
         eventGrid.close();

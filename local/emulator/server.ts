@@ -13,7 +13,7 @@ import type { SeededRandom } from "./random";
 import type { Router } from "./router";
 import type { EmulatorState } from "./state";
 import { type ArmThrottle, bucketFor } from "./throttling";
-import { loggableHeaders, type TrafficLog } from "./trafficLog";
+import { loggableHeaders, type TrafficExchange } from "./trafficLog";
 import type {
   EmulatorContext,
   EmulatorTimings,
@@ -34,7 +34,8 @@ export interface ArmServerParts {
   readonly timings: EmulatorTimings;
   readonly throttle: ArmThrottle;
   readonly faults: FaultInjector;
-  readonly trafficLog: () => TrafficLog | undefined;
+  /** Every answered exchange: kept in memory and appended to the traffic log when one is set. */
+  readonly recordExchange: (exchange: TrafficExchange) => void;
   readonly baseUrl: () => string;
   readonly publish: (event: ResourceEventInput) => void;
   /** Admin API under its reserved prefix; answers or returns false. */
@@ -243,7 +244,7 @@ function respond(
   headers["content-length"] = String(Buffer.byteLength(text));
   response.writeHead(result.status, headers);
   response.end(text);
-  parts.trafficLog()?.append({
+  parts.recordExchange({
     time: new Date(parts.clock.now()).toISOString(),
     method: exchange.method,
     url: exchange.url.toString(),

@@ -42,17 +42,10 @@ import { MemoryScheduleStatusStore } from "./functions/scheduleStatusStore";
 import { durableClockOver, ScheduleTrackingClock } from "./hostClock";
 import { readHostJson } from "./hostJson";
 import { type ManagedIdentityEndpoint, startManagedIdentityEndpoint } from "./managedIdentityEndpoint";
-import { RunTraffic } from "./runTraffic";
 import type { RegisteredFunction } from "./types";
 
 /** The emulator's options, less what the local host decides (the shared clock, the certificate). */
-export interface LocalEmulatorSettings extends Omit<EmulatorOptions, "clock" | "tls" | "trafficLog"> {
-  /**
-   * Where this run's ARM exchanges go once the host stops (they are kept per run for `traffic()`
-   * meanwhile): default ARC_EMULATOR_TRAFFIC_LOG, the suite's log for the contract check; null: nowhere.
-   */
-  readonly trafficLog?: string | null;
-}
+export type LocalEmulatorSettings = Omit<EmulatorOptions, "clock" | "tls">;
 
 /** Event Grid filters for the subscription of one Event Grid function (the rest is the local host's). */
 export type EventSubscriptionFilters = Pick<
@@ -220,16 +213,10 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
   undo.push(() => environment.restore());
 
   let emulator: Emulator | undefined;
-  let traffic: RunTraffic | undefined;
   let identity: ManagedIdentityEndpoint | undefined;
   if (options.emulator !== false) {
     const settings = options.emulator ?? {};
-    const suiteLog =
-      settings.trafficLog === undefined ? process.env.ARC_EMULATOR_TRAFFIC_LOG : settings.trafficLog;
-    traffic = new RunTraffic(suiteLog ?? undefined);
-    const runTraffic = traffic;
-    undo.push(() => runTraffic.finish());
-    emulator = await startEmulatorForRun(settings, clock, traffic.file);
+    emulator = await startEmulatorForRun(settings, clock);
     const startedEmulator = emulator;
     undo.push(() => startedEmulator.close());
     identity = await startIdentityForRun(clock);
@@ -500,7 +487,7 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
     },
 
     statuses: (filter) => theEngine.list(filter),
-    traffic: () => traffic?.exchanges() ?? [],
+    traffic: () => [...(emulator?.exchanges() ?? [])],
 
     async crash() {
       // Synchronous first: called from a kill point, the engine must lose its work right there.
@@ -524,7 +511,6 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
       functionsHost = undefined;
       await emulator?.close();
       await identity?.close();
-      traffic?.finish();
       environment.restore();
       activeHost = false;
     },
@@ -532,15 +518,9 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
   return localHost;
 }
 
-async function startEmulatorForRun(
-  settings: LocalEmulatorSettings,
-  clock: Clock,
-  trafficFile: string,
-): Promise<Emulator> {
+async function startEmulatorForRun(settings: LocalEmulatorSettings, clock: Clock): Promise<Emulator> {
   processEndpoints.tls ??= await createLoopbackCertificate();
-  const { trafficLog: _suiteLog, ...emulatorSettings } = settings;
-  const start = (port: number) =>
-    startEmulator({ ...emulatorSettings, clock, port, tls: processEndpoints.tls!, trafficLog: trafficFile });
+  const start = (port: number) => startEmulator({ ...settings, clock, port, tls: processEndpoints.tls! });
   const wanted = settings.port ?? processEndpoints.emulatorPort ?? 0;
   let emulator: Emulator;
   try {

@@ -197,6 +197,8 @@ describe("the emulator's ARM front door", () => {
       time: new Date(clock.now()).toISOString(),
     });
     expect(JSON.stringify(exchange.requestHeaders)).not.toMatch(/authorization/i);
+    // The same exchange is kept in memory for tests that count requests.
+    expect(emulator.exchanges()).toEqual([exchange]);
     expect((exchange.requestHeaders as Record<string, string>)["x-ms-client-request-id"]).toBe("c-9");
   });
 

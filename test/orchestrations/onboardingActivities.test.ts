@@ -45,7 +45,6 @@ describe("onboarding activities against the emulator", () => {
     activities = createOnboardingActivities({ arm: testbed.context, settings });
     traffic = recordTraffic(testbed.emulator);
   });
-  afterEach(() => traffic.stop());
 
   const stored = (id: string) => testbed.emulator.state.getResource(id);
   const writes = (mark: number) => traffic.since(mark).filter((e) => e.method !== "GET");
