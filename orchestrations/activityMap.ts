@@ -15,6 +15,9 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { RetryOptions } from "durable-functions";
 import { z } from "zod";
 
+import { eventNames } from "./orchestratorNames";
+import { onboardingPlanSchema, onboardingResultSchema } from "./planSchema";
+
 // ---------- shared shapes ----------
 
 const resourceId = z.string().min(1).max(2048).startsWith("/subscriptions/");
@@ -34,6 +37,26 @@ export const operationStatusSchema = z.strictObject({
   error: z.strictObject({ code: text, message: text }).optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
+
+const instanceIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^/\\#?\s]+$/, "an instance id without '/', '\\', '#', '?' or spaces");
+const isoTime = z.iso.datetime({ offset: true });
+
+/** How a shared operation (a gateway's creation, a provider's registration) ended. */
+export const sharedOperationOutcomeSchema = z.strictObject({ succeeded: z.boolean(), message: text });
+export type SharedOperationOutcome = z.output<typeof sharedOperationOutcomeSchema>;
+
+const sharedOperationJoinSchema = z.discriminatedUnion("state", [
+  z.strictObject({ state: z.literal("waiting"), instanceId: instanceIdSchema, started: z.boolean() }),
+  z.strictObject({
+    state: z.literal("ended"),
+    instanceId: instanceIdSchema,
+    outcome: sharedOperationOutcomeSchema,
+  }),
+]);
 
 const extensionIdentitySchema = z.strictObject({ publisher: text, type: text });
 
@@ -188,6 +211,82 @@ export const activityMap = {
     name: "deleteSshServiceConfiguration_v1",
     input: machineInput,
     output: z.strictObject({ outcome: z.enum(["deleted", "alreadyGone"]) }),
+  },
+  /** Observes the machine, places its gateway when it has none, and plans (shared/onboarding/plan.ts). */
+  planOnboarding: {
+    name: "planOnboarding_v1",
+    input: machineInput,
+    output: z.strictObject({
+      plan: onboardingPlanSchema,
+      /** What the final table shows about the machine; absent when it was not read (out of scope, deleted). */
+      machine: z
+        .strictObject({
+          name: text,
+          location: text,
+          status: text,
+          agentVersion: text.optional(),
+          osType: text.optional(),
+        })
+        .optional(),
+    }),
+  },
+  /** One GET of the gateway: the waiting machine's single re-read when its deadline passes. */
+  readGatewayState: {
+    name: "readGatewayState_v1",
+    input: z.strictObject({ gatewayId: resourceId }),
+    output: z.strictObject({ exists: z.boolean(), provisioningState: text.optional() }),
+  },
+  /**
+   * Joins the gateway's singleton creation (starting it when nothing is running): answers the
+   * outcome when it already ended after `observedAt`, else `waiting` — the machine is then released
+   * by a `GatewayCreation` event.
+   */
+  joinGatewayCreation: {
+    name: "joinGatewayCreation_v1",
+    input: z.strictObject({
+      gatewayId: resourceId,
+      location: z.string().min(1).max(64),
+      deadlineMinutes: z.number().int().positive(),
+      waiter: instanceIdSchema,
+      observedAt: isoTime,
+    }),
+    output: sharedOperationJoinSchema,
+  },
+  /** Joins the subscription's singleton provider registration; released by a `ProviderRegistration` event. */
+  joinProviderRegistration: {
+    name: "joinProviderRegistration_v1",
+    input: z.strictObject({
+      subscriptionId: z.string().min(1).max(64),
+      namespace: z.string().min(1).max(256),
+      waiter: instanceIdSchema,
+      observedAt: isoTime,
+    }),
+    output: sharedOperationJoinSchema,
+  },
+  /** Raises the singleton's outcome to every machine waiting on it. */
+  releaseWaiters: {
+    name: "releaseWaiters_v1",
+    input: z.strictObject({
+      waiters: z.array(instanceIdSchema).max(100_000),
+      eventName: z.enum([eventNames.gatewayCreation, eventNames.providerRegistration]),
+      outcome: sharedOperationOutcomeSchema,
+    }),
+    output: z.strictObject({ released: z.number().int().nonnegative() }),
+  },
+  /** Publishes an onboarding outcome to ARC_OUTCOME_TOPIC_ENDPOINT; does nothing when none is configured. */
+  publishOutcome: {
+    name: "publishOutcome_v1",
+    input: z.strictObject({
+      eventType: z.enum([
+        "ArcAutopilot.MachineOnboarded",
+        "ArcAutopilot.OnboardingFailed",
+        "ArcAutopilot.NeedsLocalAction",
+      ]),
+      /** Unique per run and outcome, so a retried publish repeats the same event id (consumers dedupe on it). */
+      runId: z.string().min(1).max(256),
+      result: onboardingResultSchema,
+    }),
+    output: z.strictObject({ published: z.boolean() }),
   },
 } as const satisfies Record<string, ActivityDefinition>;
 

@@ -67,3 +67,12 @@ function resourceHandle(deps: OnboardingActivityDeps, gatewayId: string): Operat
   url.searchParams.set("api-version", apiVersions.hybridCompute);
   return { resourceId: gatewayId, monitorUrl: url.toString(), monitorKind: "provisioning-state" };
 }
+
+/** One GET of the gateway, for a machine whose wait ran out: does it exist, and in what state. */
+export async function readGatewayState(
+  deps: OnboardingActivityDeps,
+  input: ActivityInput<"readGatewayState">,
+): Promise<ActivityOutput<"readGatewayState">> {
+  const gateway = await findGateway(deps.arm, gatewayResourceId(parseGatewayId(input.gatewayId)));
+  return gateway ? { exists: true, provisioningState: gateway.provisioningState } : { exists: false };
+}

@@ -1,28 +1,32 @@
 // observeMachine: everything the planner reads about one machine, as plain JSON. Reads only,
 // in the order that keeps them few and safe: the machine (absent → observed as absent, nothing
-// more read); its gateway link and the subscription's Microsoft.HybridConnectivity state; the
-// default endpoint only once the provider is registered (before that ARM answers 409, not 404);
-// the SSH configuration only when the endpoint exists.
+// more read); its gateway link and the subscription's Microsoft.HybridConnectivity state (shared
+// by the subscription's machines, see SubscriptionFacts); the default endpoint only once the
+// provider is registered (before that ARM answers 409, not 404) and the machine is attached; the
+// SSH configuration only when the endpoint exists. A machine that is not attached yet is being
+// onboarded now: its endpoint and SSH configuration are written with converging PUTs whose
+// answers prove the result, so reading them first would only add two requests per machine.
 import { getDefaultEndpoint, getSshServiceConfiguration } from "../../shared/azure/hybridConnectivity";
 import type { ArcMachine } from "../../shared/azure/machines";
 import { findMachine } from "../../shared/azure/machines";
 import { getMachineSettings } from "../../shared/azure/machineSettings";
-import { getProviderRegistration } from "../../shared/azure/resourceProviders";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
 import { machineResourceId, parseMachineId } from "../../shared/resourceId";
 import type { ActivityOutput } from "../activityMap";
 import type { OnboardingActivityDeps } from "./deps";
+import { SubscriptionFacts } from "./subscriptionFacts";
 
 export async function observeMachine(
   deps: OnboardingActivityDeps,
   input: { machineId: string },
+  facts: SubscriptionFacts = new SubscriptionFacts(deps.arm),
 ): Promise<ActivityOutput<"observeMachine">> {
   const machineId = machineResourceId(parseMachineId(input.machineId));
   const machine = await findMachine(deps.arm, machineId);
   if (!machine) return { machineId };
   const [settings, providerState] = await Promise.all([
     getMachineSettings(deps.arm, machineId),
-    getProviderRegistration(deps.arm, machine.subscriptionId, hybridConnectivityNamespace),
+    facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
   ]);
   const observed: ActivityOutput<"observeMachine"> = {
     machineId,
@@ -30,7 +34,7 @@ export async function observeMachine(
     providerState,
     ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
   };
-  if (providerState.toLowerCase() !== "registered") return observed;
+  if (providerState.toLowerCase() !== "registered" || !settings.gatewayResourceId) return observed;
   const endpoint = await getDefaultEndpoint(deps.arm, machineId);
   if (!endpoint) return observed;
   const ssh = await getSshServiceConfiguration(deps.arm, machineId);

@@ -9,18 +9,36 @@ import {
   putSshServiceConfiguration,
 } from "./connectivityActivities";
 import type { OnboardingActivityDeps } from "./deps";
-import { beginCreateGateway, readGatewayOperation } from "./gatewayActivities";
+import { beginCreateGateway, readGatewayOperation, readGatewayState } from "./gatewayActivities";
 import { attachGateway, beginRunCommand, readRunCommand } from "./machineActivities";
 import { observeMachine } from "./observeMachine";
+import { planMachine } from "./planMachine";
 import { readProviderState, registerProvider } from "./providerActivities";
+import { publishOutcome } from "./publishOutcome";
+import { SubscriptionFacts } from "./subscriptionFacts";
 
 export type { OnboardingActivityDeps } from "./deps";
 
-export type OnboardingActivities = { readonly [K in ActivityKey]: ActivityHandlerOf<K> };
+/** The activities that talk to the durable client instead of ARM (sharedOperations.ts). */
+export const coordinationActivityKeys = [
+  "joinGatewayCreation",
+  "joinProviderRegistration",
+  "releaseWaiters",
+] as const satisfies readonly ActivityKey[];
+
+export type CoordinationActivityKey = (typeof coordinationActivityKeys)[number];
+export type ArmActivityKey = Exclude<ActivityKey, CoordinationActivityKey>;
+
+export type OnboardingActivities = { readonly [K in ArmActivityKey]: ActivityHandlerOf<K> };
 
 export function createOnboardingActivities(deps: OnboardingActivityDeps): OnboardingActivities {
+  // One per set of activities (one per Function App instance): what a subscription's machines share.
+  const facts = new SubscriptionFacts(deps.arm);
   return {
-    observeMachine: activity("observeMachine", (input) => observeMachine(deps, input)),
+    observeMachine: activity("observeMachine", (input) => observeMachine(deps, input, facts)),
+    planOnboarding: activity("planOnboarding", (input) => planMachine(deps, facts, input)),
+    readGatewayState: activity("readGatewayState", (input) => readGatewayState(deps, input)),
+    publishOutcome: activity("publishOutcome", (input) => publishOutcome(deps, input)),
     beginCreateGateway: activity("beginCreateGateway", (input) => beginCreateGateway(deps, input)),
     readGatewayOperation: activity("readGatewayOperation", (input) => readGatewayOperation(deps, input)),
     attachGateway: activity("attachGateway", (input) => attachGateway(deps, input)),

@@ -141,3 +141,30 @@ function readPortList(value: unknown): string[] {
   }
   return readStringArray(value);
 }
+
+export interface MachineCountRow {
+  /** Normalised region name (`eastus`). */
+  readonly location: string;
+  readonly machines: number;
+}
+
+/** Arc machines per region: what gateway placement estimates attachments from (settings are not in ARG). */
+export function machineCountsByLocationQuery(): ResourceGraphQuery<MachineCountRow> {
+  const text = [
+    "Resources",
+    "| where type =~ 'microsoft.hybridcompute/machines'",
+    "| summarize machines = count() by location",
+    "| order by location asc",
+  ].join("\n");
+  return {
+    text,
+    parseRow: (row) => {
+      const fields = readObject(row);
+      const location = readString(fields.location);
+      const machines = fields.machines;
+      if (!location || typeof machines !== "number" || !Number.isInteger(machines) || machines < 0)
+        return undefined;
+      return { location: location.replace(/\s+/g, "").toLowerCase(), machines };
+    },
+  };
+}

@@ -135,6 +135,63 @@ export function placeGateway(
   throw quotaError(machine, location, "", inSubscription, policy);
 }
 
+/**
+ * Attachment counts for placement, estimated: the gateway link (machine settings) is not in Resource
+ * Graph, and reading every machine's settings on the event path would cost a GET per machine in the
+ * subscription. Our policy sends a region's machines to that region's gateways in name order
+ * (template name, `-2`, `-3`…), so the region's machine count — less the `placing` machines not yet
+ * attached — fills those gateways up to `capacity` each, in that order. A gateway named otherwise
+ * (made by hand) counts as empty; the drift sweep and gateway retirement count exactly.
+ */
+export function withEstimatedAttachments(
+  subscriptionId: string,
+  gateways: readonly Omit<ExistingGateway, "attachedMachines">[],
+  machinesByLocation: Readonly<Record<string, number>>,
+  policy: GatewayPlacementPolicy,
+  placing = 1,
+): ExistingGateway[] {
+  const estimates = new Map<string, number>();
+  for (const [location, count] of Object.entries(machinesByLocation)) {
+    let remaining = Math.max(0, count - placing);
+    for (let ordinal = 1; ordinal <= gateways.length && remaining > 0; ordinal++) {
+      let name: string;
+      try {
+        name = gatewayNameFor(policy.nameTemplate, location, ordinal);
+      } catch {
+        break; // not a region name: nothing of ours can be named after it
+      }
+      const key = normalizeResourceId(
+        gatewayResourceId({ subscriptionId, resourceGroup: policy.resourceGroup, gatewayName: name }),
+      );
+      const gateway = gateways.find((g) => sameResource(g.id, key));
+      if (
+        !gateway ||
+        !["succeeded", "creating", "updating", "accepted"].includes(gateway.provisioningState.toLowerCase())
+      )
+        continue;
+      const attached = Math.min(remaining, policy.capacity);
+      estimates.set(key, attached);
+      remaining -= attached;
+    }
+  }
+  return gateways.map((gateway) => ({
+    ...gateway,
+    attachedMachines: estimates.get(normalizedOrSelf(gateway.id)) ?? 0,
+  }));
+}
+
+function sameResource(id: string, normalized: string): boolean {
+  return normalizedOrSelf(id) === normalized;
+}
+
+function normalizedOrSelf(id: string): string {
+  try {
+    return normalizeResourceId(id);
+  } catch {
+    return id;
+  }
+}
+
 /** placeGateway with its QuotaError or ValidationError as data, for an activity's return value. */
 export function tryPlaceGateway(
   machine: PlacedMachine,

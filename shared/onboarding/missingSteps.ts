@@ -67,7 +67,10 @@ export function gatewaySteps(
     gatewayId,
     attaching: true,
     begin: ended ? [{ kind: "createGateway", gatewayId, location }] : [],
-    then: [{ kind: "waitForGateway", gatewayId, deadlineMinutes: policy.gateway.deadlineMinutes }, attach],
+    then: [
+      { kind: "waitForGateway", gatewayId, location, deadlineMinutes: policy.gateway.deadlineMinutes },
+      attach,
+    ],
     warnings,
   };
 }

@@ -60,22 +60,25 @@ export interface OnboardingObservation {
 
 export type OnboardingOutcome = "skipped" | "pending" | "needs-local-action" | "failed";
 
-export type OnboardingStopCode =
-  | "NoScopes"
-  | "OutOfScope"
-  | "MachineNotFound"
-  | "OptedOut"
-  | "NotConnected"
-  | "MonitorMode"
-  | "AgentVersionUnknown"
-  | "InvalidAgentVersion"
-  | "AgentTooOld"
-  | "UnsupportedOs"
-  | "GatewayNotPlaced"
-  | "GatewayPlacementFailed"
-  | "UnknownOsType"
-  | "UnreadablePorts"
-  | "RunCommandBlocked";
+export const onboardingStopCodes = [
+  "NoScopes",
+  "OutOfScope",
+  "MachineNotFound",
+  "OptedOut",
+  "NotConnected",
+  "MonitorMode",
+  "AgentVersionUnknown",
+  "InvalidAgentVersion",
+  "AgentTooOld",
+  "UnsupportedOs",
+  "GatewayNotPlaced",
+  "GatewayPlacementFailed",
+  "UnknownOsType",
+  "UnreadablePorts",
+  "RunCommandBlocked",
+] as const;
+
+export type OnboardingStopCode = (typeof onboardingStopCodes)[number];
 
 /** Onboarding cannot go on now: why, and what would change that. */
 export interface OnboardingStop {

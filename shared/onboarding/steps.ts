@@ -11,7 +11,13 @@ export type OnboardingStep =
   /** Begin registering the provider in the subscription (its singleton POSTs register once). */
   | { readonly kind: "registerProvider"; readonly subscriptionId: string; readonly namespace: string }
   /** Wait until the gateway has Succeeded (released by the singleton's event; backstop deadline). */
-  | { readonly kind: "waitForGateway"; readonly gatewayId: string; readonly deadlineMinutes: number }
+  | {
+      readonly kind: "waitForGateway";
+      readonly gatewayId: string;
+      /** Where a retried creation PUTs it. */
+      readonly location: string;
+      readonly deadlineMinutes: number;
+    }
   /** PUT the machine's settings/default with the gateway id. */
   | { readonly kind: "attachGateway"; readonly machineId: string; readonly gatewayId: string }
   /** Run Command `azcmagent config set connection.type gateway`: agents below the auto-switch version. */
@@ -53,6 +59,24 @@ export type OnboardingStep =
     };
 
 export type OnboardingStepKind = OnboardingStep["kind"];
+
+/** Every step kind, in plan order (the schema that carries plans through history lists them). */
+export const onboardingStepKinds = [
+  "createGateway",
+  "registerProvider",
+  "waitForGateway",
+  "attachGateway",
+  "switchAgentToGateway",
+  "waitForProvider",
+  "createDefaultEndpoint",
+  "createSshServiceConfiguration",
+  "repairSshServiceConfiguration",
+  "openSshPort",
+] as const satisfies readonly OnboardingStepKind[];
+
+// Compile-time: the list names every kind of the union.
+type MissingKinds = Exclude<OnboardingStepKind, (typeof onboardingStepKinds)[number]>;
+export const everyStepKindListed: MissingKinds extends never ? true : never = true;
 
 export type RunCommandStep = Extract<OnboardingStep, { kind: "switchAgentToGateway" | "openSshPort" }>;
 

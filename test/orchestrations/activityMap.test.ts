@@ -56,6 +56,12 @@ describe("the activity map", () => {
       putDefaultEndpoint: "putDefaultEndpoint_v1",
       putSshServiceConfiguration: "putSshServiceConfiguration_v1",
       deleteSshServiceConfiguration: "deleteSshServiceConfiguration_v1",
+      planOnboarding: "planOnboarding_v1",
+      readGatewayState: "readGatewayState_v1",
+      joinGatewayCreation: "joinGatewayCreation_v1",
+      joinProviderRegistration: "joinProviderRegistration_v1",
+      releaseWaiters: "releaseWaiters_v1",
+      publishOutcome: "publishOutcome_v1",
     });
   });
 

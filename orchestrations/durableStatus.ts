@@ -1,0 +1,48 @@
+// Reading an instance's status through durable-functions' client, which reports HTTP answers only
+// in its error messages: a missing instance is `undefined` here, not an exception.
+import type { DurableClient } from "durable-functions";
+
+export interface InstanceStatus {
+  readonly runtimeStatus: string;
+  readonly createdAt: number;
+  readonly lastUpdatedAt: number;
+  readonly output: unknown;
+}
+
+const endedStatuses = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
+
+/** USER-NEEDS 13: "running" means not Completed/Failed/Terminated/Canceled, not merely "exists". */
+export function hasEnded(runtimeStatus: string): boolean {
+  return endedStatuses.has(runtimeStatus);
+}
+
+export async function findInstanceStatus(
+  client: Pick<DurableClient, "getStatus">,
+  instanceId: string,
+): Promise<InstanceStatus | undefined> {
+  try {
+    const status = await client.getStatus(instanceId, { showInput: false });
+    return {
+      runtimeStatus: String(status.runtimeStatus),
+      createdAt: new Date(status.createdTime).getTime(),
+      lastUpdatedAt: new Date(status.lastUpdatedTime).getTime(),
+      output: status.output,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return /\bHTTP 404\b|No instance with ID/i.test(messageOf(error));
+}
+
+/** startNew refused because an instance with that id is running. */
+export function isConflict(error: unknown): boolean {
+  return /\bstatus code: 409\b|already exists/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

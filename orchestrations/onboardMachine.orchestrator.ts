@@ -1,0 +1,370 @@
+// Onboards one machine (issue 4): observe → plan → act. Instance id `machineInstanceId(machineId)`,
+// so a duplicate event finds this instance instead of starting another. The plan comes from an
+// activity (which reads Azure and the settings, USER-NEEDS 6); this orchestrator only sequences
+// the steps, waits with durable timers and external events, and checks each write's answer.
+//
+// Waits: a machine that is not Connected is looked at again every 5 minutes up to the configured
+// wait; a gateway or a provider registration is joined (its singleton does the work and the
+// polling) and awaited as an event, with a deadline timer as backstop and one re-read of Azure
+// when it fires; a Run Command is read on its schedule. Custom status at every step: `step`,
+// `done`, `total`, `message`, `waitingFor`.
+import type { OrchestrationContext, Task } from "durable-functions";
+import { z } from "zod";
+
+import { onboardingStatus } from "../shared/onboarding/describePlan";
+import {
+  type OnboardingResult,
+  outcomeEventType,
+  resultFromStop,
+} from "../shared/onboarding/onboardingResult";
+import { describeStep } from "../shared/onboarding/steps";
+import {
+  connectionSchedule,
+  nextLookAt,
+  providerRegistrationSchedule,
+  runCommandSchedule,
+} from "../shared/onboarding/waitSchedules";
+import { type ActivityError, type ActivityOutput, callActivity } from "./activityMap";
+import { nowMs, sleepUntil, waitForRelease } from "./orchestrationWaits";
+import { eventNames } from "./orchestratorNames";
+
+const inputSchema = z.object({
+  machineId: z.string().min(1).max(2048),
+  /** What started this run (`event`, `runbook`, `drift`), for logs and the output. */
+  trigger: z.string().max(64).optional(),
+});
+
+type Plan = ActivityOutput<"planOnboarding">["plan"];
+type Steps = Extract<Plan, { kind: "steps" }>;
+type Step = Steps["steps"][number];
+type Joined = ActivityOutput<"joinGatewayCreation">;
+
+interface StepFailure {
+  readonly outcome: OnboardingResult["outcome"];
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** A waiting machine gives its singleton this much longer than the singleton's own deadline. */
+const backstopSlackMs = 15 * 60_000;
+
+export function* onboardMachineOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, OnboardingResult, unknown> {
+  const { machineId } = inputSchema.parse(context.df.getInput());
+  const startMs = nowMs(context);
+
+  // ---- observe and plan, waiting out a machine that is not Connected ----
+  let planned: ActivityOutput<"planOnboarding">;
+  let observedAt: string;
+  for (;;) {
+    context.df.setCustomStatus({ step: "plan", done: 0, total: 0, message: "Observing the machine" });
+    observedAt = context.df.currentUtcDateTime.toISOString();
+    const result = yield* callActivity(context, "planOnboarding", { machineId });
+    if (!result.ok) {
+      return yield* finish(context, failed(machineId, activityFailure(result.error), [], []));
+    }
+    planned = result.value;
+    const plan = planned.plan;
+    if (plan.kind === "stop" && plan.waitFor) {
+      const next = nextLookAt(startMs, nowMs(context), connectionSchedule(plan.waitFor.maxMinutes));
+      if (next !== undefined) {
+        context.df.setCustomStatus(onboardingStatus(plan, 0));
+        yield* sleepUntil(context, next);
+        continue;
+      }
+    }
+    break;
+  }
+  const { plan, machine } = planned;
+  if (plan.kind === "stop") return yield* finish(context, resultFromStop(plan, machine));
+
+  // ---- act ----
+  const run = new RunState(context, plan, observedAt);
+  const done: string[] = [];
+  for (const [index, step] of plan.steps.entries()) {
+    context.df.setCustomStatus(onboardingStatus(plan, index));
+    const failure = yield* runStep(run, step);
+    if (failure) {
+      return yield* finish(context, {
+        ...failed(machineId, failure, done, plan.warnings),
+        ...machineOf(machine),
+      });
+    }
+    done.push(describeStep(step));
+  }
+  context.df.setCustomStatus(onboardingStatus(plan, plan.steps.length));
+  return yield* finish(context, {
+    machineId: plan.machineId,
+    outcome: done.length === 0 ? "already-onboarded" : "onboarded",
+    reason:
+      done.length === 0
+        ? "Nothing to do: the machine is attached to a gateway and reachable over SSH"
+        : "Attached to its gateway and reachable over SSH",
+    done,
+    warnings: plan.warnings,
+    ...machineOf(machine),
+  });
+}
+
+/** What the steps of one run share: the orchestration, the plan, and the singletons joined. */
+class RunState {
+  readonly joins = new Map<string, Joined>();
+  constructor(
+    readonly context: OrchestrationContext,
+    readonly plan: Steps,
+    readonly observedAt: string,
+  ) {}
+
+  get waiter(): string {
+    return this.context.df.instanceId;
+  }
+
+  gatewayDeadlineMinutes(gatewayId: string): number {
+    const wait = this.plan.steps.find(
+      (s): s is Extract<Step, { kind: "waitForGateway" }> =>
+        s.kind === "waitForGateway" && s.gatewayId.toLowerCase() === gatewayId.toLowerCase(),
+    );
+    return wait?.deadlineMinutes ?? 120;
+  }
+}
+
+function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | undefined, unknown> {
+  const { context } = run;
+  switch (step.kind) {
+    case "createGateway":
+    case "registerProvider": {
+      const joined = yield* join(run, step);
+      return "code" in joined ? joined : undefined;
+    }
+    case "waitForGateway": {
+      const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
+      if ("code" in joined) return joined;
+      const deadline = nowMs(context) + step.deadlineMinutes * 60_000 + backstopSlackMs;
+      const outcome =
+        joined.state === "ended"
+          ? joined.outcome
+          : yield* waitForRelease(context, eventNames.gatewayCreation, deadline);
+      if (outcome) return outcome.succeeded ? undefined : fail("GatewayCreationFailed", outcome.message);
+      // The backstop fired: one look at Azure decides.
+      const read = yield* callActivity(context, "readGatewayState", { gatewayId: step.gatewayId });
+      if (read.ok && read.value.provisioningState?.toLowerCase() === "succeeded") return undefined;
+      return fail(
+        "GatewayNotReady",
+        `Gateway ${lastSegment(step.gatewayId)} was not ready after waiting ${step.deadlineMinutes} minutes` +
+          (read.ok
+            ? ` (${read.value.exists ? read.value.provisioningState : "it does not exist"})`
+            : ` (${read.error.message})`),
+      );
+    }
+    case "waitForProvider": {
+      const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
+      if ("code" in joined) return joined;
+      const deadline = nowMs(context) + providerRegistrationSchedule.deadlineMs + backstopSlackMs;
+      const outcome =
+        joined.state === "ended"
+          ? joined.outcome
+          : yield* waitForRelease(context, eventNames.providerRegistration, deadline);
+      if (outcome) return outcome.succeeded ? undefined : fail("ProviderRegistrationFailed", outcome.message);
+      const read = yield* callActivity(context, "readProviderState", {
+        subscriptionId: step.subscriptionId,
+        namespace: step.namespace,
+      });
+      if (read.ok && read.value.state.toLowerCase() === "registered") return undefined;
+      return fail(
+        "ProviderNotRegistered",
+        `${step.namespace} was not registered in subscription ${step.subscriptionId} in time` +
+          (read.ok ? ` (${read.value.state})` : ` (${read.error.message})`),
+      );
+    }
+    case "attachGateway": {
+      const attached = yield* callActivity(context, "attachGateway", {
+        machineId: step.machineId,
+        gatewayId: step.gatewayId,
+      });
+      if (!attached.ok) return activityFailure(attached.error);
+      if (attached.value.gatewayResourceId.toLowerCase() !== step.gatewayId.toLowerCase()) {
+        return fail(
+          "AttachNotConfirmed",
+          `The machine's settings name gateway ${attached.value.gatewayResourceId} after the write, not ${step.gatewayId}`,
+        );
+      }
+      return undefined;
+    }
+    case "switchAgentToGateway":
+    case "openSshPort":
+      return yield* runCommand(run, step);
+    case "createDefaultEndpoint": {
+      const endpoint = yield* callActivity(context, "putDefaultEndpoint", { machineId: step.machineId });
+      if (!endpoint.ok) return activityFailure(endpoint.error);
+      return isFailedState(endpoint.value.provisioningState)
+        ? fail(
+            "EndpointFailed",
+            `The default endpoint's provisioning ${endpoint.value.provisioningState ?? ""}`,
+          )
+        : undefined;
+    }
+    case "createSshServiceConfiguration":
+      return yield* putSsh(run, step.machineId, step.port, true);
+    case "repairSshServiceConfiguration": {
+      const deleted = yield* callActivity(context, "deleteSshServiceConfiguration", {
+        machineId: step.machineId,
+      });
+      if (!deleted.ok) return activityFailure(deleted.error);
+      return yield* putSsh(run, step.machineId, step.port, false);
+    }
+  }
+}
+
+/** PUT the SSH configuration and check the answer; a different port is recreated once (USER-NEEDS 2). */
+function* putSsh(
+  run: RunState,
+  machineId: string,
+  port: number,
+  mayRepair: boolean,
+): Generator<Task, StepFailure | undefined, unknown> {
+  const put = yield* callActivity(run.context, "putSshServiceConfiguration", { machineId, port });
+  if (!put.ok) return activityFailure(put.error);
+  if (put.value.port === port && !isFailedState(put.value.provisioningState)) return undefined;
+  if (mayRepair) {
+    const deleted = yield* callActivity(run.context, "deleteSshServiceConfiguration", { machineId });
+    if (!deleted.ok) return activityFailure(deleted.error);
+    return yield* putSsh(run, machineId, port, false);
+  }
+  return fail(
+    "SshConfigurationNotConfirmed",
+    `The SSH service configuration answered port ${put.value.port ?? "none"} (${put.value.provisioningState ?? "no state"}), not ${port}`,
+  );
+}
+
+function* runCommand(
+  run: RunState,
+  step: Extract<Step, { kind: "switchAgentToGateway" | "openSshPort" }>,
+): Generator<Task, StepFailure | undefined, unknown> {
+  const { context } = run;
+  const begun = yield* callActivity(context, "beginRunCommand", {
+    machineId: step.machineId,
+    runCommandName: step.runCommandName,
+    location: step.location,
+    script: step.script,
+  });
+  if (!begun.ok) return activityFailure(begun.error);
+  let view = begun.value.view;
+  const startMs = nowMs(context);
+  while (view.state === "running") {
+    const next = nextLookAt(startMs, nowMs(context), runCommandSchedule);
+    if (next === undefined) {
+      return fail(
+        "RunCommandTimedOut",
+        `Run Command ${step.runCommandName} was still ${view.executionState} after ${runCommandSchedule.deadlineMs / 60_000} minutes; is the agent online?`,
+      );
+    }
+    yield* sleepUntil(context, next);
+    const read = yield* callActivity(context, "readRunCommand", {
+      machineId: step.machineId,
+      runCommandName: step.runCommandName,
+    });
+    if (!read.ok) return activityFailure(read.error);
+    view = read.value;
+  }
+  if (view.state === "succeeded") return undefined;
+  const detail = [
+    view.exitCode !== undefined ? `exit code ${view.exitCode}` : undefined,
+    view.error || view.executionMessage,
+  ]
+    .filter(Boolean)
+    .join(": ");
+  return fail(
+    "RunCommandFailed",
+    `Run Command ${step.runCommandName} ${view.state}${detail ? ` (${detail})` : ""}`,
+  );
+}
+
+function* join(
+  run: RunState,
+  step: Extract<Step, { kind: "createGateway" | "waitForGateway" | "registerProvider" | "waitForProvider" }>,
+): Generator<Task, Joined | StepFailure, unknown> {
+  const common = { waiter: run.waiter, observedAt: run.observedAt };
+  const joined =
+    step.kind === "createGateway" || step.kind === "waitForGateway"
+      ? yield* callActivity(run.context, "joinGatewayCreation", {
+          gatewayId: step.gatewayId,
+          location: step.location,
+          deadlineMinutes: run.gatewayDeadlineMinutes(step.gatewayId),
+          ...common,
+        })
+      : yield* callActivity(run.context, "joinProviderRegistration", {
+          subscriptionId: step.subscriptionId,
+          namespace: step.namespace,
+          ...common,
+        });
+  if (!joined.ok) return activityFailure(joined.error);
+  run.joins.set(joinKey(step), joined.value);
+  return joined.value;
+}
+
+function joinKey(
+  step: Extract<Step, { kind: "createGateway" | "waitForGateway" | "registerProvider" | "waitForProvider" }>,
+): string {
+  return "gatewayId" in step
+    ? `gateway:${step.gatewayId.toLowerCase()}`
+    : `provider:${step.subscriptionId.toLowerCase()}/${step.namespace.toLowerCase()}`;
+}
+
+/** Ends the run: publishes the outcome (when a topic is configured) and returns it. */
+function* finish(
+  context: OrchestrationContext,
+  result: OnboardingResult,
+): Generator<Task, OnboardingResult, unknown> {
+  const eventType = outcomeEventType(result.outcome);
+  if (eventType) {
+    const runId = `${context.df.instanceId}@${context.df.currentUtcDateTime.toISOString()}`;
+    const published = yield* callActivity(context, "publishOutcome", { eventType, runId, result });
+    if (!published.ok) context.warn(`Publishing the outcome failed: ${published.error.message}`);
+  }
+  context.df.setCustomStatus({
+    step: result.outcome,
+    done: result.done.length,
+    total: result.done.length,
+    message: result.reason,
+  });
+  return result;
+}
+
+function failed(
+  machineId: string,
+  failure: StepFailure,
+  done: readonly string[],
+  warnings: readonly string[],
+): OnboardingResult {
+  return { machineId, outcome: failure.outcome, code: failure.code, reason: failure.reason, done, warnings };
+}
+
+function fail(code: string, reason: string): StepFailure {
+  return { outcome: "failed", code, reason };
+}
+
+/** A machine deleted under us is not a failure to fix: nothing more is written and nothing recreated. */
+function activityFailure(error: ActivityError): StepFailure {
+  if (error.kind === "NotFoundError") {
+    return {
+      outcome: "skipped",
+      code: "MachineNotFound",
+      reason: `The machine (or a resource under it) no longer exists: ${error.message}; nothing was recreated`,
+    };
+  }
+  return { outcome: "failed", code: error.code, reason: error.message };
+}
+
+function machineOf(machine: ActivityOutput<"planOnboarding">["machine"]): Pick<OnboardingResult, "machine"> {
+  return machine ? { machine } : {};
+}
+
+function isFailedState(state: string | undefined): boolean {
+  const lower = (state ?? "").toLowerCase();
+  return lower === "failed" || lower === "canceled";
+}
+
+function lastSegment(id: string): string {
+  return id.split("/").pop() ?? id;
+}

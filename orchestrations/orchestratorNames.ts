@@ -1,0 +1,19 @@
+// Orchestrator names and the external events they exchange. Versioned like activity names: a
+// shipped name never changes (USER-NEEDS 6), so histories in flight still find their code.
+export const orchestratorNames = {
+  /** Onboards one machine: observe → plan → act (one instance per machine). */
+  onboardMachine: "onboardMachine_v1",
+  /** Creates one gateway and waits it out, once, for every machine that needs it. */
+  gatewayCreation: "gatewayCreation_v1",
+  /** Registers one resource provider in one subscription and waits until it is Registered. */
+  providerRegistration: "providerRegistration_v1",
+} as const;
+
+export const eventNames = {
+  /** To a singleton: one more machine waits for it (`{ instanceId }`). */
+  waiter: "Waiter",
+  /** To a waiting machine: the gateway's creation ended (`SharedOperationOutcome`). */
+  gatewayCreation: "GatewayCreation",
+  /** To a waiting machine: the provider's registration ended (`SharedOperationOutcome`). */
+  providerRegistration: "ProviderRegistration",
+} as const;

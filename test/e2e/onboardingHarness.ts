@@ -1,0 +1,125 @@
+// A function app of arc-autopilot's own registrations on the local host, against the emulator:
+// what the end-to-end onboarding stories share. Nothing is mocked: Event Grid delivers the
+// emulator's resource events to functions/machineEvents.ts, the durable engine replays the real
+// orchestrators, the activities call the emulator through shared/azure.
+import { resolve } from "node:path";
+
+import { VirtualClock } from "../../local/clock";
+import {
+  connectMachine,
+  type ConnectMachineInput,
+} from "../../local/emulator/providers/hybridCompute/machines";
+import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
+import type { TrafficExchange } from "../../local/emulator/trafficLog";
+import { CollectedHostLog, type LocalHost, startLocalHost } from "../../local/host";
+import type { EventSubscriptionFilters, LocalEmulatorSettings } from "../../local/host/localHost";
+import { machineInstanceId } from "../../shared/onboarding/instanceIds";
+import type { OnboardingResult } from "../../shared/onboarding/onboardingResult";
+
+const root = resolve(__dirname, "../..");
+
+export const appModules = [
+  resolve(root, "functions/machineEvents.ts"),
+  resolve(root, "functions/durableFunctions.ts"),
+];
+
+export interface HarnessOptions {
+  readonly subscriptionId: string;
+  readonly appSettings?: Record<string, string>;
+  readonly emulator?: LocalEmulatorSettings;
+  readonly eventSubscription?: EventSubscriptionFilters;
+}
+
+export interface Harness {
+  readonly host: LocalHost;
+  readonly clock: VirtualClock;
+  readonly log: CollectedHostLog;
+  readonly subscriptionId: string;
+  machineId(name: string, resourceGroup?: string): string;
+  gatewayId(name: string): string;
+  /** `azcmagent connect` in the emulator: the machine appears and its write event goes out. */
+  connect(input: Partial<ConnectMachineInput> & { name: string }): string;
+  /** PUTs a gateway through ARM and lets its creation finish. */
+  readyGateway(name: string, location: string): Promise<string>;
+  registerHybridConnectivity(): void;
+  /** Runs everything until the machine's onboarding has ended, and returns its result. */
+  outcome(machineId: string): Promise<OnboardingResult & { runtimeStatus: string }>;
+  /** ARM requests under one machine's resource id since `from`. */
+  machineRequests(machineId: string, from?: number): TrafficExchange[];
+  stop(): Promise<void>;
+}
+
+export const defaultResourceGroup = "rg-fleet";
+export const gatewayResourceGroup = "arc-gateways";
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const log = new CollectedHostLog();
+  const { subscriptionId } = options;
+  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8));
+  const host = await startLocalHost({
+    app: { modules: appModules },
+    clock,
+    log: log.log,
+    timers: false,
+    appSettings: {
+      ARC_SCOPES: `/subscriptions/${subscriptionId}`,
+      ARC_GATEWAY_RESOURCE_GROUP: gatewayResourceGroup,
+      ...options.appSettings,
+    },
+    ...(options.emulator ? { emulator: options.emulator } : {}),
+    ...(options.eventSubscription ? { eventSubscription: () => options.eventSubscription! } : {}),
+  });
+  const emulator = host.emulator!;
+  const machineId = (name: string, resourceGroup = defaultResourceGroup) =>
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.HybridCompute/machines/${name}`;
+  const gatewayId = (name: string) =>
+    `/subscriptions/${subscriptionId}/resourceGroups/${gatewayResourceGroup}/providers/Microsoft.HybridCompute/gateways/${name}`;
+  return {
+    host,
+    clock,
+    log,
+    subscriptionId,
+    machineId,
+    gatewayId,
+    connect: (input) => {
+      connectMachine(emulator.context(), {
+        subscriptionId,
+        resourceGroup: defaultResourceGroup,
+        location: "eastus",
+        agentVersion: "1.55.02941.1840",
+        osType: "linux",
+        osName: "Ubuntu",
+        osVersion: "22.04",
+        ...input,
+      });
+      return machineId(input.name, input.resourceGroup ?? defaultResourceGroup);
+    },
+    readyGateway: async (name, location) => {
+      const id = gatewayId(name);
+      const put = await emulator.request("PUT", `${id}?api-version=2025-01-13`, {
+        location,
+        properties: { gatewayType: "Public", allowedFeatures: ["*"] },
+      });
+      if (put.status >= 300) throw new Error(`gateway PUT answered ${put.status}`);
+      await clock.advance(emulator.timings.gatewayCreateMs + 60_000);
+      return id;
+    },
+    registerHybridConnectivity: () =>
+      presetProviderRegistration(
+        emulator.state,
+        subscriptionId,
+        "Microsoft.HybridConnectivity",
+        "Registered",
+      ),
+    outcome: async (id) => {
+      const status = await host.waitForInstance(machineInstanceId(id));
+      return { ...(status.output as OnboardingResult), runtimeStatus: status.runtimeStatus };
+    },
+    machineRequests: (id, from = 0) =>
+      host
+        .traffic()
+        .slice(from)
+        .filter((exchange) => new URL(exchange.url).pathname.toLowerCase().startsWith(id.toLowerCase())),
+    stop: () => host.stop(),
+  };
+}
