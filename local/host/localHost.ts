@@ -166,6 +166,8 @@ export interface LocalHost {
    * schedules (which recur forever) are left. Bounded by `maxVirtualMs` and `maxIterations`.
    */
   runUntilIdle(options?: IdleOptions): Promise<void>;
+  /** Runs like runUntilIdle but stops as soon as `until()` holds (checked whenever the host is quiet); true when it did. */
+  runUntil(until: () => boolean, options?: IdleOptions): Promise<boolean>;
   statuses(filter?: InstanceFilter): readonly InstanceStatus[];
   /** The emulator's ARM exchanges during this run, oldest first (none against real Azure). */
   traffic(): TrafficExchange[];
@@ -485,6 +487,15 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
         idle,
       );
     },
+
+    runUntil: (until, idle) =>
+      drive(
+        async () => {
+          await theEngine.runUntil(until, idle);
+        },
+        until,
+        idle,
+      ),
 
     statuses: (filter) => theEngine.list(filter),
     traffic: () => [...(emulator?.exchanges() ?? [])],

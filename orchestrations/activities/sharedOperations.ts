@@ -132,8 +132,9 @@ function endedAfter(status: InstanceStatus, observedAt: string): boolean {
 /** The singleton's own outcome, or what its end says when it did not return one. */
 function outcomeOf(status: InstanceStatus): SharedOperationOutcome {
   if (status.runtimeStatus === "Completed") {
-    const parsed = sharedOperationOutcomeSchema.safeParse(status.output);
-    if (parsed.success) return parsed.data;
+    // The singleton's output is the outcome plus its own fields (gateway id, waiters…).
+    const parsed = sharedOperationOutcomeSchema.loose().safeParse(status.output);
+    if (parsed.success) return { succeeded: parsed.data.succeeded, message: parsed.data.message };
   }
   return {
     succeeded: false,

@@ -92,7 +92,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         osVersion: "22.04",
         ...input,
       });
-      return machineId(input.name, input.resourceGroup ?? defaultResourceGroup);
+      const group = input.resourceGroup ?? defaultResourceGroup;
+      return `/subscriptions/${input.subscriptionId ?? subscriptionId}/resourceGroups/${group}/providers/Microsoft.HybridCompute/machines/${input.name}`;
     },
     readyGateway: async (name, location) => {
       const id = gatewayId(name);

@@ -120,6 +120,8 @@ export interface DurableEngine extends DurableEndpoints {
   ): Promise<InstanceStatus>;
   /** Runs all work; on a virtual clock jumps to the next timer whenever nothing else is runnable. */
   runUntilIdle(options?: IdleOptions): Promise<void>;
+  /** Like runUntilIdle, but stops as soon as `until()` holds; true when it did. */
+  runUntil(until: () => boolean, options?: IdleOptions): Promise<boolean>;
   /** Simulated host crash: in-flight results, queues and armed timers are lost; the store survives. */
   crash(): void;
   /** Comes back from the store: re-dispatches unfinished activities, re-arms timers, wakes instances. */
@@ -302,6 +304,10 @@ class LocalDurableEngine implements DurableEngine {
 
   async runUntilIdle(options?: IdleOptions): Promise<void> {
     await driveUntil(this.clock, this.idleTarget(), () => false, options);
+  }
+
+  runUntil(until: () => boolean, options?: IdleOptions): Promise<boolean> {
+    return driveUntil(this.clock, this.idleTarget(), until, options);
   }
 
   crash(): void {
