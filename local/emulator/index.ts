@@ -1,4 +1,5 @@
-// Starts the Azure emulator: ARM over HTTPS on loopback, in memory, on an injectable clock.
+// Starts the Azure emulator: ARM over HTTPS on loopback, in memory, on an injectable clock, with
+// Event Grid custom topics' data plane beside it (`/eventgrid/topics/{name}/api/events`).
 // Tests start it in-process on a VirtualClock; `npm run emulator` starts it standalone.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:https";
@@ -8,7 +9,12 @@ import type { TokenCredential } from "@azure/core-auth";
 
 import { type Clock, ScaledClock } from "../clock";
 import { handleAdminRequest } from "./admin/adminApi";
-import { EventGridSystemTopic, type EventLogSnapshot } from "./eventGrid";
+import {
+  CustomTopics,
+  EventGridSystemTopic,
+  type EventLogSnapshot,
+  type ReceivedTopicEvent,
+} from "./eventGrid";
 import { type FaultConfig, FaultInjector } from "./faults";
 import { emulatorCredential, localPrincipal, mintToken } from "./principal";
 import { allRoutes } from "./providers";
@@ -23,6 +29,7 @@ import { type TrafficExchange, TrafficLog } from "./trafficLog";
 import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
 
 export { ScaledClock, VirtualClock } from "../clock";
+export type { ReceivedTopicEvent } from "./eventGrid";
 export type { EmulatorContext, EmulatorTimings, ResourceEventInput } from "./types";
 
 export interface EmulatorOptions {
@@ -64,7 +71,19 @@ export interface Emulator {
   onPublish(listener: (event: ResourceEventInput) => void): void;
   configureFaults(config: FaultConfig): void;
   configureThrottling(throttling: boolean | Partial<ThrottlingLimits>): void;
-  /** Every ARM exchange this emulator answered, oldest first (admin API calls are not ARM's). */
+  /**
+   * A custom topic's publish endpoint, `{url}/eventgrid/topics/{name}/api/events`, for
+   * EventGridPublisherClient. Topics come into being with their first accepted publish.
+   */
+  topicEndpoint(topicName: string): string;
+  /** The topic's access key for the `aeg-sas-key` header (AzureKeyCredential); fixed by the seed. */
+  topicKey(topicName: string): string;
+  /** Events a custom topic accepted, oldest first, with when (on the emulator's clock) and how. */
+  topicEvents(topicName: string): readonly ReceivedTopicEvent[];
+  /**
+   * Every ARM exchange this emulator answered, oldest first (admin API calls and custom topic
+   * publishes are not ARM's).
+   */
   exchanges(): readonly TrafficExchange[];
   close(): Promise<void>;
 }
@@ -92,6 +111,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const published: ResourceEventInput[] = [];
   // Its own random sequence, so subscribing a webhook does not shift the ids resources get.
   const eventGrid = new EventGridSystemTopic({ clock, random: new SeededRandom((options.seed ?? 1) + 7919) });
+  const onInternalError = (error: unknown) => {
+    console.error("[emulator] internal error:", error);
+  };
+  const topics = new CustomTopics({ clock, seed: options.seed ?? 1, onInternalError });
   const listeners: ((event: ResourceEventInput) => void)[] = [];
   const router = new Router();
   router.add(...allRoutes());
@@ -116,10 +139,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       eventGrid.publish(event);
       for (const listener of listeners) listener(event);
     },
+    dataPlane: (request, response, body) => topics.handle(request, response, body),
     admin: (request, response, body) => handleAdminRequest(emulator, request, response, body),
-    onInternalError: (error) => {
-      console.error("[emulator] internal error:", error);
-    },
+    onInternalError,
   };
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, createArmRequestListener(parts));
@@ -150,6 +172,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onPublish: (listener) => listeners.push(listener),
     configureFaults: (config) => faults.configure(config),
     configureThrottling: (throttling) => throttle.configure(...throttlingSettings(throttling)),
+    topicEndpoint: (topicName) => topics.endpoint(baseUrl, topicName),
+    topicKey: (topicName) => topics.key(topicName),
+    topicEvents: (topicName) => topics.events(topicName),
     exchanges: () => exchanges,
     close: () =>
       new Promise<void>((resolve) => {

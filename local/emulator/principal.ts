@@ -60,6 +60,11 @@ export function emulatorCredential(
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, as ARM's front door reads it. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+}
+
 export function principalFromToken(token: string): Principal {
   const parts = token.split(".");
   if (parts.length !== 3 || !parts[1]) return localPrincipal;

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../clock";
 import { armErrors, ArmHttpError } from "./armError";
 import type { FaultInjector } from "./faults";
-import { principalFromToken } from "./principal";
+import { bearerToken, principalFromToken } from "./principal";
 import type { SeededRandom } from "./random";
 import type { Router } from "./router";
 import type { EmulatorState } from "./state";
@@ -38,6 +38,15 @@ export interface ArmServerParts {
   readonly recordExchange: (exchange: TrafficExchange) => void;
   readonly baseUrl: () => string;
   readonly publish: (event: ResourceEventInput) => void;
+  /**
+   * Data-plane endpoints that are not ARM's (Event Grid custom topics); answers or returns false.
+   * What it answers is never recorded as an exchange.
+   */
+  readonly dataPlane: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer | "tooLarge",
+  ) => boolean;
   /** Admin API under its reserved prefix; answers or returns false. */
   readonly admin: (request: IncomingMessage, response: ServerResponse, body: Buffer) => Promise<boolean>;
   readonly onInternalError: (error: unknown) => void;
@@ -112,6 +121,7 @@ async function handle(
 ): Promise<void> {
   const url = new URL(request.url ?? "/", parts.baseUrl());
   const raw = await readBody(request);
+  if (parts.dataPlane(request, response, raw)) return;
   if (raw !== "tooLarge" && (await parts.admin(request, response, raw))) return;
 
   const correlationId = headerValue(request, "x-ms-correlation-request-id") ?? randomUUID();
@@ -162,8 +172,7 @@ async function dispatch(
   if (raw === "tooLarge") throw armErrors.payloadTooLarge(maxBodyBytes);
   exchange.requestBody = parseLoggedBody(raw);
 
-  const authorization = headerValue(request, "authorization") ?? "";
-  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  const bearer = bearerToken(headerValue(request, "authorization"));
   if (!bearer) {
     exchange.responseHeaders["www-authenticate"] =
       'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."';

@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { VirtualClock } from "../../clock";
 import { armErrors, ArmHttpError } from "../armError";
+import { isTopicName } from "../eventGrid";
 import { faultConfigSchema } from "../faults";
 import type { Emulator } from "../index";
 import { setResourceGraphQuota } from "../providers/resourceGraph";
@@ -191,6 +192,22 @@ const coreRoutes: AdminRoute[] = [
     path: "/events",
     summary: "Every resource event published to the Event Grid system topic, and every delivery attempt.",
     handle: (emulator) => emulator.eventLog(),
+  },
+  {
+    method: "GET",
+    path: "/topics/{name}/events",
+    summary:
+      "Events a custom topic accepted at /eventgrid/topics/{name}/api/events, oldest first: {endpoint, value:[{topic, schema, event, receivedAt, authenticatedBy}]}.",
+    handle: (emulator, _body, params) => {
+      const name = params.name ?? "";
+      if (!isTopicName(name)) {
+        throw armErrors.badRequest(
+          "InvalidAdminRequest",
+          `'${name}' is not a topic name: 3 to 50 letters, digits and '-'.`,
+        );
+      }
+      return { endpoint: emulator.topicEndpoint(name), value: emulator.topicEvents(name) };
+    },
   },
 ];
 

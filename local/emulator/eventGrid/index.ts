@@ -1,4 +1,12 @@
-// The emulator's Event Grid: the subscription system topic and what its users need to name.
+// The emulator's Event Grid: the subscription system topic, custom topics' publish endpoint, and
+// what their users need to name.
+export type {
+  ReceivedTopicEvent,
+  TopicCloudEvent,
+  TopicEventGridEvent,
+  TopicInputSchema,
+} from "./customTopics";
+export { CustomTopics, isTopicName, topicApiVersion, topicsPrefix } from "./customTopics";
 export type {
   DeadLetterRecord,
   DeliveryAttemptRecord,
