@@ -74,8 +74,8 @@ export class SettlingVirtualClock implements Clock {
     return this.base.nextTimerAt();
   }
 
-  async advanceTo(target: number): Promise<void> {
-    if (await this.beforeJump()) await this.base.advanceTo(target);
+  async advanceTo(target: number, mayJump: () => boolean = () => true): Promise<void> {
+    if ((await this.beforeJump()) && mayJump()) await this.base.advanceTo(target);
   }
 }
 

@@ -73,7 +73,7 @@ export interface LocalHostOptions {
   /** The Functions host's port; 0 (default) picks a free one, `npm run dev` uses 7071 like Core Tools. */
   readonly port?: number;
   readonly keys?: HostKeysInit;
-  /** Application settings for the app (environment variables); they win over the local host's own. */
+  /** Application settings for the app (environment variables); they win over the local host's own. `{emulator}` in a value is the emulator's URL. */
   readonly appSettings?: AppSettings;
   /** Default: host.json's `extensions.durableTask.hubName`, else "TestHubName". */
   readonly taskHubName?: string;
@@ -180,6 +180,8 @@ export interface LocalHost {
 }
 
 const defaultStart = Date.UTC(2026, 0, 1);
+/** In an app setting's value, stands for the emulator's URL (`{emulator}/eventgrid/topics/outcomes/api/events`). */
+export const emulatorPlaceholder = "{emulator}";
 const day = 86_400_000;
 
 /** What successive local hosts of one process share, so the app's cached settings stay true. */
@@ -233,8 +235,19 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
       AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential",
     });
   }
-  // Before the app loads: an app may read its settings at module load.
-  environment.apply(options.appSettings ?? {});
+  // Before the app loads: an app may read its settings at module load. `{emulator}` in a value
+  // is the emulator's URL, for settings that name one of its endpoints (an Event Grid topic).
+  const emulatorUrl = emulator?.url;
+  environment.apply(
+    Object.fromEntries(
+      Object.entries(options.appSettings ?? {}).map(([name, value]) => [
+        name,
+        value !== undefined && emulatorUrl !== undefined
+          ? value.split(emulatorPlaceholder).join(emulatorUrl)
+          : value,
+      ]),
+    ),
+  );
 
   const app =
     options.app !== undefined && isLoadedApp(options.app)

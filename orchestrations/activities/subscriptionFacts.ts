@@ -30,22 +30,24 @@ interface Entry<T> {
 }
 
 export class SubscriptionFacts {
-  readonly #registered = new Map<string, Entry<RegistrationState>>();
+  readonly #registeredAt = new Map<string, number>();
   readonly #pictures = new Map<string, Entry<GatewayPicture>>();
 
   constructor(private readonly arm: ArmContext) {}
 
-  /** The provider's state; a Registered answer is reused for `registeredTtlMs`, any other is read each time. */
-  providerState(subscriptionId: string, namespace: string): Promise<RegistrationState> {
+  /**
+   * The provider's state. A Registered answer is reused for `registeredTtlMs`; any other state is
+   * read every time (not even shared between concurrent callers), so how many reads a fleet costs
+   * before registration does not depend on how its activities happened to overlap.
+   */
+  async providerState(subscriptionId: string, namespace: string): Promise<RegistrationState> {
     const key = `${subscriptionId}/${namespace}`.toLowerCase();
-    // Only Registered is sticky; anything else is asked again by the next caller.
-    return this.#cached(
-      this.#registered,
-      key,
-      registeredTtlMs,
-      () => getProviderRegistration(this.arm, subscriptionId, namespace),
-      (state) => state.toLowerCase() === "registered",
-    );
+    const registeredAt = this.#registeredAt.get(key);
+    if (registeredAt !== undefined && this.arm.now() - registeredAt < registeredTtlMs) return "Registered";
+    const state = await getProviderRegistration(this.arm, subscriptionId, namespace);
+    if (state.toLowerCase() === "registered") this.#registeredAt.set(key, this.arm.now());
+    else this.#registeredAt.delete(key);
+    return state;
   }
 
   /** The subscription's gateways and how many Arc machines each region has. */
@@ -80,23 +82,16 @@ export class SubscriptionFacts {
     this.#pictures.delete(subscriptionId.toLowerCase());
   }
 
-  #cached<T>(
-    map: Map<string, Entry<T>>,
-    key: string,
-    ttlMs: number,
-    read: () => Promise<T>,
-    keep: (value: T) => boolean = () => true,
-  ): Promise<T> {
+  #cached<T>(map: Map<string, Entry<T>>, key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
     const now = this.arm.now();
     const hit = map.get(key);
     if (hit && now - hit.at < ttlMs) return hit.value;
     const value = read();
     map.set(key, { value, at: now });
-    // A failed read (or one not worth keeping) is not remembered: the next caller reads again.
-    const forget = () => {
+    // A failed read is not remembered: the next caller reads again.
+    value.catch(() => {
       if (map.get(key)?.value === value) map.delete(key);
-    };
-    value.then((result) => (keep(result) ? undefined : forget()), forget);
+    });
     return value;
   }
 }

@@ -39,7 +39,7 @@ export interface Harness {
   gatewayId(name: string): string;
   /** `azcmagent connect` in the emulator: the machine appears and its write event goes out. */
   connect(input: Partial<ConnectMachineInput> & { name: string }): string;
-  /** PUTs a gateway through ARM and lets its creation finish. */
+  /** PUTs a gateway through ARM and runs the host until its creation has finished. */
   readyGateway(name: string, location: string): Promise<string>;
   registerHybridConnectivity(): void;
   /** Runs everything until the machine's onboarding has ended, and returns its result. */
@@ -102,7 +102,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         properties: { gatewayType: "Public", allowedFeatures: ["*"] },
       });
       if (put.status >= 300) throw new Error(`gateway PUT answered ${put.status}`);
-      await clock.advance(emulator.timings.gatewayCreateMs + 60_000);
+      // Run the host there (a bare clock jump would fire timers while activities are on the wire).
+      const until = clock.now() + emulator.timings.gatewayCreateMs + 60_000;
+      if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
       return id;
     },
     registerHybridConnectivity: () =>
@@ -123,4 +125,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         .filter((exchange) => new URL(exchange.url).pathname.toLowerCase().startsWith(id.toLowerCase())),
     stop: () => host.stop(),
   };
+}
+
+/** Runs the host for `ms` of virtual time (or until nothing is left, then moves the clock there). */
+export async function runFor(h: Harness, ms: number): Promise<void> {
+  const until = h.clock.now() + ms;
+  if (!(await h.host.runUntil(() => h.clock.now() >= until))) await h.clock.advanceTo(until);
 }

@@ -3,13 +3,16 @@
 // uses its own region or resource group so they do not see each other's machines.
 import { setMachineConnectivity } from "../../local/emulator/providers/hybridCompute/machines";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
-import { type Harness, startHarness } from "./onboardingHarness";
+import { type Harness, runFor, startHarness } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a0401";
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ subscriptionId });
+  h = await startHarness({
+    subscriptionId,
+    appSettings: { ARC_OUTCOME_TOPIC_ENDPOINT: "{emulator}/eventgrid/topics/arc-outcomes/api/events" },
+  });
   h.registerHybridConnectivity();
 });
 
@@ -93,7 +96,7 @@ test("story 1, again: a second event for an onboarded machine plans nothing and 
   const machineId = h.machineId("web-01");
   const from = h.host.traffic().length;
   // A new write (a tag change, say) a minute after the first run ended: a fresh run, which finds nothing to do.
-  await h.clock.advance(60_000);
+  await runFor(h, 60_000);
   h.connect({ name: "web-01", location: "eastus", tags: { team: "web" } });
   await h.host.runUntilIdle();
   const result = await h.outcome(machineId);
@@ -216,4 +219,30 @@ test("story 7: a machine deleted while it waits for its gateway stops, and nothi
   expect(writes(h.machineRequests(machineId, from))).toEqual([]);
   expect(resourceBody(machineId)).toBeUndefined();
   expect(resourceBody(`${machineId}/providers/Microsoft.HybridCompute/settings/default`)).toBeUndefined();
+});
+
+test("outcomes are published to the configured Event Grid topic: onboarded and needs-local-action, never a skip or a wait", () => {
+  const events = h.host.emulator!.topicEvents("arc-outcomes").map(
+    (received) =>
+      received.event as unknown as {
+        eventType: string;
+        subject: string;
+        data: { outcome: string; code?: string };
+      },
+  );
+  const bySubject = (name: string) => events.filter((e) => e.subject === h.machineId(name));
+  expect(bySubject("web-01")[0]).toMatchObject({
+    eventType: "ArcAutopilot.MachineOnboarded",
+    data: { outcome: "onboarded" },
+  });
+  expect(bySubject("monitor-01")).toEqual([
+    expect.objectContaining({
+      eventType: "ArcAutopilot.NeedsLocalAction",
+      data: expect.objectContaining({ code: "MonitorMode" }) as unknown,
+    }),
+  ]);
+  // Skips, waits and "nothing to do" are not news.
+  expect(bySubject("optout-01")).toEqual([]);
+  expect(bySubject("offline-01")).toEqual([]);
+  expect(events.filter((e) => e.data.outcome === "already-onboarded")).toEqual([]);
 });

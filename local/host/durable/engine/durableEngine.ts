@@ -553,6 +553,7 @@ class LocalDurableEngine implements DurableEngine {
   private idleTarget(): IdleTarget {
     return {
       whenIdle: () => this.scheduler.whenIdle(),
+      isBusy: () => this.scheduler.busy,
       hasDurableTimers: () => this.timers.size > 0,
       nextTimerFired: () => new Promise<void>((resolve) => this.timerWaiters.push(resolve)),
     };

@@ -14,6 +14,8 @@ export interface IdleOptions {
 
 export interface IdleTarget {
   whenIdle(): Promise<void>;
+  /** True when work is queued or running now (checked again right before a clock jump). */
+  isBusy?(): boolean;
   hasDurableTimers(): boolean;
   /** Resolves the next time a durable timer fires (real clocks only). */
   nextTimerFired(): Promise<void>;
@@ -21,7 +23,8 @@ export interface IdleTarget {
 
 interface SteppableClock extends Clock {
   nextTimerAt(): number | undefined;
-  advanceTo(target: number): Promise<void>;
+  /** `mayJump` is asked once the rest of the host has settled; false skips this jump. */
+  advanceTo(target: number, mayJump?: () => boolean): Promise<void>;
 }
 
 export function isSteppable(clock: Clock): clock is SteppableClock {
@@ -54,7 +57,9 @@ export async function driveUntil(
           `The durable engine still had timers after ${Math.round(maxVirtualMs / 86_400_000)} days of virtual time`,
         );
       }
-      await clock.advanceTo(next);
+      // Settling the rest of the host may hand the engine new work (an activity's answer): then
+      // that work runs first, at the time it arrived, and the jump is asked for again.
+      await clock.advanceTo(next, () => !(target.isBusy?.() ?? false));
     } else {
       await target.nextTimerFired();
     }
