@@ -190,15 +190,75 @@ function shortId(instanceId: string): string {
   return instanceId.length > 28 ? `${instanceId.slice(0, 27)}…` : instanceId.padEnd(28);
 }
 
-/** The final table: one row per instance, oldest first. */
+/** The final table: one row per instance, oldest first; then onboarding outcomes, machine by machine. */
 export function instanceTable(statuses: readonly InstanceStatus[]): string {
-  const header = ["instance", "name", "status", "output"];
-  const rows = statuses.map((status) => [
-    status.instanceId,
-    status.name,
-    status.runtimeStatus,
-    summarize(status.output ?? summarize(progressOf(status.customStatus)?.step ?? ""), 60),
-  ]);
+  const instances = textTable(
+    ["instance", "name", "status", "output"],
+    statuses.map((status) => [
+      status.instanceId,
+      status.name,
+      status.runtimeStatus,
+      summarize(status.output ?? summarize(progressOf(status.customStatus)?.step ?? ""), 60),
+    ]),
+  );
+  const outcomes = onboardingTable(statuses);
+  return outcomes
+    ? `${instances}
+
+onboarding outcomes:
+${outcomes}`
+    : instances;
+}
+
+interface OnboardingRow {
+  readonly machineId: string;
+  readonly outcome: string;
+  readonly code?: string;
+  readonly reason: string;
+  readonly machine?: { readonly location?: string; readonly agentVersion?: string };
+}
+
+function isOnboardingRow(output: unknown): output is OnboardingRow {
+  const row = output as Partial<OnboardingRow> | null;
+  return (
+    typeof row === "object" &&
+    row !== null &&
+    typeof row.machineId === "string" &&
+    typeof row.outcome === "string" &&
+    typeof row.reason === "string"
+  );
+}
+
+/** One row per onboarded (or not) machine: where, which agent, what happened and why; undefined when none ran. */
+export function onboardingTable(statuses: readonly InstanceStatus[], reasonWidth = 90): string | undefined {
+  const rows = statuses.flatMap((status) => {
+    const output: unknown = status.output;
+    if (status.runtimeStatus === "Terminated") {
+      return [
+        [
+          status.instanceId.replace(/^onboard-/, "").replace(/-[0-9a-f]{16}$/, ""),
+          "",
+          "",
+          "terminated",
+          summarize(output, reasonWidth),
+        ],
+      ];
+    }
+    if (!isOnboardingRow(output)) return [];
+    return [
+      [
+        output.machineId.split("/").pop() ?? output.machineId,
+        output.machine?.location ?? "",
+        output.machine?.agentVersion ?? "",
+        output.code ? `${output.outcome} (${output.code})` : output.outcome,
+        output.reason.length > reasonWidth ? `${output.reason.slice(0, reasonWidth - 1)}…` : output.reason,
+      ],
+    ];
+  });
+  return rows.length === 0 ? undefined : textTable(["machine", "region", "agent", "outcome", "reason"], rows);
+}
+
+function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
   );
