@@ -60,7 +60,8 @@ export function* onboardMachineOrchestrator(
   for (;;) {
     context.df.setCustomStatus({ step: "plan", done: 0, total: 0, message: "Observing the machine" });
     observedAt = context.df.currentUtcDateTime.toISOString();
-    const result = yield* callActivity(context, "planOnboarding", { machineId });
+    const result = yield* guarded(context, callActivity(context, "planOnboarding", { machineId }));
+    if ("code" in result) return yield* finish(context, failed(machineId, result, [], []));
     if (!result.ok) {
       return yield* finish(context, failed(machineId, activityFailure(result.error), [], []));
     }
@@ -84,7 +85,7 @@ export function* onboardMachineOrchestrator(
   const done: string[] = [];
   for (const [index, step] of plan.steps.entries()) {
     context.df.setCustomStatus(onboardingStatus(plan, index));
-    const failure = yield* runStep(run, step);
+    const failure = yield* guarded(context, runStep(run, step));
     if (failure) {
       return yield* finish(context, {
         ...failed(machineId, failure, done, plan.warnings),
@@ -319,8 +320,12 @@ function* finish(
   const eventType = outcomeEventType(result.outcome);
   if (eventType) {
     const runId = `${context.df.instanceId}@${context.df.currentUtcDateTime.toISOString()}`;
-    const published = yield* callActivity(context, "publishOutcome", { eventType, runId, result });
-    if (!published.ok) context.warn(`Publishing the outcome failed: ${published.error.message}`);
+    const published = yield* guarded(
+      context,
+      callActivity(context, "publishOutcome", { eventType, runId, result }),
+    );
+    if ("code" in published) context.warn(`Publishing the outcome failed: ${published.reason}`);
+    else if (!published.ok) context.warn(`Publishing the outcome failed: ${published.error.message}`);
   }
   context.df.setCustomStatus({
     step: result.outcome,
@@ -329,6 +334,24 @@ function* finish(
     message: result.reason,
   });
   return result;
+}
+
+/**
+ * Runs a step whose activity may throw once its retries are spent (ARM kept answering 5xx or
+ * 429, the connection kept dropping): the run then ends with a failure that says so, instead of
+ * the whole orchestration failing without an outcome.
+ */
+function* guarded<T>(
+  context: OrchestrationContext,
+  work: Generator<Task, T, unknown>,
+): Generator<Task, T | StepFailure, unknown> {
+  try {
+    return yield* work;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.warn(`A step gave up after its retries: ${message}`);
+    return fail("RetriesExhausted", `Azure kept failing after retries: ${message.slice(0, 1000)}`);
+  }
 }
 
 function failed(
