@@ -14,11 +14,10 @@ import * as df from "durable-functions";
 import { startOnboarding, stopOnboarding } from "../orchestrations/onboardingStarter";
 import { getSettings } from "../shared/config";
 import { toMachineEvents } from "../shared/events/toMachineEvent";
-import { onboardingPolicyFrom } from "../shared/onboarding/policy";
 import { isInScope } from "../shared/onboarding/scope";
 
 export async function handleMachineEvent(event: unknown, context: InvocationContext): Promise<void> {
-  const scopes = onboardingPolicyFrom(getSettings()).scopes;
+  const scopes = getSettings().ARC_SCOPES;
   const client = df.getClient(context);
   for (const machineEvent of await toMachineEvents(event)) {
     switch (machineEvent.kind) {

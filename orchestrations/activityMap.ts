@@ -16,7 +16,7 @@ import { RetryOptions } from "durable-functions";
 import { z } from "zod";
 
 import { eventNames } from "./orchestratorNames";
-import { onboardingPlanSchema, onboardingResultSchema } from "./planSchema";
+import { machineSummarySchema, onboardingPlanSchema, onboardingResultSchema } from "./planSchema";
 
 // ---------- shared shapes ----------
 
@@ -219,15 +219,7 @@ export const activityMap = {
     output: z.strictObject({
       plan: onboardingPlanSchema,
       /** What the final table shows about the machine; absent when it was not read (out of scope, deleted). */
-      machine: z
-        .strictObject({
-          name: text,
-          location: text,
-          status: text,
-          agentVersion: text.optional(),
-          osType: text.optional(),
-        })
-        .optional(),
+      machine: machineSummarySchema.optional(),
     }),
   },
   /** One GET of the gateway: the waiting machine's single re-read when its deadline passes. */

@@ -24,7 +24,12 @@ import {
   providerRegistrationSchedule,
   runCommandSchedule,
 } from "../shared/onboarding/waitSchedules";
-import { type ActivityError, type ActivityOutput, callActivity } from "./activityMap";
+import {
+  type ActivityError,
+  type ActivityOutput,
+  callActivity,
+  type SharedOperationOutcome,
+} from "./activityMap";
 import { nowMs, sleepUntil, waitForRelease } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
 
@@ -139,14 +144,17 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
       return "code" in joined ? joined : undefined;
     }
     case "waitForGateway": {
-      const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
-      if ("code" in joined) return joined;
-      const deadline = nowMs(context) + step.deadlineMinutes * 60_000 + backstopSlackMs;
-      const outcome =
-        joined.state === "ended"
-          ? joined.outcome
-          : yield* waitForRelease(context, eventNames.gatewayCreation, deadline);
-      if (outcome) return outcome.succeeded ? undefined : fail("GatewayCreationFailed", outcome.message);
+      const released = yield* awaitRelease(
+        run,
+        step,
+        eventNames.gatewayCreation,
+        step.deadlineMinutes * 60_000 + backstopSlackMs,
+      );
+      if (released !== "backstop") {
+        return released === undefined || "code" in released
+          ? released
+          : fail("GatewayCreationFailed", released.message);
+      }
       // The backstop fired: one look at Azure decides.
       const read = yield* callActivity(context, "readGatewayState", { gatewayId: step.gatewayId });
       if (read.ok && read.value.provisioningState?.toLowerCase() === "succeeded") return undefined;
@@ -159,14 +167,17 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
       );
     }
     case "waitForProvider": {
-      const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
-      if ("code" in joined) return joined;
-      const deadline = nowMs(context) + providerRegistrationSchedule.deadlineMs + backstopSlackMs;
-      const outcome =
-        joined.state === "ended"
-          ? joined.outcome
-          : yield* waitForRelease(context, eventNames.providerRegistration, deadline);
-      if (outcome) return outcome.succeeded ? undefined : fail("ProviderRegistrationFailed", outcome.message);
+      const released = yield* awaitRelease(
+        run,
+        step,
+        eventNames.providerRegistration,
+        providerRegistrationSchedule.deadlineMs + backstopSlackMs,
+      );
+      if (released !== "backstop") {
+        return released === undefined || "code" in released
+          ? released
+          : fail("ProviderRegistrationFailed", released.message);
+      }
       const read = yield* callActivity(context, "readProviderState", {
         subscriptionId: step.subscriptionId,
         namespace: step.namespace,
@@ -279,6 +290,27 @@ function* runCommand(
     "RunCommandFailed",
     `Run Command ${step.runCommandName} ${view.state}${detail ? ` (${detail})` : ""}`,
   );
+}
+
+/**
+ * Waits for a shared operation joined earlier in the run (or joins it now): undefined when it
+ * succeeded, its failed outcome, a StepFailure when joining failed, or `backstop` when the
+ * machine's own deadline came first and the caller must look at Azure once.
+ */
+function* awaitRelease(
+  run: RunState,
+  step: Extract<Step, { kind: "waitForGateway" | "waitForProvider" }>,
+  eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
+  backstopMs: number,
+): Generator<Task, SharedOperationOutcome | StepFailure | "backstop" | undefined, unknown> {
+  const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
+  if ("code" in joined) return joined;
+  const outcome =
+    joined.state === "ended"
+      ? joined.outcome
+      : yield* waitForRelease(run.context, eventName, nowMs(run.context) + backstopMs);
+  if (outcome === undefined) return "backstop";
+  return outcome.succeeded ? undefined : outcome;
 }
 
 function* join(

@@ -88,6 +88,15 @@ export const onboardingPlanSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** What the final table and an outcome event show about the machine. */
+export const machineSummarySchema = z.strictObject({
+  name: text,
+  location: text,
+  status: text,
+  agentVersion: text.optional(),
+  osType: text.optional(),
+});
+
 /** What an onboarding run ends with (shared/onboarding/onboardingResult.ts), as an outcome event's data. */
 export const onboardingResultSchema = z.strictObject({
   machineId: resourceId,
@@ -97,13 +106,5 @@ export const onboardingResultSchema = z.strictObject({
   done: z.array(text).readonly(),
   warnings: z.array(text).readonly(),
   localAction: localActionSchema.optional(),
-  machine: z
-    .strictObject({
-      name: text,
-      location: text,
-      status: text,
-      agentVersion: text.optional(),
-      osType: text.optional(),
-    })
-    .optional(),
+  machine: machineSummarySchema.optional(),
 });

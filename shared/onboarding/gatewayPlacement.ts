@@ -150,6 +150,7 @@ export function withEstimatedAttachments(
   policy: GatewayPlacementPolicy,
   placing = 1,
 ): ExistingGateway[] {
+  const byId = new Map(gateways.map((gateway) => [normalizedOrSelf(gateway.id), gateway]));
   const estimates = new Map<string, number>();
   for (const [location, count] of Object.entries(machinesByLocation)) {
     let remaining = Math.max(0, count - placing);
@@ -163,7 +164,7 @@ export function withEstimatedAttachments(
       const key = normalizeResourceId(
         gatewayResourceId({ subscriptionId, resourceGroup: policy.resourceGroup, gatewayName: name }),
       );
-      const gateway = gateways.find((g) => sameResource(g.id, key));
+      const gateway = byId.get(key);
       if (
         !gateway ||
         !["succeeded", "creating", "updating", "accepted"].includes(gateway.provisioningState.toLowerCase())
@@ -178,10 +179,6 @@ export function withEstimatedAttachments(
     ...gateway,
     attachedMachines: estimates.get(normalizedOrSelf(gateway.id)) ?? 0,
   }));
-}
-
-function sameResource(id: string, normalized: string): boolean {
-  return normalizedOrSelf(id) === normalized;
 }
 
 function normalizedOrSelf(id: string): string {

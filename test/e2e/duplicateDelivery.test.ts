@@ -3,22 +3,21 @@
 // three times, shuffled. Both must end in the same Azure state after the same requests.
 
 import { setMachineConnectivity } from "../../local/emulator/providers/hybridCompute/machines";
-import { type Harness, runFor, startHarness } from "./onboardingHarness";
+import { type Harness, harnessPerFile, runFor } from "./onboardingHarness";
 
 const once = "00000000-0000-4000-8000-0000000a0406";
 const thrice = "00000000-0000-4000-8000-0000000a0407";
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({
+harnessPerFile(
+  {
     subscriptionId: once,
     appSettings: { ARC_SCOPES: `/subscriptions/${once},/subscriptions/${thrice}` },
-  });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+  },
+  (started) => {
+    h = started;
+  },
+);
 
 /** A new region's gateway to create, an old agent with a port list, a monitor-mode machine, a late one. */
 function connectFleet(subscriptionId: string): string[] {

@@ -2,24 +2,23 @@
 // waiting machine with the reason, and a machine whose singleton vanished is rescued by its own
 // backstop timer and one re-read of Azure. Nothing is left running either way.
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
-import { type Harness, startHarness } from "./onboardingHarness";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a0404";
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({
+harnessPerFile(
+  {
     subscriptionId,
     appSettings: { ARC_GATEWAY_DEADLINE_MINUTES: "15" },
     // Far longer than the deadline: Azure's "can take up to 2 hours", and then some.
     emulator: { timings: { gatewayCreateMs: 5 * 3_600_000 } },
-  });
-  h.registerHybridConnectivity();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+  },
+  (started) => {
+    h = started;
+    started.registerHybridConnectivity();
+  },
+);
 
 const running = () =>
   h.host.statuses().filter((s) => s.runtimeStatus === "Running" || s.runtimeStatus === "Pending");

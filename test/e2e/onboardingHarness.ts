@@ -102,9 +102,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         properties: { gatewayType: "Public", allowedFeatures: ["*"] },
       });
       if (put.status >= 300) throw new Error(`gateway PUT answered ${put.status}`);
-      // Run the host there (a bare clock jump would fire timers while activities are on the wire).
-      const until = clock.now() + emulator.timings.gatewayCreateMs + 60_000;
-      if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
+      await runHostFor(host, clock, emulator.timings.gatewayCreateMs + 60_000);
       return id;
     },
     registerHybridConnectivity: () =>
@@ -127,8 +125,27 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-/** Runs the host for `ms` of virtual time (or until nothing is left, then moves the clock there). */
-export async function runFor(h: Harness, ms: number): Promise<void> {
-  const until = h.clock.now() + ms;
-  if (!(await h.host.runUntil(() => h.clock.now() >= until))) await h.clock.advanceTo(until);
+/**
+ * Runs the host for `ms` of virtual time (or until nothing is left, then moves the clock there).
+ * Never a bare clock jump: that would fire timers while activities are still on the wire.
+ */
+async function runHostFor(host: LocalHost, clock: VirtualClock, ms: number): Promise<void> {
+  const until = clock.now() + ms;
+  if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
+}
+
+export function runFor(h: Harness, ms: number): Promise<void> {
+  return runHostFor(h.host, h.clock, ms);
+}
+
+/** One harness for a test file: started before its tests (handed to `started`), stopped after them. */
+export function harnessPerFile(options: HarnessOptions, started: (h: Harness) => void): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options);
+    started(harness);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
 }

@@ -3,22 +3,21 @@
 // uses its own region or resource group so they do not see each other's machines.
 import { setMachineConnectivity } from "../../local/emulator/providers/hybridCompute/machines";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
-import { type Harness, runFor, startHarness } from "./onboardingHarness";
+import { type Harness, harnessPerFile, runFor } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a0401";
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({
+harnessPerFile(
+  {
     subscriptionId,
     appSettings: { ARC_OUTCOME_TOPIC_ENDPOINT: "{emulator}/eventgrid/topics/arc-outcomes/api/events" },
-  });
-  h.registerHybridConnectivity();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+  },
+  (started) => {
+    h = started;
+    started.registerHybridConnectivity();
+  },
+);
 
 /** Requests that change Azure: everything but GETs and Resource Graph queries (a POST that only reads). */
 const writes = (exchanges: { method: string; url: string }[]) =>

@@ -1,25 +1,24 @@
 // When Azure keeps failing after every retry (ARM's own, then the activity's durable retries), the
 // machine's run ends with a failure that says so — it does not fail as an orchestration without
 // an outcome, and nothing is left running.
-import { type Harness, startHarness } from "./onboardingHarness";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a0408";
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({
+harnessPerFile(
+  {
     subscriptionId,
     // No in-request retries: the activity's durable retry policy is what is exercised here.
     appSettings: { ARC_ARM_MAX_RETRIES: "0" },
     // Requests answered 500 on purpose break the contract; this run keeps its own log.
     emulator: { trafficLog: null },
-  });
-  h.registerHybridConnectivity();
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+  },
+  (started) => {
+    h = started;
+    started.registerHybridConnectivity();
+  },
+);
 
 test("a settings PUT answered 500 every time ends the run as failed with RetriesExhausted", async () => {
   await h.readyGateway("arc-gw-eastus2", "eastus2");

@@ -3,22 +3,21 @@
 // fails releases every waiting machine with the reason, leaving nothing running.
 import { failNextGatewayCreations } from "../../local/emulator/providers/hybridCompute/gateways";
 import { gatewayInstanceKey, providerInstanceId } from "../../shared/onboarding/instanceIds";
-import { type Harness, startHarness } from "./onboardingHarness";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const fleet = "00000000-0000-4000-8000-0000000a0402";
 const unlucky = "00000000-0000-4000-8000-0000000a0403";
 let h: Harness;
 
-beforeAll(async () => {
-  h = await startHarness({
+harnessPerFile(
+  {
     subscriptionId: fleet,
     appSettings: { ARC_SCOPES: `/subscriptions/${fleet},/subscriptions/${unlucky}` },
-  });
-});
-
-afterAll(async () => {
-  await h.stop();
-});
+  },
+  (started) => {
+    h = started;
+  },
+);
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 

@@ -6,6 +6,7 @@ import {
   placeGateway,
   tryPlaceGateway,
   validateGatewayNameTemplate,
+  withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
 
 const subscriptionId = "s1";
@@ -180,5 +181,34 @@ describe("gateway names", () => {
 
   test("a region name that could smuggle characters into a resource id is refused", () => {
     expect(() => gatewayNameFor("arc-gw-{location}", "east/../us")).toThrow(/not an Azure region name/);
+  });
+});
+
+describe("withEstimatedAttachments: a region's machines fill its gateways in name order", () => {
+  const existing = [
+    { id: idOf("arc-gw-eastus"), location: "eastus", provisioningState: "Succeeded" },
+    { id: idOf("arc-gw-eastus-2"), location: "eastus", provisioningState: "Succeeded" },
+    { id: idOf("hand-made"), location: "eastus", provisioningState: "Succeeded" },
+    { id: idOf("arc-gw-westus"), location: "westus", provisioningState: "Failed" },
+  ];
+
+  test("2,501 machines (one being placed): 2,000 on the first, 500 on the second, none on others", () => {
+    const counted = withEstimatedAttachments(subscriptionId, existing, { eastus: 2501, westus: 40 }, policy);
+    expect(counted.map((g) => [g.id.split("/").pop(), g.attachedMachines])).toEqual([
+      ["arc-gw-eastus", 2000],
+      ["arc-gw-eastus-2", 500],
+      ["hand-made", 0],
+      ["arc-gw-westus", 0], // a failed gateway carries nobody
+    ]);
+    // So the next machine goes to the second gateway, which has room.
+    expect(placeGateway(machine, counted, policy)).toEqual({ use: idOf("arc-gw-eastus-2") });
+  });
+
+  test("a full first gateway and no second: the second is created", () => {
+    const counted = withEstimatedAttachments(subscriptionId, existing.slice(0, 1), { eastus: 2001 }, policy);
+    expect(counted[0]?.attachedMachines).toBe(2000);
+    expect(placeGateway(machine, counted, policy)).toEqual({
+      create: { gatewayId: idOf("arc-gw-eastus-2"), location: "eastus" },
+    });
   });
 });
