@@ -38,7 +38,25 @@ function httpRequestOf(request: EmulatorRequest): NonNullable<ResourceEventInput
     : { method: request.method, url };
 }
 
-/** The event for a request's write, delete or action that has succeeded; with its httpRequest unless told not to. */
+/**
+ * The ARM request an Event Grid event reports for a change made outside the emulator's front door
+ * (`azcmagent connect` reconnecting, an admin deleting behind the app's back).
+ */
+export function armRequestFor(
+  context: EmulatorContext,
+  method: string,
+  resourceId: string,
+  apiVersion: string | undefined,
+): NonNullable<ResourceEventInput["httpRequest"]> {
+  const query = apiVersion === undefined ? "" : `?api-version=${apiVersion}`;
+  return { method, url: `${context.baseUrl}${resourceId}${query}` };
+}
+
+/**
+ * The event for a request's write, delete or action that has succeeded. Event Grid reports the
+ * request (httpRequest) on updates and deletes but not on creations (docs/azure-facts.md §9):
+ * callers creating a resource pass `withHttpRequest = false`.
+ */
 export function publishSucceeded(
   request: EmulatorRequest,
   context: EmulatorContext,

@@ -1,7 +1,7 @@
 // ARM's asynchronous-operation pattern, shared by every long-running emulator operation:
-// 201/202 with `Azure-AsyncOperation` (status monitor), `Location` (result monitor) and
+// 201/202 with `Azure-AsyncOperation` (status monitor), `Location` (result monitor) and usually
 // `Retry-After`; the status goes Queued → InProgress → Succeeded | Failed on the emulator's clock
-// (HybridCompute really reports `Queued` first, see AZURE-FACTS §1).
+// (HybridCompute really reports `Queued` first: docs/azure-facts.md §2 and §10).
 import { armErrors } from "./armError";
 import type { AsyncOperation } from "./state";
 import type { EmulatorContext, HandlerResult, RouteDefinition } from "./types";
@@ -15,8 +15,11 @@ export interface AsyncOperationOptions {
   readonly finalResult: AsyncOperation["finalResult"];
   /** How long the whole operation takes on the emulator's clock. */
   readonly durationMs: number;
-  /** Seconds the emulator suggests between polls. */
-  readonly retryAfterSeconds?: number;
+  /**
+   * Seconds the emulator suggests between polls (15 when left out); `null` sends no
+   * `Retry-After`, so the client's own poll interval applies.
+   */
+  readonly retryAfterSeconds?: number | null;
   /** Runs when the time is up: mutate the resource, publish events, say how it ended. */
   readonly complete: () =>
     { status: "Succeeded" } | { status: "Failed"; error: { code: string; message: string } };
@@ -49,20 +52,22 @@ export function startAsyncOperation(
     operation.endTime = context.clock.now();
     if (outcome.status === "Failed") operation.error = outcome.error;
   });
-  return { operation, headers: monitorHeaders(context, operation, options.retryAfterSeconds ?? 15) };
+  const retryAfterSeconds = options.retryAfterSeconds === undefined ? 15 : options.retryAfterSeconds;
+  return { operation, headers: monitorHeaders(context, operation, retryAfterSeconds) };
 }
 
+/** The two monitor URLs, plus `Retry-After` unless `retryAfterSeconds` is null. */
 export function monitorHeaders(
   context: EmulatorContext,
   operation: AsyncOperation,
-  retryAfterSeconds: number,
+  retryAfterSeconds: number | null,
 ): Record<string, string> {
   const base = `${context.baseUrl}/subscriptions/${operation.subscriptionId}/providers/${operation.namespace}/locations/${operation.location}`;
   const query = `api-version=${operation.apiVersion}&t=${operation.startTime}`;
   return {
     "azure-asyncoperation": `${base}/operationStatus/${operation.id}?${query}`,
     location: `${base}/operationResults/${operation.id}?${query}`,
-    "retry-after": String(retryAfterSeconds),
+    ...(retryAfterSeconds === null ? {} : { "retry-after": String(retryAfterSeconds) }),
   };
 }
 

@@ -62,7 +62,10 @@ export interface ResourceEventInput {
   /** e.g. `Microsoft.HybridCompute/machines/write`. */
   readonly operationName: string;
   readonly principal: Principal;
-  /** The ARM request as Event Grid reports it; absent for creations, as Azure often does. */
+  /**
+   * The ARM request as Event Grid reports it: present on updates and deletes, absent on
+   * creations (docs/azure-facts.md §9).
+   */
   readonly httpRequest?: { readonly method: string; readonly url: string; readonly clientRequestId?: string };
   readonly correlationId: string;
   readonly status?: "Succeeded";
@@ -71,8 +74,13 @@ export interface ResourceEventInput {
 export interface EmulatorTimings {
   /** How long a gateway stays `Creating` (Azure: about 4–5 minutes). */
   gatewayCreateMs: number;
-  /** How long a gateway deletion runs. */
+  /** How long a gateway deletion runs (a recorded deletion took about a minute). */
   gatewayDeleteMs: number;
+  /**
+   * How long an agent in gateway mode keeps its `Connected` status after its gateway is gone,
+   * before ARM shows the machine `Disconnected` (its heartbeats stop arriving).
+   */
+  strandedAgentDisconnectMs: number;
   /** How long an async operation reports `Queued` before `InProgress`. */
   operationQueuedMs: number;
   /** How long `Registering` lasts before `Registered`. */
@@ -83,7 +91,8 @@ export interface EmulatorTimings {
 
 export const defaultTimings: EmulatorTimings = {
   gatewayCreateMs: 4.5 * 60_000,
-  gatewayDeleteMs: 2 * 60_000,
+  gatewayDeleteMs: 60_000,
+  strandedAgentDisconnectMs: 15 * 60_000,
   operationQueuedMs: 10_000,
   providerRegistrationMs: 3 * 60_000,
   runCommandMs: 20_000,

@@ -19,6 +19,9 @@ import {
 } from "./hybridComputeFixtures";
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** A bare host name with a GUID prefix and no scheme, as the recorded gateway had. */
+const endpointHost =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.gw\.arc\.azure\.com$/;
 
 describe("Arc gateways in the emulator", () => {
   const world = useWorld();
@@ -32,6 +35,8 @@ describe("Arc gateways in the emulator", () => {
       "/providers/Microsoft.HybridCompute/locations/westeurope/",
     );
     expect(put.headers.location).toContain("/operationResults/");
+    // As recorded: no Retry-After on the 201, so the client's default poll interval applies.
+    expect(put.headers).not.toHaveProperty("retry-after");
     expect(put.body).toMatchObject({
       id: gatewayId("gw-west"),
       name: "gw-west",
@@ -57,7 +62,7 @@ describe("Arc gateways in the emulator", () => {
     expect(done.properties).toMatchObject({
       provisioningState: "Succeeded",
       gatewayId: bodyOf(put).properties?.gatewayId,
-      gatewayEndpoint: expect.stringMatching(/^https:\/\/[0-9a-f]+\.gw\.arc\.azure\.com$/) as string,
+      gatewayEndpoint: expect.stringMatching(endpointHost) as string,
     });
     expect((await operationStatus(world, put)).status).toBe("Succeeded");
     const result = await emulator.request("GET", put.headers.location ?? "");
@@ -155,19 +160,26 @@ describe("Arc gateways in the emulator", () => {
     });
   });
 
-  test("deleting a gateway is an operation: Deleting meanwhile, gone after, then a second delete answers 204", async () => {
+  test("deleting a gateway is an operation: 202 with a Deleting body, gone a minute later, then a second delete answers 204", async () => {
     await provisionGateway(world, "gw-old");
     const deletion = await world.emulator.request("DELETE", withApi(gatewayId("gw-old")));
 
+    expect(world.emulator.timings.gatewayDeleteMs).toBe(60_000);
     expect(deletion.status).toBe(202);
     expect(deletion.headers["azure-asyncoperation"]).toBeDefined();
+    expect(deletion.body).toMatchObject({
+      id: gatewayId("gw-old"),
+      properties: { provisioningState: "Deleting" },
+    });
     expect(
       bodyOf(await world.emulator.request("GET", withApi(gatewayId("gw-old")))).properties,
     ).toMatchObject({
       provisioningState: "Deleting",
     });
 
-    await world.clock.advance(world.emulator.timings.gatewayDeleteMs);
+    await world.clock.advance(59_000);
+    expect((await world.emulator.request("GET", withApi(gatewayId("gw-old")))).status).toBe(200);
+    await world.clock.advance(1_000);
     expect((await operationStatus(world, deletion)).status).toBe("Succeeded");
     expect((await world.emulator.request("GET", deletion.headers.location ?? "")).status).toBe(204);
     expect((await world.emulator.request("GET", withApi(gatewayId("gw-old")))).status).toBe(404);
@@ -225,7 +237,7 @@ describe("Arc gateways in the emulator", () => {
 describe("machine settings: linking Arc machines to gateways", () => {
   const world = useWorld();
 
-  test("a machine that was never linked reads as settings with its tenant and no gateway", async () => {
+  test("a machine that was never linked reads as settings with its tenant, its location and empty gatewayProperties", async () => {
     connect(world, "web-01");
     const get = await world.emulator.request("GET", withApi(settingsId("web-01")));
 
@@ -233,12 +245,13 @@ describe("machine settings: linking Arc machines to gateways", () => {
     expect(get.body).toMatchObject({
       id: settingsId("web-01"),
       type: "Microsoft.HybridCompute/settings",
+      location,
       properties: { tenantId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string },
     });
-    expect(bodyOf(get).properties).not.toHaveProperty("gatewayProperties");
+    expect(bodyOf(get).properties?.gatewayProperties).toEqual({});
   });
 
-  test("linking answers 201 the first time and 200 after, and publishes a settings write for each", async () => {
+  test("linking answers 200 the first time as after, and publishes a settings write for each", async () => {
     connect(world, "web-01");
     const gateway = await provisionGateway(world, "gw-west");
     const link = { properties: { gatewayProperties: { gatewayResourceId: gateway } } };
@@ -246,7 +259,7 @@ describe("machine settings: linking Arc machines to gateways", () => {
     const first = await world.emulator.request("PUT", withApi(settingsId("web-01")), link);
     const second = await world.emulator.request("PUT", withApi(settingsId("web-01")), link);
 
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ properties: { gatewayProperties: { gatewayResourceId: gateway } } });
     expect(
@@ -280,6 +293,29 @@ describe("machine settings: linking Arc machines to gateways", () => {
     });
     expect(detached.status).toBe(200);
     expect(bodyOf(detached).properties?.gatewayProperties).toEqual({});
+  });
+
+  test("a PUT with gatewayResourceId null clears the link, as the CLI detaches", async () => {
+    const machine = connect(world, "web-01", { agentVersion: "1.51.02853.1690" });
+    const gateway = await provisionGateway(world, "gw-west");
+    await world.emulator.request("PUT", withApi(settingsId("web-01")), {
+      properties: { gatewayProperties: { gatewayResourceId: gateway } },
+    });
+    expect(agentConnectionType(world.emulator.context(), machine)).toBe("gateway");
+
+    // `az arcgateway settings update` reads, then PUTs back only what its model knows, with the
+    // nullable gatewayResourceId set to null.
+    const cleared = await world.emulator.request("PUT", withApi(settingsId("web-01")), {
+      properties: { gatewayProperties: { gatewayResourceId: null } },
+    });
+
+    expect(cleared.status).toBe(200);
+    expect(bodyOf(cleared).properties?.gatewayProperties).toEqual({});
+    expect(
+      bodyOf(await world.emulator.request("GET", withApi(settingsId("web-01")))).properties
+        ?.gatewayProperties,
+    ).toEqual({});
+    expect(agentConnectionType(world.emulator.context(), machine)).toBe("direct");
   });
 
   test("linking to a gateway that does not exist is refused with GatewayNotFound", async () => {

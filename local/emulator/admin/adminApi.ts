@@ -79,7 +79,7 @@ const coreRoutes: AdminRoute[] = [
     method: "PUT",
     path: "/timings",
     summary:
-      "How long slow operations take, in ms: gatewayCreateMs, gatewayDeleteMs, operationQueuedMs, providerRegistrationMs, runCommandMs.",
+      "How long slow operations take, in ms: gatewayCreateMs, gatewayDeleteMs, strandedAgentDisconnectMs, operationQueuedMs, providerRegistrationMs, runCommandMs.",
     handle: (emulator, body) => {
       const duration = z
         .number()
@@ -90,6 +90,7 @@ const coreRoutes: AdminRoute[] = [
         z.strictObject({
           gatewayCreateMs: duration.optional(),
           gatewayDeleteMs: duration.optional(),
+          strandedAgentDisconnectMs: duration.optional(),
           operationQueuedMs: duration.optional(),
           providerRegistrationMs: duration.optional(),
           runCommandMs: duration.optional(),

@@ -5,10 +5,13 @@ import { z } from "zod";
 import { ArcAutopilotError } from "../../../shared/errors";
 import { isResourceId, parseResourceId, resourceTypeOf } from "../../../shared/resourceId";
 import { armErrors, ArmHttpError } from "../armError";
+import { armRequestFor } from "../armResource";
 import type { EventSubscriptionOptions } from "../eventGrid";
 import { onboardingPrincipal } from "../principal";
+import { hybridComputeApiVersion } from "../providers/hybridCompute/armConventions";
 import { failNextGatewayCreations } from "../providers/hybridCompute/gateways";
 import { connectMachine, setMachineConnectivity } from "../providers/hybridCompute/machines";
+import { hybridConnectivityApiVersions } from "../providers/hybridConnectivity";
 import { parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 
@@ -65,11 +68,13 @@ export const adminOperations: AdminRoute[] = [
       const target =
         removed.find((r) => r.id.toLowerCase() === input.resourceId.toLowerCase()) ?? removed[0]!;
       if (!input.silent) {
+        // A delete's event reports the request (docs/azure-facts.md §9): the DELETE ARM would have had.
         context.publish({
           kind: "delete",
           resourceUri: target.id,
           operationName: `${target.type}/delete`,
           principal: onboardingPrincipal,
+          httpRequest: armRequestFor(context, "DELETE", target.id, apiVersionFor(target.type)),
           correlationId: context.correlationId,
           status: "Succeeded",
         });
@@ -133,3 +138,11 @@ export const adminOperations: AdminRoute[] = [
     },
   },
 ];
+
+/** The api-version the emulator serves for a resource type, for the URL an event reports. */
+function apiVersionFor(resourceType: string): string | undefined {
+  const namespace = resourceType.split("/")[0]?.toLowerCase();
+  if (namespace === "microsoft.hybridcompute") return hybridComputeApiVersion;
+  if (namespace === "microsoft.hybridconnectivity") return hybridConnectivityApiVersions[0];
+  return undefined;
+}

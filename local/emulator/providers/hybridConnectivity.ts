@@ -134,7 +134,7 @@ function publish(
   operationName: string,
   created = false,
 ): void {
-  // A creation's event carries no httpRequest here.
+  // Event Grid reports the request on updates and deletes, not on creations (docs/azure-facts.md §9).
   publishSucceeded(request, context, kind, resourceUri, operationName, !created);
 }
 

@@ -1,6 +1,9 @@
-// Microsoft.HybridCompute/gateways (Arc gateway). Creation is a long-running operation that
-// answers 201 `Creating` with a gatewayId but no gatewayEndpoint, and only gets its endpoint
-// when it succeeds (AZURE-FACTS §1, from a recorded CLI session). Five per subscription at most.
+// Microsoft.HybridCompute/gateways (Arc gateway), as a recorded CLI session shows it
+// (docs/azure-facts.md §2): creation is a long-running operation that answers 201 `Creating` with
+// a gatewayId, no gatewayEndpoint and no Retry-After, and gets its endpoint (a bare host name,
+// `<guid>.gw.arc.azure.com`) when it succeeds. Deletion answers 202 with the gateway `Deleting`
+// and is accepted even while machines are attached: their agents, if in gateway mode, lose their
+// way to Azure and the machines turn Disconnected. Five per subscription at most (§3).
 import { z } from "zod";
 
 import { armErrors } from "../../armError";
@@ -26,9 +29,10 @@ import {
   subscriptionParam,
   tagsSchema,
 } from "./armConventions";
+import { agentsRoutingThrough, strandAgentsLater } from "./machineRecords";
 
 export const gatewayType = "Microsoft.HybridCompute/gateways";
-/** AZURE-FACTS §1, from the Arc gateway docs. */
+/** The Arc gateway docs' limit (docs/azure-facts.md §3). */
 export const gatewaysPerSubscription = 5;
 
 const gatewayPath = `${resourceGroupPath}/providers/Microsoft.HybridCompute/gateways/{gatewayName}`;
@@ -197,7 +201,9 @@ function startCreation(
     resourceId: stored.id,
     finalResult: "resource",
     durationMs: context.timings.gatewayCreateMs,
-    complete: () => finishCreation(request, context, stored.id, failure),
+    // The recorded 201 had no Retry-After: the client's default poll interval applies.
+    retryAfterSeconds: null,
+    complete: () => finishCreation(request, context, stored.id, failure, previous === undefined),
   });
   return { status: 201, body: stored.body, headers };
 }
@@ -207,6 +213,7 @@ function finishCreation(
   context: EmulatorContext,
   id: string,
   failure: GatewayFailure | undefined,
+  created: boolean,
 ): { status: "Succeeded" } | { status: "Failed"; error: GatewayFailure } {
   const gateway = findGateway(context, id);
   if (!gateway) {
@@ -222,18 +229,20 @@ function finishCreation(
     return { status: "Failed", error: failure };
   }
   properties.provisioningState = "Succeeded";
-  properties.gatewayEndpoint = `https://${endpointPrefix(context)}.gw.arc.azure.com`;
+  properties.gatewayEndpoint = `${context.random.uuid()}.gw.arc.azure.com`;
   context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
-  publishWrite(request, context, gateway.id);
+  publishWrite(request, context, gateway.id, !created);
   return { status: "Succeeded" };
 }
 
-function endpointPrefix(context: EmulatorContext): string {
-  return context.random.uuid().replace(/-/g, "").slice(0, 16);
-}
-
-function publishWrite(request: EmulatorRequest, context: EmulatorContext, id: string): void {
-  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/gateways/write");
+/** A creation's event has no httpRequest; an update's has (docs/azure-facts.md §9). */
+function publishWrite(
+  request: EmulatorRequest,
+  context: EmulatorContext,
+  id: string,
+  withHttpRequest = true,
+): void {
+  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/gateways/write", withHttpRequest);
 }
 
 /** A PUT on a gateway that already works changes only what a PATCH could; ARM answers at once. */
@@ -293,7 +302,10 @@ function getGateway(request: EmulatorRequest, context: EmulatorContext): Handler
   return { status: 200, body: requireGateway(context, target).body };
 }
 
-/** 202 while the gateway is `Deleting`, removed when the operation ends; 204 when it is not there. */
+/**
+ * 202 with the gateway `Deleting`, removed when the operation ends; 204 when it is not there.
+ * Attached machines do not stop it: ARM accepted such a deletion in the recorded session.
+ */
 function deleteGateway(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
   const target = gatewayIdOf(request);
   context.authorize(request.principal, "Microsoft.HybridCompute/gateways/delete", target.id);
@@ -308,13 +320,18 @@ function deleteGateway(request: EmulatorRequest, context: EmulatorContext): Hand
   }
   const inFlight = runningOperation(context, gateway.id, "none");
   if (state === "Deleting" && inFlight) {
-    return { status: 202, headers: monitorHeaders(context, inFlight, 15) };
+    return { status: 202, body: gateway.body, headers: monitorHeaders(context, inFlight, 15) };
   }
   const properties = {
     ...(gateway.body.properties as Record<string, unknown>),
     provisioningState: "Deleting",
   };
-  context.state.putResource(gateway.id, gatewayType, { ...gateway.body, properties }, context.clock.now());
+  const deleting = context.state.putResource(
+    gateway.id,
+    gatewayType,
+    { ...gateway.body, properties },
+    context.clock.now(),
+  );
   const headers = startHybridComputeOperation(request, context, {
     location: locationOf(gateway.body),
     resourceId: gateway.id,
@@ -322,7 +339,7 @@ function deleteGateway(request: EmulatorRequest, context: EmulatorContext): Hand
     durationMs: context.timings.gatewayDeleteMs,
     complete: () => finishDeletion(request, context, gateway.id),
   });
-  return { status: 202, headers };
+  return { status: 202, body: deleting.body, headers };
 }
 
 function finishDeletion(
@@ -331,6 +348,7 @@ function finishDeletion(
   id: string,
 ): { status: "Succeeded" } {
   if (findGateway(context, id)) context.state.deleteResource(id);
+  strandAgentsLater(context, agentsRoutingThrough(context, id));
   publishSucceeded(request, context, "delete", id, "Microsoft.HybridCompute/gateways/delete");
   return { status: "Succeeded" };
 }

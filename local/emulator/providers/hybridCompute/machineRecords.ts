@@ -1,6 +1,7 @@
 // Reading Arc machines out of the emulator's store, and what only the machine itself knows.
 // The cloud view is the ARM body; the agent's local connection type (`azcmagent config get
-// connection.type`) appears nowhere in ARM, so it lives in a side table keyed by the state.
+// connection.type`) and the gateway it was last pointed at appear nowhere in ARM
+// (docs/azure-facts.md §5), so they live in a side table keyed by the state.
 import { armErrors } from "../../armError";
 import type { EmulatorState, StoredResource } from "../../state";
 import type { EmulatorContext } from "../../types";
@@ -44,6 +45,11 @@ export interface MachineView {
 
 interface AgentLocalState {
   connectionType: AgentConnectionType;
+  /**
+   * The gateway the agent goes through in gateway mode: the last one the machine's settings
+   * linked. Clearing the link does not change it; only `connection.type direct` stops its use.
+   */
+  gatewayResourceId?: string;
 }
 
 const agentsByState = new WeakMap<EmulatorState, Map<string, AgentLocalState>>();
@@ -126,6 +132,16 @@ export function machineViewOf(resource: StoredResource): MachineView {
   };
 }
 
+/** ARM's status change as the heartbeat (or its absence) makes it; `lastStatusChange` moves with it. */
+export function setMachineStatus(context: EmulatorContext, machineId: string, status: MachineStatus): void {
+  const machine = requireMachine(context, machineId);
+  const properties = { ...record(machine.body.properties) };
+  if (properties.status === status) return;
+  properties.status = status;
+  properties.lastStatusChange = new Date(context.clock.now()).toISOString();
+  context.state.putResource(machine.id, machineType, { ...machine.body, properties }, context.clock.now());
+}
+
 /** Agents from 1.51 on follow the cloud-side gateway association without `azcmagent config set`. */
 export function agentFollowsGatewaySetting(agentVersion: string): boolean {
   const [major = 0, minor = 0] = agentVersion.split(".").map((part) => Number.parseInt(part, 10) || 0);
@@ -150,6 +166,56 @@ export function setAgentConnectionType(
   const agent = agents.get(key);
   if (agent) agent.connectionType = connectionType;
   else agents.set(key, { connectionType });
+}
+
+/** Records the gateway a machine's settings now link, the one its agent uses in gateway mode. */
+export function setAgentGateway(
+  context: EmulatorContext,
+  machineId: string,
+  gatewayResourceId: string,
+): void {
+  const key = resourceKey(machineId);
+  if (key === undefined) return;
+  const agents = agentsOf(context.state);
+  const agent = agents.get(key);
+  if (agent) agent.gatewayResourceId = gatewayResourceId;
+  else agents.set(key, { connectionType: "direct", gatewayResourceId });
+}
+
+/** Machines whose agent is in gateway mode and goes through this gateway. */
+export function agentsRoutingThrough(context: EmulatorContext, gatewayResourceId: string): string[] {
+  const gatewayKey = resourceKey(gatewayResourceId);
+  const machines: string[] = [];
+  for (const [key, agent] of agentsOf(context.state)) {
+    if (agent.connectionType !== "gateway" || agent.gatewayResourceId === undefined) continue;
+    if (resourceKey(agent.gatewayResourceId) === gatewayKey) machines.push(key);
+  }
+  return machines;
+}
+
+/** Is this agent in gateway mode with its gateway gone, so that nothing it sends reaches Azure? */
+function isStranded(context: EmulatorContext, machineId: string): boolean {
+  const key = resourceKey(machineId);
+  const agent = key === undefined ? undefined : agentsOf(context.state).get(key);
+  if (agent?.connectionType !== "gateway" || agent.gatewayResourceId === undefined) return false;
+  return findStoredResource(context, agent.gatewayResourceId, gatewayResourceType) === undefined;
+}
+
+const gatewayResourceType = "Microsoft.HybridCompute/gateways";
+
+/**
+ * Stranded agents stop heartbeating; after `strandedAgentDisconnectMs` on the emulator's clock
+ * ARM shows their machines `Disconnected`, unless by then the agent has left gateway mode.
+ */
+export function strandAgentsLater(context: EmulatorContext, machineIds: readonly string[]): void {
+  if (machineIds.length === 0) return;
+  context.clock.setTimer(context.timings.strandedAgentDisconnectMs, () => {
+    for (const machineId of machineIds) {
+      if (findMachine(context, machineId) && isStranded(context, machineId)) {
+        setMachineStatus(context, machineId, "Disconnected");
+      }
+    }
+  });
 }
 
 export function forgetAgent(context: EmulatorContext, machineId: string): void {

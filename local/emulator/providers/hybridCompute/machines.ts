@@ -4,7 +4,7 @@
 import { z } from "zod";
 
 import { armErrors } from "../../armError";
-import { publishSucceeded, systemData } from "../../armResource";
+import { armRequestFor, publishSucceeded, systemData } from "../../armResource";
 import { onboardingPrincipal } from "../../principal";
 import type {
   EmulatorContext,
@@ -16,6 +16,7 @@ import type {
 import { parseBody } from "../../validation";
 import {
   apiVersions,
+  hybridComputeApiVersion,
   listHandler,
   locationSchema,
   machineIdOf,
@@ -34,6 +35,7 @@ import {
   machineType,
   requireMachine,
   setAgentConnectionType,
+  setMachineStatus,
 } from "./machineRecords";
 import { attachMachineToGateway, requireAttachableGateway } from "./settings";
 
@@ -80,8 +82,9 @@ export type ConnectMachineInput = z.input<typeof connectInputSchema>;
 
 /**
  * What `azcmagent connect` leaves in ARM: creates (or, reconnecting, updates) the machine and
- * publishes its write event. Azure's creation events carry no httpRequest: the agent does not
- * call ARM's front door. Throws ArmHttpError 400 on bad input.
+ * publishes its write event. Event Grid leaves httpRequest out of a creation's event and puts it
+ * in an update's (docs/azure-facts.md §9), so a reconnection's event carries the PUT on the
+ * machine. Throws ArmHttpError 400 on bad input.
  */
 export function connectMachine(
   context: EmulatorContext,
@@ -105,6 +108,7 @@ export function connectMachine(
     resourceUri: stored.id,
     operationName: "Microsoft.HybridCompute/machines/write",
     principal,
+    ...(previous ? { httpRequest: armRequestFor(context, "PUT", stored.id, hybridComputeApiVersion) } : {}),
     correlationId: context.correlationId,
     status: "Succeeded",
   });
@@ -198,12 +202,7 @@ export function setMachineConnectivity(context: EmulatorContext, machineId: stri
       `'${status}' is not one of ${machineStatuses.join(", ")}.`,
     );
   }
-  const machine = requireMachine(context, machineId);
-  const properties = { ...((machine.body.properties ?? {}) as Record<string, unknown>) };
-  if (properties.status === parsed.data) return;
-  properties.status = parsed.data;
-  properties.lastStatusChange = new Date(context.clock.now()).toISOString();
-  context.state.putResource(machine.id, machineType, { ...machine.body, properties }, context.clock.now());
+  setMachineStatus(context, machineId, parsed.data);
 }
 
 /** Applies what `azcmagent config set` changed on the machine; arrays are replaced, never merged. */

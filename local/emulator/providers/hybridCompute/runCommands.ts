@@ -204,7 +204,7 @@ function putRunCommand(request: EmulatorRequest, context: EmulatorContext): Hand
     systemData: systemData(request.principal, now, existing?.body.systemData),
   };
   const stored = context.state.putResource(id, runCommandType, body, now);
-  const headers = scheduleRun(request, context, stored, requested);
+  const headers = scheduleRun(request, context, stored, requested, existing === undefined);
   return { status: existing ? 200 : 201, body: stored.body, headers };
 }
 
@@ -217,13 +217,14 @@ function scheduleRun(
   context: EmulatorContext,
   stored: StoredResource,
   requested: RunCommandBody,
+  created: boolean,
 ): Record<string, string> {
   const key = resourceKey(stored.id) ?? stored.id;
   const run = startRun(context.state, key);
   const total = context.timings.runCommandMs;
   const startsAfter = Math.min(context.timings.operationQueuedMs, total / 2);
   const asyncExecution = requested.properties.asyncExecution === true;
-  const finish = () => finishRun(request, context, stored.id, requested);
+  const finish = () => finishRun(request, context, stored.id, requested, created);
   context.clock.setTimer(startsAfter, () => {
     if (!isCurrentRun(context.state, key, run) || asyncExecution) return;
     patchRunCommand(context, stored.id, {
@@ -348,6 +349,7 @@ function finishRun(
   context: EmulatorContext,
   id: string,
   requested: RunCommandBody,
+  created: boolean,
 ): { status: "Succeeded" } | { status: "Failed"; error: { code: string; message: string } } {
   const machine = machineOf(context, id);
   const refusal = machine
@@ -370,7 +372,15 @@ function finishRun(
   }
   applyChanges(context, machine, outcome);
   recordSuccess(context, id, outcome);
-  publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/machines/runCommands/write");
+  // A new run command's event has no httpRequest, a rerun's has (docs/azure-facts.md §9).
+  publishSucceeded(
+    request,
+    context,
+    "write",
+    id,
+    "Microsoft.HybridCompute/machines/runCommands/write",
+    !created,
+  );
   return { status: "Succeeded" };
 }
 

@@ -1,7 +1,9 @@
 // Microsoft.HybridCompute/settings: the extension resource (always named `default`) that links an
-// Arc machine to an Arc gateway. Synchronous PUT and PATCH. A machine that never had settings
-// still answers GET with its tenant and no gateway, because `az arcgateway settings update` reads
-// before it writes (AZURE-FACTS §2). Agents from 1.51 on follow the link by themselves.
+// Arc machine to an Arc gateway (docs/azure-facts.md §4). Synchronous PUT and PATCH. A machine
+// that never had settings still answers GET, with its tenant, its location and empty
+// `gatewayProperties`, because `az arcgateway settings update` reads before it writes; the first
+// PUT answers 200 as in the recorded session. `gatewayResourceId: null` clears the link. Agents
+// from 1.51 on follow the link by themselves.
 import { z } from "zod";
 
 import { parseGatewayId } from "../../../../shared/resourceId";
@@ -30,6 +32,7 @@ import {
   machineViewOf,
   requireMachine,
   setAgentConnectionType,
+  setAgentGateway,
 } from "./machineRecords";
 
 export const settingsType = "Microsoft.HybridCompute/settings";
@@ -37,7 +40,8 @@ export const settingsType = "Microsoft.HybridCompute/settings";
 const settingsPath = `${resourceGroupPath}/providers/{baseProvider}/{baseResourceType}/{baseResourceName}/providers/Microsoft.HybridCompute/settings/{settingsResourceName}`;
 
 const gatewayPropertiesSchema = z.strictObject({
-  // The CLI detaches with `gatewayResourceId: null` although the spec types it as a plain string.
+  // The CLI detaches with `gatewayResourceId: null` (its model marks it nullable) although the
+  // spec types it as a plain string.
   gatewayResourceId: z.string().nullable().optional(),
 });
 
@@ -120,11 +124,8 @@ function settingsBody(
   now: number,
   previous: StoredResource | undefined,
 ): Record<string, unknown> {
-  const id = machineSettingsIdOf(machine.id);
   return {
-    id,
-    name: "default",
-    type: settingsType,
+    ...unlinkedSettingsBody(machine, principal),
     properties: {
       tenantId: machineViewOf(machine).tenantId || principal.tenantId,
       gatewayProperties: gatewayResourceId === undefined ? {} : { gatewayResourceId },
@@ -133,22 +134,35 @@ function settingsBody(
   };
 }
 
+/** What GET answers for a machine whose settings were never written. */
+function unlinkedSettingsBody(machine: StoredResource, principal: Principal): Record<string, unknown> {
+  const view = machineViewOf(machine);
+  return {
+    id: machineSettingsIdOf(machine.id),
+    name: "default",
+    type: settingsType,
+    ...(view.location ? { location: view.location } : {}),
+    properties: { tenantId: view.tenantId || principal.tenantId, gatewayProperties: {} },
+  };
+}
+
 function writeSettings(
   context: EmulatorContext,
   machine: StoredResource,
   gatewayResourceId: string | undefined,
   principal: Principal,
-): { stored: StoredResource; created: boolean } {
+): StoredResource {
   const linked = gatewayResourceId ? requireAttachableGateway(context, gatewayResourceId) : undefined;
   const now = context.clock.now();
   const previous = context.state.getResource(machineSettingsIdOf(machine.id));
   const body = settingsBody(machine, linked, principal, now, previous);
   const stored = context.state.putResource(machineSettingsIdOf(machine.id), settingsType, body, now);
   const view = machineViewOf(machine);
+  if (linked) setAgentGateway(context, machine.id, linked);
   if (agentFollowsGatewaySetting(view.agentVersion)) {
     setAgentConnectionType(context, machine.id, linked ? "gateway" : "direct");
   }
-  return { stored, created: previous === undefined };
+  return stored;
 }
 
 /** `azcmagent connect --gateway-id`: the link is made during onboarding, outside ARM's front door. */
@@ -172,6 +186,10 @@ function requestedLink(body: SettingsBody): string | undefined {
   return link ? link : undefined;
 }
 
+/**
+ * Always with httpRequest: a machine's settings already answer GET before the first PUT, which
+ * ARM answers 200 (an update of what is there), not 201.
+ */
 function publishWrite(request: EmulatorRequest, context: EmulatorContext, id: string): void {
   publishSucceeded(request, context, "write", id, "Microsoft.HybridCompute/settings/write");
 }
@@ -180,30 +198,21 @@ function getSettings(request: EmulatorRequest, context: EmulatorContext): Handle
   const target = settingsTargetOf(request);
   context.authorize(request.principal, "Microsoft.HybridCompute/settings/read", target.id);
   const machine = requireMachine(context, target.machineId);
-  const id = machineSettingsIdOf(machine.id);
-  const stored = context.state.getResource(id);
+  const stored = context.state.getResource(machineSettingsIdOf(machine.id));
   if (stored) return { status: 200, body: stored.body };
-  return {
-    status: 200,
-    body: {
-      id,
-      name: "default",
-      type: settingsType,
-      properties: { tenantId: machineViewOf(machine).tenantId || request.principal.tenantId },
-    },
-  };
+  return { status: 200, body: unlinkedSettingsBody(machine, request.principal) };
 }
 
-/** PUT replaces: a body without a gateway link detaches the machine. */
+/** PUT replaces (a body without a gateway link detaches the machine) and answers 200. */
 function putSettings(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
   const target = settingsTargetOf(request);
   context.authorize(request.principal, "Microsoft.HybridCompute/settings/write", target.id);
   context.requireRegistered(request.params.subscriptionId ?? "", namespace);
   const body = parseBody(settingsBodySchema, request.body);
   const machine = requireMachine(context, target.machineId, "parent");
-  const { stored, created } = writeSettings(context, machine, requestedLink(body), request.principal);
+  const stored = writeSettings(context, machine, requestedLink(body), request.principal);
   publishWrite(request, context, stored.id);
-  return { status: created ? 201 : 200, body: stored.body };
+  return { status: 200, body: stored.body };
 }
 
 /** PATCH merges: only a `gatewayResourceId` the body names (a value or null) changes the link. */
@@ -218,7 +227,7 @@ function patchSettings(request: EmulatorRequest, context: EmulatorContext): Hand
     gatewayProperties === null ||
     (gatewayProperties !== undefined && "gatewayResourceId" in gatewayProperties);
   const link = names ? requestedLink(body) : gatewayLinkOf(context.state.getResource(id));
-  const { stored } = writeSettings(context, machine, link, request.principal);
+  const stored = writeSettings(context, machine, link, request.principal);
   publishWrite(request, context, stored.id);
   return { status: 200, body: stored.body };
 }
