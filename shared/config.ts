@@ -212,13 +212,13 @@ export const settingsSchema = z.object({
   ARC_GATEWAY_RESOURCE_GROUP: resourceGroupName("arc-gateways"),
   /** Gateway name per region; `{location}` is the region (`eastus`); full gateways get `-2`, `-3`… */
   ARC_GATEWAY_NAME_TEMPLATE: parsedText("arc-gw-{location}", validateGatewayNameTemplate),
-  /** Machines per gateway before the region's next gateway is used; Azure suggests about 2,000 (AZURE-FACTS §1). */
+  /** Machines per gateway before the region's next gateway is used; Azure suggests about 2,000 (docs/azure-facts.md §3). */
   ARC_GATEWAY_CAPACITY: intInRange(1, 2000, 2000),
-  /** Oldest agent that can use a gateway: the seed's 1.40 (the 2024 preview doc said 1.43, AZURE-FACTS §2). */
+  /** Oldest agent that can use a gateway: 1.40 has no public source; the 2024 preview doc said 1.43 (docs/azure-facts.md §4). */
   ARC_MIN_AGENT_VERSION_GATEWAY: agentVersionSetting("1.40"),
-  /** Oldest agent for SSH over Arc: the seed's 1.13.21320.014 (the current doc says 1.31, AZURE-FACTS §5). */
+  /** Oldest agent for SSH over Arc: the 2022 preview doc's 1.13.21320.014 (the current doc says 1.31, docs/azure-facts.md §8). */
   ARC_MIN_AGENT_VERSION_SSH: agentVersionSetting("1.13.21320.014"),
-  /** From this agent on the machine switches to its gateway by itself; older ones get `connection.type gateway` by Run Command (AZURE-FACTS §2). */
+  /** From this agent on the machine switches to its gateway by itself; older ones get `connection.type gateway` by Run Command (docs/azure-facts.md §4). */
   ARC_AGENT_AUTO_SWITCH_VERSION: agentVersionSetting("1.51"),
   /**
    * From this agent on the SSH port comes from the service configuration; older agents that
@@ -234,7 +234,7 @@ export const settingsSchema = z.object({
   ARC_SSH_PORT: intInRange(1, 65535, 22),
   /** How long an onboarding waits for a machine that is not Connected before it stops as `pending`. */
   ARC_CONNECT_WAIT_MINUTES: intInRange(0, 1440, 15),
-  /** How long machines wait for a new gateway: creation "can take up to 2 hours" (AZURE-FACTS §1). */
+  /** How long machines wait for a new gateway: the docs once said creation could take up to 2 hours (docs/azure-facts.md §2). */
   ARC_GATEWAY_DEADLINE_MINUTES: intInRange(15, 1440, 120),
   /** Event Grid topic endpoint for onboarding outcomes; none are published when empty. */
   ARC_OUTCOME_TOPIC_ENDPOINT: httpsEndpoint,

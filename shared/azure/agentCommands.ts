@@ -1,7 +1,7 @@
 // The `azcmagent config set` lines arc-autopilot runs on a machine through Run Command. The
-// agent's local settings are read-only in ARM (AZURE-FACTS §4), so this is the only remote way:
-// `connection.type gateway|direct` for agents ≤ 1.50 (§2) and `incomingconnections.ports` for
-// agents that predate SSH service configurations (§5). Pure: no I/O, only text.
+// agent's local settings are read-only in ARM (docs/azure-facts.md §5, §7), so this is the only remote way:
+// `connection.type gateway|direct` for agents ≤ 1.50 (§4) and `incomingconnections.ports` for
+// agents that predate SSH service configurations (§8). Pure: no I/O, only text.
 import { ValidationError } from "../errors";
 
 export type AgentOsType = "windows" | "linux";

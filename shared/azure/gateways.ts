@@ -1,5 +1,5 @@
 // Arc gateways (Microsoft.HybridCompute/gateways) at HybridCompute 2025-01-13. Creation is a
-// long-running PUT (201 + Azure-AsyncOperation; "about 10 minutes", up to 2 h — AZURE-FACTS §1),
+// long-running PUT (201 + Azure-AsyncOperation; "about 10 minutes", up to 2 h — docs/azure-facts.md §2),
 // so it only begins here; deletion likewise. At most 5 gateways per subscription (QuotaError).
 import { gatewayResourceId, parseGatewayId } from "../resourceId";
 import { apiVersions } from "./apiVersions";
@@ -80,7 +80,10 @@ export const getGateway = gateways.get;
 /** The gateway, or undefined when it does not exist. */
 export const findGateway = gateways.find;
 
-/** DELETE; `alreadyGone` when there was nothing to delete. Detach every machine first (DESIGN decision 5). */
+/**
+ * DELETE; `alreadyGone` when there was nothing to delete. Detach every machine first: ARM deletes
+ * a gateway that machines still use, and strands them (docs/azure-facts.md §2, §4).
+ */
 export function beginDeleteGateway(
   context: ArmContext,
   gatewayId: string,

@@ -1,6 +1,6 @@
 // SSH over Arc (Microsoft.HybridConnectivity 2024-12-01, by resource id — there is no npm SDK):
 // the machine's `endpoints/default` and its `serviceConfigurations/SSH`, whose port current
-// agents allow instead of `incomingconnections.ports` (AZURE-FACTS §5). All synchronous. Before
+// agents allow instead of `incomingconnections.ports` (docs/azure-facts.md §8). All synchronous. Before
 // the subscription registers Microsoft.HybridConnectivity, ARM answers 409
 // MissingSubscriptionRegistration (a PreconditionError).
 import { ValidationError } from "../errors";

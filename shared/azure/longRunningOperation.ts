@@ -2,7 +2,7 @@
 // an OperationHandle (plain JSON, so it crosses a Durable activity boundary), and
 // `readOperationStatus` makes exactly one GET on its monitor. The orchestrator does the waiting,
 // with durable timers. Pattern per learn.microsoft.com "Track asynchronous Azure operations"
-// (AZURE-FACTS §8): prefer `Azure-AsyncOperation`, else `Location`; any status other than
+// (docs/azure-facts.md §10): prefer `Azure-AsyncOperation`, else `Location`; any status other than
 // Succeeded/Failed/Canceled means running (HybridCompute reports `Queued` first, §1).
 import { UnexpectedArmError } from "../errors";
 import type { ArmContext } from "./armContext";
@@ -89,7 +89,7 @@ export function operationStateOf(status: string | undefined): OperationState {
 /**
  * Decides how a PUT that may run long started. Running when ARM accepted it (201/202 with a
  * monitor) or the body's provisioningState is not terminal; a resource without provisioningState
- * is finished (AZURE-FACTS §8).
+ * is finished (docs/azure-facts.md §10).
  */
 export function startFromPut<T>(
   context: ArmContext,

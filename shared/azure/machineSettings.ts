@@ -1,6 +1,6 @@
 // The machine's gateway link: the `settings/default` extension resource under the machine
 // (Microsoft.HybridCompute/settings, 2025-01-13). The Machine resource itself has no gateway
-// property (AZURE-FACTS §2). The PUT is synchronous (Settings_Update: 200/201).
+// property (docs/azure-facts.md §4). The PUT is synchronous (Settings_Update: 200/201).
 import { machineSettingsId, parseGatewayId } from "../resourceId";
 import { apiVersions } from "./apiVersions";
 import type { ArmContext } from "./armContext";

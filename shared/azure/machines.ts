@@ -1,6 +1,6 @@
 // Arc machines (Microsoft.HybridCompute/machines) by resource id at HybridCompute 2025-01-13.
 // Not through @azure/arm-hybridcompute: npm 3.0.0 speaks 2021-05-20, knows no
-// agentConfiguration, and its deserializer drops nested properties it does not know (AZURE-FACTS §12).
+// agentConfiguration, and its deserializer drops nested properties it does not know (docs/azure-facts.md §14).
 import { machineResourceId, parseMachineId } from "../resourceId";
 import {
   definedFields,
@@ -21,7 +21,7 @@ export interface ExtensionIdentity {
   readonly type: string;
 }
 
-/** What the agent was told locally with `azcmagent config` (read-only in ARM, AZURE-FACTS §3, §4). */
+/** What the agent was told locally with `azcmagent config` (read-only in ARM, docs/azure-facts.md §5, §7). */
 export interface AgentConfiguration {
   readonly incomingConnectionsPorts: string[];
   readonly extensionsAllowList: ExtensionIdentity[];

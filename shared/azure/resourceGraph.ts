@@ -1,7 +1,7 @@
 // Azure Resource Graph through @azure/arm-resourcegraph (2024-04-01): one POST per page of at
 // most 1,000 rows, continued with `$skipToken`. Each page costs one unit of the caller's quota
 // (about 15 queries per 5 s), reported in `x-ms-user-quota-*` headers, which each page passes on
-// so a sweep can slow down before ARG refuses (AZURE-FACTS §9). Query texts live in
+// so a sweep can slow down before ARG refuses (docs/azure-facts.md §13). Query texts live in
 // resourceGraphQueries.ts.
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 

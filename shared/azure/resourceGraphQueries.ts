@@ -1,7 +1,7 @@
 // Every Resource Graph query arc-autopilot sends, with the reader for its rows. Kept to the KQL
 // the local emulator understands (where with ==, =~, in~…; extend with tostring; project; order
 // by). Machine settings (the gateway link) and HybridConnectivity resources are not in ARG
-// (AZURE-FACTS §9): read those per machine by id.
+// (docs/azure-facts.md §13): read those per machine by id.
 import { ValidationError } from "../errors";
 import { definedFields, readObject, readString, readStringArray, readTags } from "./armPayload";
 import type { ResourceGraphQuery } from "./resourceGraph";

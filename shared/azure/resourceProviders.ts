@@ -1,6 +1,6 @@
 // Resource-provider registration per subscription (Microsoft.Resources providers, through
 // @azure/arm-resources). Registering takes 2–5 minutes and has no LRO headers: POST register,
-// then poll the registration state (AZURE-FACTS §6). Needs `{namespace}/register/action` at
+// then poll the registration state (docs/azure-facts.md §12). Needs `{namespace}/register/action` at
 // subscription scope; without it the PermissionError names both.
 import { ResourceManagementClient } from "@azure/arm-resources";
 

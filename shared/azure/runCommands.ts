@@ -1,5 +1,5 @@
 // Run Command on Arc machines (`{machine}/runCommands/{name}`, first stable in 2025-01-13). The
-// PUT is long-running (201 + Azure-AsyncOperation, AZURE-FACTS §4) and runs as root/LocalSystem;
+// PUT is long-running (201 + Azure-AsyncOperation, docs/azure-facts.md §6) and runs as root/LocalSystem;
 // it fails on machines in monitor mode or with an allow-list lacking the RunCommandHandler
 // extensions. Scripts come from agentCommands.ts.
 import { NotFoundError, ValidationError } from "../errors";
@@ -106,7 +106,7 @@ export async function getRunCommand(
 /**
  * The run command with its instance view, or undefined when absent. `$expand=instanceView`:
  * the 2025-01-13 spec declares it only on List, but whether Get returns the instance view
- * without it is unverified (AZURE-FACTS §4), and ARM ignores query parameters it does not use.
+ * without it is unverified (docs/azure-facts.md §6), and ARM ignores query parameters it does not use.
  */
 export async function findRunCommand(
   context: ArmContext,

@@ -1,7 +1,7 @@
 // What an incoming event means to arc-autopilot: a machine was written (start or resume its
 // onboarding), a machine was deleted (stop it), or nothing to act on. Parsing never throws: a
 // malformed event is reported with a reason and acknowledged, so Event Grid does not retry
-// garbage for 24 hours (AZURE-FACTS §7 "Delivery semantics").
+// garbage for 24 hours (docs/azure-facts.md §9, delivery).
 
 export type MachineEventSource = "resourceEvent" | "resourceNotification";
 

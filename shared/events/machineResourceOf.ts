@@ -2,7 +2,7 @@
 // under a machine (its extensions, run commands, `settings/default`, HybridConnectivity
 // endpoints and service configurations — most of them arc-autopilot's own writes), or anything
 // else. Only the machine itself starts onboarding; a write under a machine must not, or every
-// step arc-autopilot takes would trigger another onboarding (AZURE-FACTS §7 "Subsequent writes").
+// step arc-autopilot takes would trigger another onboarding (docs/azure-facts.md §9, what Arc produces).
 import { formatResourceId, type ParsedResourceId, parseResourceId, resourceTypeOf } from "../resourceId";
 
 export type MachineResource =

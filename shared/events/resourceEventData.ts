@@ -1,7 +1,7 @@
 // The `data` of the events arc-autopilot acts on, validated with zod. Only the fields decisions
 // rest on are required; everything else is optional and tolerated in the shapes Azure really
 // sends: `httpRequest` is left out for creations, and `authorization`/`claims` arrive as objects
-// (docs, examples) or JSON text (the 2018-01-01 swagger types them as strings) — AZURE-FACTS §7.
+// (docs, examples) or JSON text (the 2018-01-01 swagger types them as strings) — docs/azure-facts.md §9.
 // Lengths are capped so a hostile payload cannot make us carry megabytes into logs or history.
 import { z } from "zod";
 

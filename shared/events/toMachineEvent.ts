@@ -25,7 +25,7 @@ import {
 
 const deserializer = new EventGridDeserializer();
 
-/** Event Grid's largest batch (`maxEventsPerBatch` 1–5000, AZURE-FACTS §7). */
+/** Event Grid's largest batch (`maxEventsPerBatch` 1–5000, docs/azure-facts.md §9). */
 export const maxEventsPerDelivery = 5000;
 
 const maxEventIdLength = 1024;

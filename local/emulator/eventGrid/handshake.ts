@@ -1,6 +1,6 @@
 // Proof that an endpoint wants events, before a subscription goes live. Event Grid schema: a
 // SubscriptionValidationEvent the endpoint must echo; CloudEvents 1.0: the HTTP OPTIONS
-// abuse-protection handshake (AZURE-FACTS §7). Azure's alternative of a manual GET on the
+// abuse-protection handshake (docs/azure-facts.md §9). Azure's alternative of a manual GET on the
 // validation URL is not emulated: the synchronous answer is the only way in.
 import { ValidationError } from "../../../shared/errors";
 import type { Clock } from "../../clock";

@@ -1,5 +1,5 @@
 // The subscription system topic's Microsoft.Resources.Resource{Write,Delete,Action}Success event,
-// shaped like the documented examples (AZURE-FACTS §7), in both delivery schemas.
+// shaped like the documented examples (docs/azure-facts.md §9), in both delivery schemas.
 import { createHash } from "node:crypto";
 
 import { parseResourceId } from "../../../shared/resourceId";
@@ -23,7 +23,7 @@ export interface ResourceEventData {
   readonly authorization: ResourceAuthorization;
   readonly claims: Readonly<Record<string, string>>;
   readonly correlationId: string;
-  /** Azure leaves it out for creations, so consumers must not rely on it. */
+  /** Only on updates and deletes, never on creations (docs/azure-facts.md §9): do not rely on it. */
   readonly httpRequest?: ResourceHttpRequest;
   readonly resourceProvider: string;
   readonly resourceUri: string;

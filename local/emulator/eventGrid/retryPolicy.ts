@@ -1,6 +1,6 @@
-// How Event Grid judges a delivery attempt and when it tries again (AZURE-FACTS §7, from
-// delivery-and-retry.md). The schedule is applied without Azure's jitter so that tests can
-// advance the clock to the exact second a retry is due.
+// How Event Grid judges a delivery attempt and when it tries again (docs/azure-facts.md §9, from
+// the docs' "Event Grid message delivery and retry"). The schedule is applied without Azure's
+// jitter so that tests can advance the clock to the exact second a retry is due.
 import type { WebhookResult } from "./webhookClient";
 
 /** Delay before attempt n+1 after attempt n failed; hourly after the last step. */
