@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import { gatewayCreationSchedule, nextLookAt } from "../shared/onboarding/waitSchedules";
 import { callActivity, type SharedOperationOutcome } from "./activityMap";
-import { nowMs, releaseAllWaiters, sleepCollectingWaiters } from "./orchestrationWaits";
+import { nowMs, SingletonWaiters } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
 
 const inputSchema = z.object({
@@ -32,7 +32,7 @@ export function* gatewayCreationOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, GatewayCreationOutput, unknown> {
   const input = inputSchema.parse(context.df.getInput());
-  const waiters = new Set(input.waiters);
+  const waiters = new SingletonWaiters(context, input.waiters);
   const startMs = nowMs(context);
   const name = input.gatewayId.split("/").pop() ?? input.gatewayId;
   const schedule = gatewayCreationSchedule(input.deadlineMinutes);
@@ -78,7 +78,7 @@ export function* gatewayCreationOrchestrator(
         break;
       }
       status(`Waiting for gateway ${name} (attempt ${attempt} of ${attempts})`, attempt);
-      yield* sleepCollectingWaiters(context, Math.min(next, deadline), waiters);
+      yield* waiters.sleepUntil(Math.min(next, deadline));
       const read = yield* callActivity(context, "readGatewayOperation", { operation });
       if (!read.ok) {
         outcome = { succeeded: false, message: `Gateway ${name}: ${read.error.message}` };
@@ -103,7 +103,7 @@ export function* gatewayCreationOrchestrator(
 
   // Release everyone, then anyone who joins during the grace period.
   status(`${outcome.succeeded ? "Ready" : "Failed"}: releasing ${waiters.size} waiting machine(s)`, attempt);
-  const released = yield* releaseAllWaiters(context, waiters, eventNames.gatewayCreation, outcome);
+  const released = yield* waiters.releaseAll(eventNames.gatewayCreation, outcome);
   context.df.setCustomStatus({
     step: outcome.succeeded ? "done" : "failed",
     attempt,

@@ -30,7 +30,8 @@ import {
   callActivity,
   type SharedOperationOutcome,
 } from "./activityMap";
-import { nowMs, sleepUntil, waitForRelease } from "./orchestrationWaits";
+import type { EventInbox } from "./eventInbox";
+import { nowMs, releaseInbox, sleepUntil, waitForRelease } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
 
 const inputSchema = z.object({
@@ -116,6 +117,7 @@ export function* onboardMachineOrchestrator(
 /** What the steps of one run share: the orchestration, the plan, and the singletons joined. */
 class RunState {
   readonly joins = new Map<string, Joined>();
+  private readonly releases = new Map<string, EventInbox<SharedOperationOutcome>>();
   constructor(
     readonly context: OrchestrationContext,
     readonly plan: Steps,
@@ -124,6 +126,18 @@ class RunState {
 
   get waiter(): string {
     return this.context.df.instanceId;
+  }
+
+  /** One inbox per release event for the whole run, so a late release is never handed to a lost wait. */
+  releaseInbox(
+    eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
+  ): EventInbox<SharedOperationOutcome> {
+    let inbox = this.releases.get(eventName);
+    if (!inbox) {
+      inbox = releaseInbox(this.context, eventName);
+      this.releases.set(eventName, inbox);
+    }
+    return inbox;
   }
 
   gatewayDeadlineMinutes(gatewayId: string): number {
@@ -308,7 +322,7 @@ function* awaitRelease(
   const outcome =
     joined.state === "ended"
       ? joined.outcome
-      : yield* waitForRelease(run.context, eventName, nowMs(run.context) + backstopMs);
+      : yield* waitForRelease(run.releaseInbox(eventName), nowMs(run.context) + backstopMs);
   if (outcome === undefined) return "backstop";
   return outcome.succeeded ? undefined : outcome;
 }

@@ -1,9 +1,10 @@
 // The waits orchestrators share, built on durable timers and external events only (deterministic:
 // no clock but `currentUtcDateTime`, no I/O). Imported by *.orchestrator.ts files.
-import type { OrchestrationContext, Task, TimerTask } from "durable-functions";
+import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
 import { callActivity, type SharedOperationOutcome, sharedOperationOutcomeSchema } from "./activityMap";
+import { EventInbox } from "./eventInbox";
 import { eventNames } from "./orchestratorNames";
 
 export function nowMs(context: OrchestrationContext): number {
@@ -14,75 +15,105 @@ export function* sleepUntil(context: OrchestrationContext, fireAtMs: number): Ge
   yield context.df.createTimer(new Date(fireAtMs));
 }
 
+/** How long after a singleton's last release late joiners are still released. */
+const releaseGraceMs = 60_000;
+
 const waiterEvent = z.object({ instanceId: z.string().min(1).max(100) });
 
 /**
- * A singleton's wait: until `fireAtMs`, adding every machine that joins meanwhile to `waiters`.
- * Returns when the time has come.
+ * The machines waiting on a singleton: those it started with, and every `Waiter` event that came
+ * since, read through one inbox so none is lost while the singleton is busy with an activity.
  */
-export function* sleepCollectingWaiters(
-  context: OrchestrationContext,
-  fireAtMs: number,
-  waiters: Set<string>,
-): Generator<Task, void, unknown> {
-  for (;;) {
-    const timer: TimerTask = context.df.createTimer(new Date(fireAtMs));
-    const joined = context.df.waitForExternalEvent(eventNames.waiter);
-    const winner: unknown = yield context.df.Task.any([timer, joined]);
-    if (winner === timer) return;
-    timer.cancel();
-    const parsed = waiterEvent.safeParse(joined.result);
-    if (parsed.success) waiters.add(parsed.data.instanceId);
+export class SingletonWaiters {
+  private readonly inbox: EventInbox<string>;
+  private readonly pending: Set<string>;
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    initial: Iterable<string>,
+  ) {
+    this.pending = new Set(initial);
+    this.inbox = new EventInbox(context, eventNames.waiter, (payload) => {
+      const parsed = waiterEvent.safeParse(payload);
+      return parsed.success ? parsed.data.instanceId : undefined;
+    });
+  }
+
+  /** How many machines wait now, counting those whose events arrived while the singleton was busy. */
+  get size(): number {
+    this.collect();
+    return this.pending.size;
+  }
+
+  /** Sleeps until `fireAtMs`, collecting every machine that joins meanwhile. */
+  *sleepUntil(fireAtMs: number): Generator<Task, void, unknown> {
+    for (;;) {
+      const { events, timedOut } = yield* this.inbox.until(fireAtMs);
+      for (const instanceId of events) this.pending.add(instanceId);
+      if (timedOut) return;
+    }
+  }
+
+  /**
+   * The singleton's end: releases every waiter with the outcome, then keeps releasing machines
+   * that join until no one has joined for a short grace period (a `Waiter` event may cross a
+   * release). A machine that joins meanwhile is released as soon as its event is read, not at the
+   * grace's end. Returns how many were released.
+   */
+  *releaseAll(
+    eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
+    outcome: SharedOperationOutcome,
+  ): Generator<Task, number, unknown> {
+    const { context } = this;
+    let released = 0;
+    let graceEndsMs = nowMs(context) + releaseGraceMs;
+    for (;;) {
+      this.collect();
+      if (this.pending.size > 0) {
+        const waiters = [...this.pending];
+        this.pending.clear();
+        const release = yield* callActivity(context, "releaseWaiters", { waiters, eventName, outcome });
+        if (release.ok) released += release.value.released;
+        else context.warn(`Releasing ${waiters.length} waiting machine(s) failed: ${release.error.message}`);
+        graceEndsMs = nowMs(context) + releaseGraceMs;
+      }
+      const { events, timedOut } = yield* this.inbox.until(graceEndsMs);
+      for (const instanceId of events) this.pending.add(instanceId);
+      if (timedOut && this.pending.size === 0) return released;
+    }
+  }
+
+  private collect(): void {
+    for (const instanceId of this.inbox.take()) this.pending.add(instanceId);
   }
 }
 
 /**
  * A waiting machine's wait for its singleton's outcome event, with a deadline as backstop:
- * the outcome, or `undefined` when the deadline came first.
+ * the outcome, or `undefined` when the deadline came first. The inbox belongs to the run, so a
+ * release that arrives after the backstop is still there for a later wait of the same name.
  */
 export function* waitForRelease(
-  context: OrchestrationContext,
-  eventName: string,
+  inbox: EventInbox<SharedOperationOutcome>,
   deadlineMs: number,
 ): Generator<Task, SharedOperationOutcome | undefined, unknown> {
-  const timer = context.df.createTimer(new Date(deadlineMs));
-  const released = context.df.waitForExternalEvent(eventName);
-  const winner: unknown = yield context.df.Task.any([timer, released]);
-  if (winner === timer) return undefined;
-  timer.cancel();
-  const parsed = sharedOperationOutcomeSchema.safeParse(released.result);
-  return parsed.success
-    ? parsed.data
-    : { succeeded: false, message: "The release event carried no readable outcome" };
+  for (;;) {
+    const { events, timedOut } = yield* inbox.until(deadlineMs);
+    const [outcome] = events;
+    if (outcome !== undefined) return outcome;
+    if (timedOut) return undefined;
+  }
 }
 
-/** How long after a singleton ends late joiners are still released. */
-const releaseGraceMs = 60_000;
-
-/**
- * A singleton's end: release every waiter with the outcome, then keep releasing machines that
- * join during a short grace period (their `Waiter` event may have crossed the first release).
- * Returns how many were released.
- */
-export function* releaseAllWaiters(
+/** A machine's inbox for one singleton's release event. */
+export function releaseInbox(
   context: OrchestrationContext,
-  waiters: Set<string>,
   eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
-  outcome: SharedOperationOutcome,
-): Generator<Task, number, unknown> {
-  let released = 0;
-  for (;;) {
-    if (waiters.size > 0) {
-      const release = yield* callActivity(context, "releaseWaiters", {
-        waiters: [...waiters],
-        eventName,
-        outcome,
-      });
-      if (release.ok) released += release.value.released;
-      else context.warn(`Releasing ${waiters.size} waiting machine(s) failed: ${release.error.message}`);
-    }
-    waiters.clear();
-    yield* sleepCollectingWaiters(context, nowMs(context) + releaseGraceMs, waiters);
-    if (waiters.size === 0) return released;
-  }
+): EventInbox<SharedOperationOutcome> {
+  return new EventInbox(context, eventName, (payload) => {
+    const parsed = sharedOperationOutcomeSchema.safeParse(payload);
+    return parsed.success
+      ? parsed.data
+      : { succeeded: false, message: "The release event carried no readable outcome" };
+  });
 }

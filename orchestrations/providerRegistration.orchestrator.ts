@@ -9,7 +9,7 @@ import { z } from "zod";
 
 import { nextLookAt, providerRegistrationSchedule } from "../shared/onboarding/waitSchedules";
 import { callActivity, type SharedOperationOutcome } from "./activityMap";
-import { nowMs, releaseAllWaiters, sleepCollectingWaiters } from "./orchestrationWaits";
+import { nowMs, SingletonWaiters } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
 
 const inputSchema = z.object({
@@ -29,7 +29,7 @@ export function* providerRegistrationOrchestrator(
 ): Generator<Task, ProviderRegistrationOutput, unknown> {
   const input = inputSchema.parse(context.df.getInput());
   const { subscriptionId, namespace } = input;
-  const waiters = new Set(input.waiters);
+  const waiters = new SingletonWaiters(context, input.waiters);
   const startMs = nowMs(context);
   const status = (message: string) =>
     context.df.setCustomStatus({ step: "registerProvider", message, waiters: waiters.size });
@@ -53,7 +53,7 @@ export function* providerRegistrationOrchestrator(
       break;
     }
     status(`Waiting for ${namespace} to be registered in subscription ${subscriptionId} (now ${state})`);
-    yield* sleepCollectingWaiters(context, next, waiters);
+    yield* waiters.sleepUntil(next);
     const read = yield* callActivity(context, "readProviderState", { subscriptionId, namespace });
     if (!read.ok) {
       outcome = { succeeded: false, message: read.error.message };
@@ -72,7 +72,7 @@ export function* providerRegistrationOrchestrator(
   }
 
   status(`${outcome.succeeded ? "Registered" : "Failed"}: releasing ${waiters.size} waiting machine(s)`);
-  const released = yield* releaseAllWaiters(context, waiters, eventNames.providerRegistration, outcome);
+  const released = yield* waiters.releaseAll(eventNames.providerRegistration, outcome);
   context.df.setCustomStatus({ step: outcome.succeeded ? "done" : "failed", message: outcome.message });
   return { ...outcome, subscriptionId, namespace, waiters: released };
 }

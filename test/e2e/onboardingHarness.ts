@@ -11,7 +11,7 @@ import {
 } from "../../local/emulator/providers/hybridCompute/machines";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import type { TrafficExchange } from "../../local/emulator/trafficLog";
-import { CollectedHostLog, type LocalHost, startLocalHost } from "../../local/host";
+import { CollectedHostLog, type KillPoint, type LocalHost, startLocalHost } from "../../local/host";
 import type { EventSubscriptionFilters, LocalEmulatorSettings } from "../../local/host/localHost";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import type { OnboardingResult } from "../../shared/onboarding/onboardingResult";
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly appSettings?: Record<string, string>;
   readonly emulator?: LocalEmulatorSettings;
   readonly eventSubscription?: EventSubscriptionFilters;
+  /** The Durable engine's hook at each kill point: a test steps in at an exact moment of a run. */
+  readonly onKillPoint?: (point: KillPoint) => void;
 }
 
 export interface Harness {
@@ -68,6 +70,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     ...(options.emulator ? { emulator: options.emulator } : {}),
     ...(options.eventSubscription ? { eventSubscription: () => options.eventSubscription! } : {}),
+    ...(options.onKillPoint ? { onKillPoint: options.onKillPoint } : {}),
   });
   const emulator = host.emulator!;
   const machineId = (name: string, resourceGroup = defaultResourceGroup) =>
@@ -126,12 +129,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 }
 
 /**
- * Runs the host for `ms` of virtual time (or until nothing is left, then moves the clock there).
- * Never a bare clock jump: that would fire timers while activities are still on the wire.
+ * Runs the host for exactly `ms` of virtual time (or until nothing is left, then moves the clock
+ * there). Never a bare clock jump: that would fire timers while activities are still on the wire.
+ * A marker timer at the end stops the host's jumps there rather than at a later durable timer.
  */
 async function runHostFor(host: LocalHost, clock: VirtualClock, ms: number): Promise<void> {
   const until = clock.now() + ms;
-  if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
+  const marker = clock.setTimer(ms, () => undefined);
+  try {
+    if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
+  } finally {
+    marker.cancel();
+  }
 }
 
 export function runFor(h: Harness, ms: number): Promise<void> {
