@@ -36,7 +36,7 @@ import {
 import { type AppSource, type LoadedApp, loadFunctionApp } from "./functions/appLoader";
 import { type FunctionsHost, startFunctionsHost, type TimerTriggerSettings } from "./functions/functionsHost";
 import { durableTaskSystemKeyName, type HostKeys, type HostKeysInit } from "./functions/hostKeys";
-import { consoleHostLog, type HostLog } from "./functions/hostLog";
+import { consoleHostLog, type HostLog, redactSecrets } from "./functions/hostLog";
 import type { ContractMode } from "./functions/libraryContract";
 import { MemoryScheduleStatusStore } from "./functions/scheduleStatusStore";
 import { durableClockOver, ScheduleTrackingClock } from "./hostClock";
@@ -180,6 +180,7 @@ export interface LocalHost {
 }
 
 const defaultStart = Date.UTC(2026, 0, 1);
+const defaultEngineLog = (message: string) => console.error(message);
 /** In an app setting's value, stands for the emulator's URL (`{emulator}/eventgrid/topics/outcomes/api/events`). */
 export const emulatorPlaceholder = "{emulator}";
 const day = 86_400_000;
@@ -287,7 +288,7 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
           options.concurrency?.orchestrations ?? hostJson.maxConcurrentOrchestratorFunctions ?? 10,
       },
       ...(options.onKillPoint && { onKillPoint: options.onKillPoint }),
-      ...(options.engineLog && { log: options.engineLog }),
+      log: (message) => (options.engineLog ?? defaultEngineLog)(redactSecrets(message)),
     },
     (created) => {
       engine = created;

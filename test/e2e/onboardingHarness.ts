@@ -62,6 +62,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     app: { modules: appModules },
     clock,
     log: log.log,
+    // The engine's own reports join the host's log, so a test can read (and scan) one log.
+    engineLog: (message) => log.log({ level: "error", category: "system", message: `durable: ${message}` }),
     timers: false,
     appSettings: {
       ARC_SCOPES: `/subscriptions/${subscriptionId}`,

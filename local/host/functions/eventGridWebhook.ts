@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 import type { FunctionInvoker } from "../types";
+import { parseBoundedJson } from "./boundedJson";
 import type { HostLog } from "./hostLog";
 import { emptyAnswer, type HttpAnswer, jsonAnswer, textAnswer } from "./httpAnswer";
 
@@ -47,8 +48,17 @@ export async function handleEventGridWebhook(
   }
 
   const eventType = headerValue(request.headers, "aeg-event-type")?.toLowerCase();
+  if (eventType === "unsubscribe") return emptyAnswer(202);
+  if (eventType !== "subscriptionvalidation" && eventType !== "notification") {
+    return textAnswer(
+      400,
+      "Missing or unknown aeg-event-type header (SubscriptionValidation, Notification, Unsubscribe).",
+    );
+  }
+  const json = parseBoundedJson(request.body);
+  if (!json.ok) return textAnswer(400, json.reason);
   if (eventType === "subscriptionvalidation") {
-    const code = validationCode(parseJson(request.body));
+    const code = validationCode(json.value);
     if (code === undefined) {
       return textAnswer(400, "The SubscriptionValidation request carries no data.validationCode.");
     }
@@ -59,32 +69,25 @@ export async function handleEventGridWebhook(
     });
     return jsonAnswer(200, { validationResponse: code });
   }
-  if (eventType === "notification") {
-    const parsed = parseJson(request.body);
-    if (parsed === undefined || parsed === null || typeof parsed !== "object") {
-      return textAnswer(400, "The request content should be parseable into a JSON object or array.");
-    }
-    const events: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
-    const outcomes = await Promise.allSettled(
-      events.map((event) => invoker.invoke(fn.name, { [fn.triggerName]: { json: JSON.stringify(event) } })),
-    );
-    const failure = outcomes.find((outcome) => outcome.status === "rejected");
-    if (failure !== undefined) {
-      const message = failure.reason instanceof Error ? failure.reason.message : String(failure.reason);
-      log({
-        level: "error",
-        category: "system",
-        message: `Event Grid delivery to ${fn.name} failed: ${message}`,
-      });
-      return textAnswer(500, message);
-    }
-    return emptyAnswer(202);
+  const parsed = json.value;
+  if (parsed === null || typeof parsed !== "object") {
+    return textAnswer(400, "The request content should be parseable into a JSON object or array.");
   }
-  if (eventType === "unsubscribe") return emptyAnswer(202);
-  return textAnswer(
-    400,
-    "Missing or unknown aeg-event-type header (SubscriptionValidation, Notification, Unsubscribe).",
+  const events: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+  const outcomes = await Promise.allSettled(
+    events.map((event) => invoker.invoke(fn.name, { [fn.triggerName]: { json: JSON.stringify(event) } })),
   );
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure !== undefined) {
+    const message = failure.reason instanceof Error ? failure.reason.message : String(failure.reason);
+    log({
+      level: "error",
+      category: "system",
+      message: `Event Grid delivery to ${fn.name} failed: ${message}`,
+    });
+    return textAnswer(500, message);
+  }
+  return emptyAnswer(202);
 }
 
 function validationCode(payload: unknown): string | undefined {
@@ -92,17 +95,12 @@ function validationCode(payload: unknown): string | undefined {
   if (first === null || typeof first !== "object") return undefined;
   let data = (first as { data?: unknown }).data;
   // CloudEvents-shaped validation events carry `data` as JSON text.
-  if (typeof data === "string") data = parseJson(Buffer.from(data));
+  if (typeof data === "string") {
+    const inner = parseBoundedJson(Buffer.from(data));
+    data = inner.ok ? inner.value : undefined;
+  }
   const code = (data as { validationCode?: unknown } | null | undefined)?.validationCode;
   return typeof code === "string" ? code : undefined;
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8")) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -14,7 +14,7 @@ import {
   type HostKeysInit,
   resolveHostKeys,
 } from "./hostKeys";
-import { consoleHostLog, type HostLog } from "./hostLog";
+import { consoleHostLog, type HostLog, redactingHostLog } from "./hostLog";
 import { HttpRoutes } from "./httpRoutes";
 import { createFrontDoorListener, type WebhookAuth } from "./httpServer";
 import { InvocationTracker } from "./invocationTracker";
@@ -80,7 +80,7 @@ export interface FunctionsHost {
 const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
 
 export async function startFunctionsHost(options: FunctionsHostOptions): Promise<FunctionsHost> {
-  const log = options.log ?? consoleHostLog;
+  const log = redactingHostLog(options.log ?? consoleHostLog);
   const app = isLoadedApp(options.app)
     ? options.app
     : await loadFunctionApp(options.app, {

@@ -13,6 +13,24 @@ export interface HostLogEntry {
 
 export type HostLog = (entry: HostLogEntry) => void;
 
+/**
+ * Key and token values in a log message, replaced: `code=`, `sig=` and `key=` query values (function,
+ * system and master keys; SAS signatures), `x-functions-key` headers and bearer tokens. URLs reach
+ * the log whole — a failing request, an app that logs its status-query links — so the host
+ * redacts every message at its one sink rather than trusting each writer.
+ */
+export function redactSecrets(message: string): string {
+  return message
+    .replace(/([?&](?:code|sig|key|access_token)=)[^&\s"'<>]+/gi, "$1[redacted]")
+    .replace(/(x-functions-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1[redacted]")
+    .replace(/(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, "$1[redacted]");
+}
+
+/** The log the host writes through: every message leaves it with its secrets redacted. */
+export function redactingHostLog(log: HostLog): HostLog {
+  return (entry) => log({ ...entry, message: redactSecrets(entry.message) });
+}
+
 const severity: Record<CoreLogLevel, number> = {
   trace: 0,
   debug: 1,
