@@ -255,6 +255,23 @@ export const activityMap = {
     }),
     output: sharedOperationJoinSchema,
   },
+  /**
+   * How a joined singleton stands, without joining it again: a waiting machine's check that its
+   * release was not lost to the singleton's end (an event raised to an orchestration as it
+   * completes is never read). `outcome` is absent when it ended without one (terminated, failed).
+   */
+  readSharedOperation: {
+    name: "readSharedOperation_v1",
+    input: z.strictObject({ instanceId: instanceIdSchema }),
+    output: z.discriminatedUnion("state", [
+      z.strictObject({ state: z.literal("running") }),
+      z.strictObject({
+        state: z.literal("ended"),
+        runtimeStatus: z.string().min(1).max(64),
+        outcome: sharedOperationOutcomeSchema.optional(),
+      }),
+    ]),
+  },
   /** Raises the singleton's outcome to every machine waiting on it. */
   releaseWaiters: {
     name: "releaseWaiters_v1",

@@ -31,7 +31,7 @@ import {
   type SharedOperationOutcome,
 } from "./activityMap";
 import type { EventInbox } from "./eventInbox";
-import { nowMs, releaseInbox, sleepUntil, waitForRelease } from "./orchestrationWaits";
+import { nowMs, releaseInbox, sleepUntil } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
 
 const inputSchema = z.object({
@@ -164,17 +164,17 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
         eventNames.gatewayCreation,
         step.deadlineMinutes * 60_000 + backstopSlackMs,
       );
-      if (released !== "backstop") {
+      if (!isLookAtAzure(released)) {
         return released === undefined || "code" in released
           ? released
           : fail("GatewayCreationFailed", released.message);
       }
-      // The backstop fired: one look at Azure decides.
+      // No word from the singleton: one look at Azure decides.
       const read = yield* callActivity(context, "readGatewayState", { gatewayId: step.gatewayId });
       if (read.ok && read.value.provisioningState?.toLowerCase() === "succeeded") return undefined;
       return fail(
         "GatewayNotReady",
-        `Gateway ${lastSegment(step.gatewayId)} was not ready after waiting ${step.deadlineMinutes} minutes` +
+        `Gateway ${lastSegment(step.gatewayId)} was not ready ${released.lookAtAzure ?? `after waiting ${step.deadlineMinutes} minutes`}` +
           (read.ok
             ? ` (${read.value.exists ? read.value.provisioningState : "it does not exist"})`
             : ` (${read.error.message})`),
@@ -187,7 +187,7 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
         eventNames.providerRegistration,
         providerRegistrationSchedule.deadlineMs + backstopSlackMs,
       );
-      if (released !== "backstop") {
+      if (!isLookAtAzure(released)) {
         return released === undefined || "code" in released
           ? released
           : fail("ProviderRegistrationFailed", released.message);
@@ -199,7 +199,7 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
       if (read.ok && read.value.state.toLowerCase() === "registered") return undefined;
       return fail(
         "ProviderNotRegistered",
-        `${step.namespace} was not registered in subscription ${step.subscriptionId} in time` +
+        `${step.namespace} was not registered in subscription ${step.subscriptionId} ${released.lookAtAzure ?? "in time"}` +
           (read.ok ? ` (${read.value.state})` : ` (${read.error.message})`),
       );
     }
@@ -306,24 +306,58 @@ function* runCommand(
   );
 }
 
+/** No word came from the singleton: the caller looks at Azure once; `lookAtAzure` says why, when not the deadline. */
+interface LookAtAzure {
+  readonly lookAtAzure: string | undefined;
+}
+
+function isLookAtAzure(value: unknown): value is LookAtAzure {
+  return typeof value === "object" && value !== null && "lookAtAzure" in value;
+}
+
+/** How often a waiting machine checks that its singleton is still there to release it. */
+const singletonCheckEveryMs = 5 * 60_000;
+
 /**
  * Waits for a shared operation joined earlier in the run (or joins it now): undefined when it
- * succeeded, its failed outcome, a StepFailure when joining failed, or `backstop` when the
- * machine's own deadline came first and the caller must look at Azure once.
+ * succeeded, its failed outcome, a StepFailure when joining failed, or LookAtAzure when no word
+ * will come — the machine's own deadline passed, or the singleton ended without releasing it.
+ *
+ * The release is an event; every few minutes the machine also reads the singleton's status,
+ * because an event raised to an orchestration in the very episode it completes is never read:
+ * a machine that joined at that moment learns the outcome at its next check, not its deadline.
  */
 function* awaitRelease(
   run: RunState,
   step: Extract<Step, { kind: "waitForGateway" | "waitForProvider" }>,
   eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
   backstopMs: number,
-): Generator<Task, SharedOperationOutcome | StepFailure | "backstop" | undefined, unknown> {
+): Generator<Task, SharedOperationOutcome | StepFailure | LookAtAzure | undefined, unknown> {
   const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
   if ("code" in joined) return joined;
-  const outcome =
-    joined.state === "ended"
-      ? joined.outcome
-      : yield* waitForRelease(run.releaseInbox(eventName), nowMs(run.context) + backstopMs);
-  if (outcome === undefined) return "backstop";
+  if (joined.state === "ended") return settled(joined.outcome);
+  const inbox = run.releaseInbox(eventName);
+  const backstopAt = nowMs(run.context) + backstopMs;
+  for (;;) {
+    const checkAt = Math.min(backstopAt, nowMs(run.context) + singletonCheckEveryMs);
+    const [released] = (yield* inbox.until(checkAt)).events;
+    if (released) return settled(released);
+    if (nowMs(run.context) >= backstopAt) return { lookAtAzure: undefined };
+    if (nowMs(run.context) < checkAt) continue;
+    const read = yield* callActivity(run.context, "readSharedOperation", { instanceId: joined.instanceId });
+    if (!read.ok) return activityFailure(read.error);
+    if (read.value.state === "ended") {
+      // Its release may be in the inbox already, raised just before it ended.
+      const [late] = inbox.take();
+      if (late) return settled(late);
+      return read.value.outcome
+        ? settled(read.value.outcome)
+        : { lookAtAzure: `after its orchestration ended ${read.value.runtimeStatus}` };
+    }
+  }
+}
+
+function settled(outcome: SharedOperationOutcome): SharedOperationOutcome | undefined {
   return outcome.succeeded ? undefined : outcome;
 }
 

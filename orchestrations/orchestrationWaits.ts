@@ -88,23 +88,6 @@ export class SingletonWaiters {
   }
 }
 
-/**
- * A waiting machine's wait for its singleton's outcome event, with a deadline as backstop:
- * the outcome, or `undefined` when the deadline came first. The inbox belongs to the run, so a
- * release that arrives after the backstop is still there for a later wait of the same name.
- */
-export function* waitForRelease(
-  inbox: EventInbox<SharedOperationOutcome>,
-  deadlineMs: number,
-): Generator<Task, SharedOperationOutcome | undefined, unknown> {
-  for (;;) {
-    const { events, timedOut } = yield* inbox.until(deadlineMs);
-    const [outcome] = events;
-    if (outcome !== undefined) return outcome;
-    if (timedOut) return undefined;
-  }
-}
-
 /** A machine's inbox for one singleton's release event. */
 export function releaseInbox(
   context: OrchestrationContext,

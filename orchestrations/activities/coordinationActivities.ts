@@ -6,6 +6,7 @@ import {
   type CoordinationClient,
   joinGatewayCreation,
   joinProviderRegistration,
+  readSharedOperation,
   releaseWaiters,
 } from "./sharedOperations";
 
@@ -17,6 +18,7 @@ export function createCoordinationActivities(client: CoordinationClient): Coordi
     joinProviderRegistration: activity("joinProviderRegistration", (input) =>
       joinProviderRegistration(client, input),
     ),
+    readSharedOperation: activity("readSharedOperation", (input) => readSharedOperation(client, input)),
     releaseWaiters: activity("releaseWaiters", (input) => releaseWaiters(client, input)),
   };
 }

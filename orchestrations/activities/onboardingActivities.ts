@@ -23,6 +23,7 @@ export type { OnboardingActivityDeps } from "./deps";
 export const coordinationActivityKeys = [
   "joinGatewayCreation",
   "joinProviderRegistration",
+  "readSharedOperation",
   "releaseWaiters",
 ] as const satisfies readonly ActivityKey[];
 

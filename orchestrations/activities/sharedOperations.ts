@@ -91,6 +91,17 @@ export async function releaseWaiters(
   return { released };
 }
 
+export async function readSharedOperation(
+  client: CoordinationClient,
+  input: ActivityInput<"readSharedOperation">,
+): Promise<ActivityOutput<"readSharedOperation">> {
+  const status = await findInstanceStatus(client, input.instanceId);
+  if (status !== undefined && !hasEnded(status.runtimeStatus)) return { state: "running" };
+  const runtimeStatus = status?.runtimeStatus ?? "Purged";
+  const outcome = status && reportedOutcome(status);
+  return { state: "ended", runtimeStatus, ...(outcome && { outcome }) };
+}
+
 interface JoinRequest {
   readonly instanceId: string;
   readonly orchestrator: string;
@@ -131,13 +142,18 @@ function endedAfter(status: InstanceStatus, observedAt: string): boolean {
 
 /** The singleton's own outcome, or what its end says when it did not return one. */
 function outcomeOf(status: InstanceStatus): SharedOperationOutcome {
-  if (status.runtimeStatus === "Completed") {
-    // The singleton's output is the outcome plus its own fields (gateway id, waiters…).
-    const parsed = sharedOperationOutcomeSchema.loose().safeParse(status.output);
-    if (parsed.success) return { succeeded: parsed.data.succeeded, message: parsed.data.message };
-  }
-  return {
-    succeeded: false,
-    message: `Its orchestration ended ${status.runtimeStatus} without an outcome`,
-  };
+  return (
+    reportedOutcome(status) ?? {
+      succeeded: false,
+      message: `Its orchestration ended ${status.runtimeStatus} without an outcome`,
+    }
+  );
+}
+
+/** The outcome a singleton returned, when it completed with one. */
+function reportedOutcome(status: InstanceStatus): SharedOperationOutcome | undefined {
+  if (status.runtimeStatus !== "Completed") return undefined;
+  // The singleton's output is the outcome plus its own fields (gateway id, waiters…).
+  const parsed = sharedOperationOutcomeSchema.loose().safeParse(status.output);
+  return parsed.success ? { succeeded: parsed.data.succeeded, message: parsed.data.message } : undefined;
 }

@@ -1,7 +1,7 @@
 // Issue 4, story 3 (the slow half): a gateway whose creation outlives the deadline fails every
 // waiting machine with the reason, and a machine whose singleton vanished is rescued by its own
 // backstop timer and one re-read of Azure. Nothing is left running either way.
-import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { gatewayInstanceKey, machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a0404";
@@ -48,17 +48,25 @@ test("a creation still running at the deadline fails every waiting machine with 
   expect(running()).toEqual([]);
 });
 
-test("a machine whose singleton is gone waits out its backstop, reads Azure once, and fails with the state", async () => {
+test("a machine whose singleton is gone finds out at its next check, reads Azure once, and fails with the state", async () => {
   const machineId = h.connect({ name: "orphan-01", location: "koreacentral" });
   const gatewayId = h.gatewayId("arc-gw-koreacentral");
   const singleton = gatewayInstanceKey(gatewayId);
   expect(await h.host.runUntil(() => h.host.statuses({ instanceIdPrefix: singleton }).length > 0)).toBe(true);
   h.host.engine.terminate(singleton, "test: the singleton is lost");
+  const terminatedAt = h.clock.now();
 
   const result = await h.outcome(machineId);
 
   expect(result).toMatchObject({ outcome: "failed", code: "GatewayNotReady" });
-  expect(result.reason).toMatch(/arc-gw-koreacentral was not ready after waiting 15 minutes \(Creating\)/);
+  expect(result.reason).toMatch(
+    /arc-gw-koreacentral was not ready after its orchestration ended Terminated \(Creating\)/,
+  );
+  // Its status check (every 5 minutes), not its backstop (the 15-minute deadline and 15 more).
+  const ended = Date.parse(
+    h.host.statuses({ instanceIdPrefix: machineInstanceId(machineId) })[0]!.lastUpdatedTime,
+  );
+  expect(ended - terminatedAt).toBeLessThanOrEqual(5 * 60_000);
   const reads = h.host
     .traffic()
     .filter((e) => e.method === "GET" && e.url.includes("/gateways/arc-gw-koreacentral?"));

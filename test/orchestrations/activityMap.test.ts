@@ -60,6 +60,7 @@ describe("the activity map", () => {
       readGatewayState: "readGatewayState_v1",
       joinGatewayCreation: "joinGatewayCreation_v1",
       joinProviderRegistration: "joinProviderRegistration_v1",
+      readSharedOperation: "readSharedOperation_v1",
       releaseWaiters: "releaseWaiters_v1",
       publishOutcome: "publishOutcome_v1",
     });
