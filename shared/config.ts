@@ -75,6 +75,23 @@ const agentVersionSetting = (fallback: string) =>
       return text;
     });
 
+/** A subscription id (a GUID), or nothing. */
+const optionalSubscriptionId = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return undefined;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000), or empty",
+      });
+      return z.NEVER;
+    }
+    return v.toLowerCase();
+  });
+
 /** Comma- (or newline-) separated scopes, each validated and written canonically, duplicates dropped. */
 const scopeList = z
   .string()
@@ -208,8 +225,13 @@ export const settingsSchema = z.object({
   ARC_SCOPES: scopeList,
   /** `name` or `name:value` of the tag that opts a machine out (any value when none is given). */
   ARC_OPT_OUT_TAG: parsedText("arc-autopilot:opt-out", parseOptOutTag),
-  /** The resource group, in each machine's subscription, where arc-autopilot creates gateways. */
+  /** The resource group, in each machine's subscription (or the hub's), where arc-autopilot creates gateways. */
   ARC_GATEWAY_RESOURCE_GROUP: resourceGroupName("arc-gateways"),
+  /**
+   * One hub subscription whose gateways serve every subscription in scope (a gateway serves any
+   * Arc machine in the tenant; docs/azure-facts.md §3). Empty: each machine's own subscription.
+   */
+  ARC_GATEWAY_SUBSCRIPTION: optionalSubscriptionId,
   /** Gateway name per region; `{location}` is the region (`eastus`); full gateways get `-2`, `-3`… */
   ARC_GATEWAY_NAME_TEMPLATE: parsedText("arc-gw-{location}", validateGatewayNameTemplate),
   /** Machines per gateway before the region's next gateway is used; Azure suggests about 2,000 (docs/azure-facts.md §3). */
@@ -221,13 +243,12 @@ export const settingsSchema = z.object({
   /** From this agent on the machine switches to its gateway by itself; older ones get `connection.type gateway` by Run Command (docs/azure-facts.md §4). */
   ARC_AGENT_AUTO_SWITCH_VERSION: agentVersionSetting("1.51"),
   /**
-   * From this agent on the SSH port comes from the service configuration; older agents that
-   * report an incoming-ports list without it get the port added by Run Command. No source gives
-   * the exact version ([UNVERIFIED]); 1.51 is the first agent documented to follow cloud-side
-   * connectivity settings without a local command, and erring high costs one Run Command that
-   * only adds a port, while erring low leaves SSH silently refused.
+   * From this agent on the SSH port comes from the service configuration, so the agent's local
+   * `incomingconnections.ports` is never rewritten; older agents that report a port list without
+   * it get the port added by Run Command. 1.31: the SSH doc's 2023 change, which moved the port
+   * into the service configuration and raised the SSH minimum to 1.31 (docs/azure-facts.md §8).
    */
-  ARC_SERVICE_CONFIG_PORTS_VERSION: agentVersionSetting("1.51"),
+  ARC_SERVICE_CONFIG_PORTS_VERSION: agentVersionSetting("1.31"),
   /** A machine whose OS is not on the SSH-over-Arc list: `warn` (onboard it, with a warning) or `skip`. */
   ARC_OS_POLICY: osPolicy,
   /** The port SSH over Arc connects to on each machine. */
