@@ -101,6 +101,18 @@ export function* onboardMachineOrchestrator(
     done.push(describeStep(step));
   }
   context.df.setCustomStatus(onboardingStatus(plan, plan.steps.length));
+  if (plan.followUp) {
+    return yield* finish(context, {
+      machineId: plan.machineId,
+      outcome: "needs-local-action",
+      code: plan.followUp.code,
+      reason: plan.followUp.reason,
+      done,
+      warnings: plan.warnings,
+      localAction: plan.followUp.localAction,
+      ...machineOf(machine),
+    });
+  }
   return yield* finish(context, {
     machineId: plan.machineId,
     outcome: done.length === 0 ? "already-onboarded" : "onboarded",

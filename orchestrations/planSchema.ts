@@ -85,6 +85,9 @@ export const onboardingPlanSchema = z.discriminatedUnion("kind", [
     machineId: resourceId,
     steps: z.array(onboardingStepSchema).readonly(),
     warnings: z.array(text).readonly(),
+    followUp: z
+      .strictObject({ code: z.enum(onboardingStopCodes), reason: text, localAction: localActionSchema })
+      .optional(),
   }),
 ]);
 

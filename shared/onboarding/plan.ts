@@ -19,7 +19,7 @@ import { machineResourceId, parseMachineId } from "../resourceId";
 import { type AgentVersion, compareAgentVersions, isAgentVersion, parseAgentVersion } from "./agentVersion";
 import type { GatewayPlacementOutcome } from "./gatewayPlacement";
 import { fullModeCommand, type LocalAction, localOsTypeOf, upgradeAgentAction } from "./localActions";
-import { gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
+import { type GatewayPart, gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
 import { checkOsSupport } from "./osSupport";
 import type { OnboardingPolicy } from "./policy";
 import { isMonitorMode, runCommandBlockers } from "./runCommandReadiness";
@@ -70,6 +70,7 @@ export const onboardingStopCodes = [
   "AgentVersionUnknown",
   "InvalidAgentVersion",
   "AgentTooOld",
+  "AgentTooOldForGateway",
   "UnsupportedOs",
   "GatewayNotPlaced",
   "GatewayPlacementFailed",
@@ -102,6 +103,17 @@ export interface OnboardingSteps {
   readonly machineId: string;
   readonly steps: readonly OnboardingStep[];
   readonly warnings: readonly string[];
+  /**
+   * What is left for a person once the steps are done: the run then ends `needs-local-action`
+   * with this, not `onboarded` (an agent too old for a gateway still gets SSH over Arc).
+   */
+  readonly followUp?: OnboardingFollowUp;
+}
+
+export interface OnboardingFollowUp {
+  readonly code: OnboardingStopCode;
+  readonly reason: string;
+  readonly localAction: LocalAction;
 }
 
 export type OnboardingPlan = OnboardingStop | OnboardingSteps;
@@ -177,17 +189,20 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
 
   const version = agentVersionOf(machine);
   if ("stop" in version) return stop(...version.stop);
+  // Too old for SSH: nothing to do until the agent is upgraded. Too old only for the gateway: SSH
+  // over Arc is still set up (it does not need the gateway), and the run ends asking for the
+  // upgrade that lets the next run attach the gateway.
   const tooOld = [
     { minimum: policy.agentVersions.gatewayMinimum, purpose: "use an Arc gateway" },
     { minimum: policy.agentVersions.sshMinimum, purpose: "serve SSH over Arc" },
   ].filter((requirement) => compareAgentVersions(version.agent, requirement.minimum) < 0);
-  if (tooOld.length > 0) {
-    return stop(
-      "needs-local-action",
-      "AgentTooOld",
-      `Agent ${version.agent.text} is too old: ${tooOld.map((r) => `${r.purpose} needs ${r.minimum} or later`).join("; ")}`,
-      { localAction: upgradeAgentAction(machine) },
-    );
+  const tooOldReason = `Agent ${version.agent.text} is too old: ${tooOld.map((r) => `${r.purpose} needs ${r.minimum} or later`).join("; ")}`;
+  const tooOldForGatewayOnly =
+    tooOld.length === 1 && tooOld[0]!.minimum === policy.agentVersions.gatewayMinimum;
+  if (tooOld.length > 0 && !tooOldForGatewayOnly) {
+    return stop("needs-local-action", "AgentTooOld", tooOldReason, {
+      localAction: upgradeAgentAction(machine),
+    });
   }
 
   const os = checkOsSupport(machine);
@@ -200,7 +215,9 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
 
   // ---- the steps still missing ----
   const machineId = machineResourceId(parseMachineId(observed.machineId));
-  const gateway = gatewaySteps(observed, policy, machineId, machine);
+  const gateway = tooOldForGatewayOnly
+    ? gatewayLeftAlone(observed)
+    : gatewaySteps(observed, policy, machineId, machine);
   if ("stop" in gateway) return stop(...gateway.stop);
   const provider = providerSteps(observed, parseMachineId(machineId).subscriptionId);
   const ssh = sshSteps(observed, policy, machineId);
@@ -210,6 +227,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
 
   // Run Command needs a script in the machine's shell; without a known OS there is none to build.
   const switchAgent =
+    gateway.gatewayId !== undefined &&
     compareAgentVersions(version.agent, policy.agentVersions.autoSwitch) < 0 &&
     (gateway.attaching || observed.agentConnectionType === "direct");
   const runCommandKinds = [
@@ -243,7 +261,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
   }
   const agentOs = osType === "unknown" ? undefined : agentOsTypeOf(osType);
   const switchStep: OnboardingStep[] =
-    switchAgent && agentOs
+    switchAgent && agentOs && gateway.gatewayId !== undefined
       ? [
           {
             kind: "switchAgentToGateway",
@@ -286,7 +304,22 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
     ...ssh,
     ...portStep,
   ];
-  return { kind: "steps", machineId, steps, warnings };
+  const followUp: OnboardingFollowUp | undefined = tooOldForGatewayOnly
+    ? {
+        code: "AgentTooOldForGateway",
+        reason: `${tooOldReason}; SSH over Arc is set up, and the next onboarding run attaches the gateway once the agent is upgraded`,
+        localAction: upgradeAgentAction(machine),
+      }
+    : undefined;
+  return { kind: "steps", machineId, steps, warnings, ...(followUp && { followUp }) };
+}
+
+/** The gateway part of a machine whose agent cannot use a gateway: whatever link it has stays. */
+function gatewayLeftAlone(observed: OnboardingObservation): Omit<GatewayPart, "gatewayId"> & {
+  readonly gatewayId: string | undefined;
+} {
+  const link = observed.gatewayLink;
+  return { gatewayId: link, attaching: false, begin: [], then: [], warnings: [] };
 }
 
 export type StopDetails = Partial<Pick<OnboardingStop, "localAction" | "waitFor" | "blockedSteps">>;

@@ -103,7 +103,7 @@ test("story 1, again: a second event for an onboarded machine plans nothing and 
   expect(writes(h.host.traffic().slice(from))).toEqual([]);
 });
 
-test("story 4: agent 1.45 gets the connection.type Run Command and 1.55 does not; ports [3389] become [3389, 22]", async () => {
+test("story 4: agent 1.45 gets the connection.type Run Command and 1.55 does not; neither has its ports rewritten", async () => {
   await h.readyGateway("arc-gw-westus2", "westus2");
   const old = h.connect({
     name: "legacy-01",
@@ -120,15 +120,53 @@ test("story 4: agent 1.45 gets the connection.type Run Command and 1.55 does not
 
   expect(oldResult).toMatchObject({ outcome: "onboarded" });
   expect(currentResult).toMatchObject({ outcome: "onboarded" });
-  expect(runCommandsOf(old).sort()).toEqual(["arc-autopilot-connection-type", "arc-autopilot-ssh-port"]);
+  expect(runCommandsOf(old)).toEqual(["arc-autopilot-connection-type"]);
   expect(runCommandsOf(current)).toEqual([]);
-  expect(portsOf(old)).toEqual(["3389", "22"]);
+  // From agent 1.31 on the port lives in the SSH service configuration alone.
+  expect(portsOf(old)).toEqual(["3389"]);
+  expect(sshConfigurationOf(old)).toMatchObject({ properties: { port: 22 } });
   expect(oldResult.done).toEqual(
-    expect.arrayContaining([
-      expect.stringContaining("connection.type gateway (agent 1.45.02779.1667)"),
-      "Run Command on legacy-01: incoming ports 3389 → 3389,22",
-    ]),
+    expect.arrayContaining([expect.stringContaining("connection.type gateway (agent 1.45.02779.1667)")]),
   );
+});
+
+test("story 4b: agents below 1.31 keep every open port and gain 22; 1.35 gets no port Run Command", async () => {
+  const windows = {
+    osType: "windows",
+    osName: "Windows Server 2019 Datacenter",
+    osVersion: "10.0.17763",
+    incomingConnectionsPorts: ["3389"],
+  };
+  const oldest = h.connect({
+    name: "ancient-01",
+    location: "westus3",
+    agentVersion: "1.20.02151.1134",
+    ...windows,
+  });
+  const older = h.connect({
+    name: "elder-01",
+    location: "westus3",
+    agentVersion: "1.35.02478.1194",
+    ...windows,
+  });
+
+  const [oldestResult, olderResult] = [await h.outcome(oldest), await h.outcome(older)];
+
+  expect(runCommandsOf(oldest)).toEqual(["arc-autopilot-ssh-port"]);
+  expect(portsOf(oldest)).toEqual(["3389", "22"]);
+  expect(oldestResult.done).toContain("Run Command on ancient-01: incoming ports 3389 → 3389,22");
+  expect(runCommandsOf(older)).toEqual([]);
+  expect(portsOf(older)).toEqual(["3389"]);
+  // Both are below the gateway minimum (1.40): SSH over Arc is set up, the gateway waits for an upgrade.
+  for (const [id, result] of [
+    [oldest, oldestResult],
+    [older, olderResult],
+  ] as const) {
+    expect(result).toMatchObject({ outcome: "needs-local-action", code: "AgentTooOldForGateway" });
+    expect(result.localAction?.commands.join(" ")).toContain("AzureConnectedMachineAgent.msi");
+    expect(sshConfigurationOf(id)).toMatchObject({ properties: { port: 22 } });
+    expect(gatewayLinkOf(id)).toBeUndefined();
+  }
 });
 
 describe("story 5: machines that cannot be onboarded end with the reason and no write", () => {
@@ -141,7 +179,8 @@ describe("story 5: machines that cannot be onboarded end with the reason and no 
     },
     {
       name: "old-01",
-      input: { agentVersion: "1.30.02447.1234" },
+      // Below the SSH minimum too (1.13.21320.014): nothing can be set up before an upgrade.
+      input: { agentVersion: "1.12.21000.001" },
       expected: { outcome: "needs-local-action", code: "AgentTooOld" },
       command: undefined,
     },

@@ -17,7 +17,7 @@ describe("onboarding settings and the policy built from them", () => {
         gatewayMinimum: "1.40",
         sshMinimum: "1.13.21320.014",
         autoSwitch: "1.51",
-        serviceConfigurationPorts: "1.51",
+        serviceConfigurationPorts: "1.31",
       },
       osPolicy: "warn",
       sshPort: 22,

@@ -297,10 +297,11 @@ describe("planning a machine's onboarding: what is still missing", () => {
   });
 
   describe("the agent's incoming ports (agents that predate service-configuration ports)", () => {
+    // Below 1.31 the SSH port must also be in the agent's own incomingconnections.ports.
     const oldAgent = (ports: string[], overrides = {}) =>
       onboarded({
         machine: machine(
-          { agentVersion: "1.45.02812.1511", ...overrides },
+          { agentVersion: "1.20.02151.1134", ...overrides },
           { incomingConnectionsPorts: ports },
         ),
       });
@@ -317,7 +318,7 @@ describe("planning a machine's onboarding: what is still missing", () => {
       const outcome = runScript(open.script, {
         osType: "linux",
         status: "Connected",
-        agentVersion: "1.45.02812.1511",
+        agentVersion: "1.20.02151.1134",
         connectionType: "gateway",
         incomingConnectionsPorts: ["3389"],
       });
@@ -334,6 +335,11 @@ describe("planning a machine's onboarding: what is still missing", () => {
         onboarded({ machine: machine({}, { incomingConnectionsPorts: ["3389"] }) }),
         defaultPolicy,
       );
+      expect(kinds(plan)).toEqual([]);
+    });
+
+    test("from 1.31 on the agent's ports are never rewritten: agent 1.35 with [3389] gets no Run Command", () => {
+      const plan = planOnboarding(oldAgent(["3389"], { agentVersion: "1.35.02478.1194" }), defaultPolicy);
       expect(kinds(plan)).toEqual([]);
     });
 
@@ -358,7 +364,7 @@ describe("planning a machine's onboarding: what is still missing", () => {
 
     test("the threshold comes from ARC_SERVICE_CONFIG_PORTS_VERSION", () => {
       expect(
-        kinds(planOnboarding(oldAgent(["3389"]), policyWith({ ARC_SERVICE_CONFIG_PORTS_VERSION: "1.40" }))),
+        kinds(planOnboarding(oldAgent(["3389"]), policyWith({ ARC_SERVICE_CONFIG_PORTS_VERSION: "1.15" }))),
       ).toEqual([]);
     });
   });
@@ -471,15 +477,22 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
   });
 
   describe("agent below the minimum: needs-local-action with the upgrade", () => {
-    test("agent 1.38 cannot use a gateway; the Ubuntu machine is told to upgrade with apt", () => {
-      const stop = asStop(
+    test("agent 1.38 cannot use a gateway: SSH over Arc is still set up, and the run asks for the upgrade with apt", () => {
+      const plan = asSteps(
         planOnboarding(observation({ machine: machine({ agentVersion: "1.38.02543.1001" }) }), defaultPolicy),
       );
-      expect(stop).toMatchObject({
-        outcome: "needs-local-action",
-        code: "AgentTooOld",
-        reason: "Agent 1.38.02543.1001 is too old: use an Arc gateway needs 1.40 or later",
-        localAction: { osType: "linux", commands: ["sudo apt update", "sudo apt upgrade azcmagent"] },
+      expect(plan.steps.map((s) => s.kind)).toEqual([
+        "createDefaultEndpoint",
+        "createSshServiceConfiguration",
+      ]);
+      expect(plan.followUp).toEqual({
+        code: "AgentTooOldForGateway",
+        reason:
+          "Agent 1.38.02543.1001 is too old: use an Arc gateway needs 1.40 or later; SSH over Arc is set up, and the next onboarding run attaches the gateway once the agent is upgraded",
+        localAction: expect.objectContaining({
+          osType: "linux",
+          commands: ["sudo apt update", "sudo apt upgrade azcmagent"],
+        }) as unknown,
       });
     });
 
@@ -509,7 +522,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
     });
 
     test("a Windows machine gets the MSI upgrade", () => {
-      const stop = asStop(
+      const plan = asSteps(
         planOnboarding(
           observation({
             machine: machine({
@@ -522,7 +535,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
           defaultPolicy,
         ),
       );
-      expect(stop.localAction?.commands).toEqual([
+      expect(plan.followUp?.localAction.commands).toEqual([
         "Invoke-WebRequest -UseBasicParsing -Uri https://aka.ms/AzureConnectedMachineAgent -OutFile AzureConnectedMachineAgent.msi",
         "msiexec.exe /i AzureConnectedMachineAgent.msi /qn /l*v azcmagentupgradesetup.log",
       ]);
@@ -615,7 +628,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
         planOnboarding(
           onboarded({
             machine: machine(
-              { agentVersion: "1.45" },
+              { agentVersion: "1.20" },
               {
                 incomingConnectionsPorts: ["3389"],
                 extensionsEnabled: false,
