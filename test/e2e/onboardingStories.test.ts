@@ -132,7 +132,7 @@ test("story 4: agent 1.45 gets the connection.type Run Command and 1.55 does not
 
 test("story 4b: agents below 1.31 keep every open port and gain 22; 1.35 gets no port Run Command", async () => {
   const windows = {
-    osType: "windows",
+    osType: "windows" as const,
     osName: "Windows Server 2019 Datacenter",
     osVersion: "10.0.17763",
     incomingConnectionsPorts: ["3389"],
