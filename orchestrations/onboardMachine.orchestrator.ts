@@ -244,17 +244,17 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
     }
     case "createSshServiceConfiguration":
       return yield* putSsh(run, step.machineId, step.port, true);
-    case "repairSshServiceConfiguration": {
-      const deleted = yield* callActivity(context, "deleteSshServiceConfiguration", {
-        machineId: step.machineId,
-      });
-      if (!deleted.ok) return activityFailure(deleted.error);
-      return yield* putSsh(run, step.machineId, step.port, false);
-    }
+    case "repairSshServiceConfiguration":
+      // PUT over the old configuration, as `az ssh arc` changes a port: no moment without SSH.
+      return yield* putSsh(run, step.machineId, step.port, true);
   }
 }
 
-/** PUT the SSH configuration and check the answer; a different port is recreated once (USER-NEEDS 2). */
+/**
+ * PUT the SSH configuration and check the answer. A configuration whose answer still disagrees —
+ * another port, or a provisioning state of Failed/Canceled left by an earlier write, which a PUT
+ * over it does not clear — is deleted and created once; that is the only delete.
+ */
 function* putSsh(
   run: RunState,
   machineId: string,

@@ -37,7 +37,11 @@ export type OnboardingStep =
   | { readonly kind: "createDefaultEndpoint"; readonly machineId: string }
   /** PUT serviceConfigurations/SSH with the port. */
   | { readonly kind: "createSshServiceConfiguration"; readonly machineId: string; readonly port: number }
-  /** DELETE then PUT serviceConfigurations/SSH (USER-NEEDS 2: a stale configuration is recreated, not patched). */
+  /**
+   * PUT serviceConfigurations/SSH over a configuration with the wrong port or state, as `az ssh
+   * arc` changes a port (docs/azure-facts.md §8); deleted and created only when that PUT's answer
+   * still disagrees.
+   */
   | {
       readonly kind: "repairSshServiceConfiguration";
       readonly machineId: string;
@@ -110,7 +114,7 @@ export function describeStep(step: OnboardingStep): string {
     case "createSshServiceConfiguration":
       return `Create the SSH service configuration of ${machineName(step.machineId)} on port ${step.port}`;
     case "repairSshServiceConfiguration":
-      return `Recreate the SSH service configuration of ${machineName(step.machineId)} on port ${step.port} (${step.reason})`;
+      return `Set the SSH service configuration of ${machineName(step.machineId)} to port ${step.port} (${step.reason})`;
     case "openSshPort":
       return `Run Command on ${machineName(step.machineId)}: incoming ports ${step.currentPorts.join(",")} → ${step.ports.join(",")}`;
   }

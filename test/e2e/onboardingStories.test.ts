@@ -103,6 +103,28 @@ test("story 1, again: a second event for an onboarded machine plans nothing and 
   expect(writes(h.host.traffic().slice(from))).toEqual([]);
 });
 
+test("story 1, repaired: an SSH configuration moved to port 2222 is put back with one PUT and no DELETE", async () => {
+  const machineId = h.machineId("web-01");
+  const ssh = `${machineId}/providers/Microsoft.HybridConnectivity/endpoints/default/serviceConfigurations/SSH`;
+  const moved = await h.host.emulator!.request("PUT", `${ssh}?api-version=2024-12-01`, {
+    properties: { serviceName: "SSH", port: 2222 },
+  });
+  expect(moved.status).toBeLessThan(300);
+  await runFor(h, 60_000);
+  const from = h.host.traffic().length;
+
+  h.connect({ name: "web-01", location: "eastus", tags: { team: "web", moved: "yes" } });
+  await h.host.runUntilIdle();
+  const result = await h.outcome(machineId);
+
+  expect(result).toMatchObject({ outcome: "onboarded" });
+  expect(sshConfigurationOf(machineId)).toMatchObject({ properties: { serviceName: "SSH", port: 22 } });
+  const sshWrites = writes(h.host.traffic().slice(from)).filter(
+    (e) => new URL(e.url).pathname.toLowerCase() === ssh.toLowerCase(),
+  );
+  expect(sshWrites.map((e) => e.method)).toEqual(["PUT"]);
+});
+
 test("story 4: agent 1.45 gets the connection.type Run Command and 1.55 does not; neither has its ports rewritten", async () => {
   await h.readyGateway("arc-gw-westus2", "westus2");
   const old = h.connect({
