@@ -5,7 +5,19 @@ import type { VirtualClock } from "../../local/clock";
 import type { Emulator } from "../../local/emulator";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import type { EmulatorResponse } from "../../local/emulator/testClient";
-import { connectTestMachine, startVirtualEmulator, type VirtualEmulator } from "../support/armTestbed";
+import {
+  getDefaultEndpoint,
+  getSshServiceConfiguration,
+  putDefaultEndpoint,
+  putSshServiceConfiguration,
+} from "../../shared/azure/hybridConnectivity";
+import {
+  type ArmTestbed,
+  connectTestMachine,
+  startArmTestbed,
+  startVirtualEmulator,
+  type VirtualEmulator,
+} from "../support/armTestbed";
 
 const subscriptionId = "00000000-0000-4000-8000-00000000e001";
 const resourceGroup = "rg-ssh";
@@ -291,67 +303,133 @@ describe("Microsoft.HybridConnectivity refuses malformed requests", () => {
 });
 
 // What onboarding leaves behind is what `az ssh arc` reads: the endpoint `default` of type
-// `default` and the SSH service configuration with its port (docs/azure-facts.md §8).
+// `default` and the SSH service configuration with its port (docs/azure-facts.md §8). The product
+// writes them at 2024-12-01; the CLI reads and writes them at 2023-03-15 (§1). Its order: POST
+// listCredentials for SSH first (404: create the endpoint; 412: create the SSH configuration),
+// then GET the SSH configuration to compare the port.
 describe("az ssh arc against what onboarding leaves behind", () => {
+  let testbed: ArmTestbed;
   let emulator: Emulator;
 
+  const at =
+    (version: string) =>
+    (path: string, query = "") =>
+      `${path}?api-version=${version}${query}`;
+
   beforeEach(async () => {
-    ({ emulator } = await startWorld());
+    testbed = await startArmTestbed({ emulator: { seed: 3 } });
+    ({ emulator } = testbed);
+    connectTestMachine(testbed, { subscriptionId, resourceGroup, name: "web-01" });
+    connectTestMachine(testbed, { subscriptionId, resourceGroup, name: "web-02" });
     registerConnectivity(emulator);
-    await emulator.request("PUT", api(endpointId("web-01")), { properties: { type: "default" } });
-    await emulator.request("PUT", api(sshId("web-01")), { properties: { serviceName: "SSH", port: 2222 } });
+    // The product's own calls, as onboarding makes them.
+    await putDefaultEndpoint(testbed.context, machineId("web-01"));
+    await putSshServiceConfiguration(testbed.context, machineId("web-01"), 2222);
   });
 
-  afterEach(() => emulator.close());
+  afterEach(() => testbed.close());
 
-  test("the endpoint, the SSH port and relay credentials for SSH are readable at 2024-12-01", async () => {
-    const endpoint = await emulator.request("GET", api(endpointId("web-01")));
-    const ssh = await emulator.request("GET", api(sshId("web-01")));
-    const credentials = await emulator.request(
-      "POST",
-      api(`${endpointId("web-01")}/listCredentials`, "&expiresin=3600"),
-      { serviceName: "SSH" },
-    );
+  test.each(["2023-03-15", "2024-12-01"])(
+    "at %s the relay credentials for SSH, the SSH port and the endpoint are readable",
+    async (version) => {
+      const api = at(version);
+      const credentials = await emulator.request(
+        "POST",
+        api(`${endpointId("web-01")}/listCredentials`, "&expiresin=3600"),
+        { serviceName: "SSH" },
+      );
+      const ssh = await emulator.request("GET", api(sshId("web-01")));
+      const endpoint = await emulator.request("GET", api(endpointId("web-01")));
 
-    expect(endpoint.status).toBe(200);
-    expect(bodyOf(endpoint).properties).toMatchObject({ type: "default", provisioningState: "Succeeded" });
-    expect(ssh.status).toBe(200);
-    expect(bodyOf(ssh).properties).toMatchObject({ serviceName: "SSH", port: 2222 });
-    expect(credentials.status).toBe(200);
-    expect(bodyOf(credentials).relay).toMatchObject({
-      namespaceNameSuffix: "servicebus.windows.net",
-      serviceConfigurationToken: expect.stringMatching(/^SSH/) as string,
+      expect(credentials.status).toBe(200);
+      expect(bodyOf(credentials).relay).toMatchObject({
+        namespaceNameSuffix: "servicebus.windows.net",
+        expiresOn: Math.floor(testbed.clock.now() / 1000) + 3600,
+        serviceConfigurationToken: expect.stringMatching(/^SSH/) as string,
+      });
+      expect(ssh.status).toBe(200);
+      expect(bodyOf(ssh)).toMatchObject({
+        id: sshId("web-01"),
+        type: "Microsoft.HybridConnectivity/endpoints/serviceConfigurations",
+        properties: { serviceName: "SSH", port: 2222, provisioningState: "Succeeded" },
+      });
+      expect(endpoint.status).toBe(200);
+      expect(bodyOf(endpoint)).toMatchObject({
+        id: endpointId("web-01"),
+        properties: { type: "default", provisioningState: "Succeeded" },
+      });
+    },
+  );
+
+  test("what az ssh arc creates at 2023-03-15 is what the product reads at 2024-12-01, and back", async () => {
+    const cli = at("2023-03-15");
+    const listCredentials = () =>
+      emulator.request("POST", cli(`${endpointId("web-02")}/listCredentials`, "&expiresin=3600"), {
+        serviceName: "SSH",
+      });
+
+    expect((await listCredentials()).status).toBe(404);
+    const endpoint = await emulator.request("PUT", cli(endpointId("web-02")), {
+      properties: { type: "default" },
     });
+    expect(endpoint.status).toBe(200);
+    expect((await listCredentials()).status).toBe(412);
+    const created = await emulator.request("PUT", cli(sshId("web-02")), {
+      properties: { serviceName: "SSH", port: 22 },
+    });
+    expect(created.status).toBe(201);
+    expect((await listCredentials()).status).toBe(200);
+
+    expect(await getDefaultEndpoint(testbed.context, machineId("web-02"))).toMatchObject({
+      id: endpointId("web-02"),
+      type: "default",
+    });
+    expect(await getSshServiceConfiguration(testbed.context, machineId("web-02"))).toMatchObject({
+      serviceName: "SSH",
+      port: 22,
+    });
+
+    // The product moves the port at 2024-12-01; a later `az ssh arc` sees it, and can move it back.
+    await putSshServiceConfiguration(testbed.context, machineId("web-02"), 2200);
+    expect(bodyOf(await emulator.request("GET", cli(sshId("web-02")))).properties?.port).toBe(2200);
+    const patched = await emulator.request("PATCH", cli(sshId("web-02")), { properties: { port: 22 } });
+    expect(patched.status).toBe(200);
+    expect((await getSshServiceConfiguration(testbed.context, machineId("web-02")))?.port).toBe(22);
+
+    expect((await emulator.request("DELETE", cli(endpointId("web-02")))).status).toBe(200);
+    expect(await getSshServiceConfiguration(testbed.context, machineId("web-02"))).toBeUndefined();
   });
 });
 
-// `az ssh arc` itself sends api-version 2023-03-15. The official specs the contract check uses
-// (../shared/azure-specs) hold HybridConnectivity 2024-12-01 only, so the emulator cannot serve
-// 2023-03-15 and stay checked: it refuses it the way ARM refuses an unknown version. Add the
-// version to hybridConnectivityApiVersions once its spec is collected, and turn this test round.
-describe("HybridConnectivity api-versions the emulator serves", () => {
+// 2023-03-15 is served for the operations `az ssh arc` works with only; the lists and the other
+// writes answer the product's version alone, as ARM answers a version a type does not have.
+describe("HybridConnectivity operations outside az ssh arc stay at 2024-12-01", () => {
   let emulator: Emulator;
 
   beforeEach(async () => {
     ({ emulator } = await startWorld(null));
     registerConnectivity(emulator);
+    await emulator.request("PUT", api(endpointId("web-01")), { properties: { type: "default" } });
   });
 
   afterEach(() => emulator.close());
 
-  test.each([
-    ["GET", endpointId("web-01")],
-    ["PUT", endpointId("web-01")],
-    ["GET", sshId("web-01")],
-    ["POST", `${endpointId("web-01")}/listCredentials`],
-  ])("%s %s at 2023-03-15 is refused with 400 naming 2024-12-01", async (method, path) => {
-    const response = await emulator.request(
-      method,
-      `${path}?api-version=2023-03-15`,
-      method === "PUT" ? { properties: { type: "default" } } : undefined,
-    );
+  // Every row names its body (jest would take a missing last argument for a `done` callback).
+  test.each<[string, string, string, object | undefined]>([
+    [
+      "the endpoint list",
+      "GET",
+      `${machineId("web-01")}/providers/Microsoft.HybridConnectivity/endpoints`,
+      undefined,
+    ],
+    ["the service configuration list", "GET", `${endpointId("web-01")}/serviceConfigurations`, undefined],
+    ["an endpoint PATCH", "PATCH", endpointId("web-01"), { properties: { type: "default" } }],
+    ["a service configuration DELETE", "DELETE", sshId("web-01"), undefined],
+  ])("%s at 2023-03-15 is refused with 400 naming 2024-12-01", async (_what, method, path, body) => {
+    const response = await emulator.request(method, `${path}?api-version=2023-03-15`, body);
 
     expect(response.status).toBe(400);
+    expect(bodyOf(response).error?.code).toBe("NoRegisteredProviderFound");
     expect(bodyOf(response).error?.message).toContain("2024-12-01");
   });
 });

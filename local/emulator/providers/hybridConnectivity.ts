@@ -4,6 +4,14 @@
 // answers 200 only; service configuration PUT 200/201), and every call is refused with 409
 // MissingSubscriptionRegistration until the subscription has registered the provider, which is
 // not registered by default.
+//
+// `az ssh arc` sends 2023-03-15 instead, so the operations it uses are served at that version
+// too (docs/azure-facts.md §1, §8). For those operations the current 2023-03-15 spec has the same
+// paths, bodies and statuses as 2024-12-01 (port an integer, service configuration PUT 200/201),
+// so both versions read and write the same stored resources with the same handlers. The one
+// difference, `resourceId` as a plain string rather than an ARM id at 2023-03-15, is not
+// modelled: the emulator keeps asking for an ARM id at both, so a resource written at one version
+// is always valid when read at the other.
 import { createHash } from "node:crypto";
 
 import { z } from "zod";
@@ -21,7 +29,10 @@ import type {
 } from "../types";
 import { checkName, parseBody } from "../validation";
 
+/** What the product sends; the first is what the admin API uses. */
 export const hybridConnectivityApiVersions = ["2024-12-01"] as const;
+/** The operations `az ssh arc` calls also answer at the version it sends. */
+export const azSshArcApiVersions = [...hybridConnectivityApiVersions, "2023-03-15"] as const;
 
 const namespace = "Microsoft.HybridConnectivity";
 const endpointType = "Microsoft.HybridConnectivity/endpoints";
@@ -395,33 +406,35 @@ function route(
   kind: OperationKind,
   resourceType: string,
   handler: RouteDefinition["handler"],
+  apiVersions: readonly string[] = hybridConnectivityApiVersions,
 ): RouteDefinition {
-  return {
-    method,
-    pattern,
-    operationId,
-    kind,
-    resourceType,
-    apiVersions: hybridConnectivityApiVersions,
-    handler,
-  };
+  return { method, pattern, operationId, kind, resourceType, apiVersions, handler };
 }
 
+// At 2023-03-15 too: what `az ssh arc` calls (cli `ssh/azext_ssh/connectivity_utils.py` and the
+// `aaz/latest/hybrid_connectivity` commands it runs: listCredentials, endpoint PUT, SSH
+// configuration GET and PUT), plus endpoint GET/DELETE and configuration PATCH for inspecting,
+// moving the port and cleaning up at that version. Lists, endpoint PATCH and configuration DELETE
+// stay at the product's version (docs/azure-facts.md §8).
 export function hybridConnectivityRoutes(): RouteDefinition[] {
   const configurations = `${base}/{endpointName}/serviceConfigurations`;
+  const endpoint = `${base}/{endpointName}`;
+  const configuration = `${configurations}/{serviceConfigurationName}`;
+  const cli = azSshArcApiVersions;
   return [
     route("GET", base, "Endpoints_List", "read", endpointType, listEndpoints),
-    route("GET", `${base}/{endpointName}`, "Endpoints_Get", "read", endpointType, getEndpoint),
-    route("PUT", `${base}/{endpointName}`, "Endpoints_CreateOrUpdate", "write", endpointType, putEndpoint),
-    route("PATCH", `${base}/{endpointName}`, "Endpoints_Update", "write", endpointType, patchEndpoint),
-    route("DELETE", `${base}/{endpointName}`, "Endpoints_Delete", "delete", endpointType, deleteEndpoint),
+    route("GET", endpoint, "Endpoints_Get", "read", endpointType, getEndpoint, cli),
+    route("PUT", endpoint, "Endpoints_CreateOrUpdate", "write", endpointType, putEndpoint, cli),
+    route("PATCH", endpoint, "Endpoints_Update", "write", endpointType, patchEndpoint),
+    route("DELETE", endpoint, "Endpoints_Delete", "delete", endpointType, deleteEndpoint, cli),
     route(
       "POST",
-      `${base}/{endpointName}/listCredentials`,
+      `${endpoint}/listCredentials`,
       "Endpoints_ListCredentials",
       "action",
       endpointType,
       listCredentials,
+      cli,
     ),
     route(
       "GET",
@@ -433,31 +446,34 @@ export function hybridConnectivityRoutes(): RouteDefinition[] {
     ),
     route(
       "GET",
-      `${configurations}/{serviceConfigurationName}`,
+      configuration,
       "ServiceConfigurations_Get",
       "read",
       serviceConfigurationType,
       getServiceConfiguration,
+      cli,
     ),
     route(
       "PUT",
-      `${configurations}/{serviceConfigurationName}`,
+      configuration,
       "ServiceConfigurations_CreateOrupdate",
       "write",
       serviceConfigurationType,
       putServiceConfiguration,
+      cli,
     ),
     route(
       "PATCH",
-      `${configurations}/{serviceConfigurationName}`,
+      configuration,
       "ServiceConfigurations_Update",
       "write",
       serviceConfigurationType,
       patchServiceConfiguration,
+      cli,
     ),
     route(
       "DELETE",
-      `${configurations}/{serviceConfigurationName}`,
+      configuration,
       "ServiceConfigurations_Delete",
       "delete",
       serviceConfigurationType,
