@@ -22,17 +22,13 @@ import {
   connectionSchedule,
   nextLookAt,
   providerRegistrationSchedule,
-  runCommandSchedule,
 } from "../shared/onboarding/waitSchedules";
-import {
-  type ActivityError,
-  type ActivityOutput,
-  callActivity,
-  type SharedOperationOutcome,
-} from "./activityMap";
+import { type ActivityOutput, callActivity, type SharedOperationOutcome } from "./activityMap";
+import { runAgentCommand } from "./agentRunCommand";
 import type { EventInbox } from "./eventInbox";
 import { nowMs, releaseInbox, sleepUntil } from "./orchestrationWaits";
 import { eventNames } from "./orchestratorNames";
+import { activityFailure, fail, guarded, type StepFailure } from "./stepFailure";
 
 const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
@@ -44,12 +40,6 @@ type Plan = ActivityOutput<"planOnboarding">["plan"];
 type Steps = Extract<Plan, { kind: "steps" }>;
 type Step = Steps["steps"][number];
 type Joined = ActivityOutput<"joinGatewayCreation">;
-
-interface StepFailure {
-  readonly outcome: OnboardingResult["outcome"];
-  readonly code: string;
-  readonly reason: string;
-}
 
 /** A waiting machine gives its singleton this much longer than the singleton's own deadline. */
 const backstopSlackMs = 15 * 60_000;
@@ -231,7 +221,7 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
     }
     case "switchAgentToGateway":
     case "openSshPort":
-      return yield* runCommand(run, step);
+      return yield* runAgentCommand(context, step);
     case "createDefaultEndpoint": {
       const endpoint = yield* callActivity(context, "putDefaultEndpoint", { machineId: step.machineId });
       if (!endpoint.ok) return activityFailure(endpoint.error);
@@ -272,49 +262,6 @@ function* putSsh(
   return fail(
     "SshConfigurationNotConfirmed",
     `The SSH service configuration answered port ${put.value.port ?? "none"} (${put.value.provisioningState ?? "no state"}), not ${port}`,
-  );
-}
-
-function* runCommand(
-  run: RunState,
-  step: Extract<Step, { kind: "switchAgentToGateway" | "openSshPort" }>,
-): Generator<Task, StepFailure | undefined, unknown> {
-  const { context } = run;
-  const begun = yield* callActivity(context, "beginRunCommand", {
-    machineId: step.machineId,
-    runCommandName: step.runCommandName,
-    location: step.location,
-    script: step.script,
-  });
-  if (!begun.ok) return activityFailure(begun.error);
-  let view = begun.value.view;
-  const startMs = nowMs(context);
-  while (view.state === "running") {
-    const next = nextLookAt(startMs, nowMs(context), runCommandSchedule);
-    if (next === undefined) {
-      return fail(
-        "RunCommandTimedOut",
-        `Run Command ${step.runCommandName} was still ${view.executionState} after ${runCommandSchedule.deadlineMs / 60_000} minutes; is the agent online?`,
-      );
-    }
-    yield* sleepUntil(context, next);
-    const read = yield* callActivity(context, "readRunCommand", {
-      machineId: step.machineId,
-      runCommandName: step.runCommandName,
-    });
-    if (!read.ok) return activityFailure(read.error);
-    view = read.value;
-  }
-  if (view.state === "succeeded") return undefined;
-  const detail = [
-    view.exitCode !== undefined ? `exit code ${view.exitCode}` : undefined,
-    view.error || view.executionMessage,
-  ]
-    .filter(Boolean)
-    .join(": ");
-  return fail(
-    "RunCommandFailed",
-    `Run Command ${step.runCommandName} ${view.state}${detail ? ` (${detail})` : ""}`,
   );
 }
 
@@ -428,24 +375,6 @@ function* finish(
   return result;
 }
 
-/**
- * Runs a step whose activity may throw once its retries are spent (ARM kept answering 5xx or
- * 429, the connection kept dropping): the run then ends with a failure that says so, instead of
- * the whole orchestration failing without an outcome.
- */
-function* guarded<T>(
-  context: OrchestrationContext,
-  work: Generator<Task, T, unknown>,
-): Generator<Task, T | StepFailure, unknown> {
-  try {
-    return yield* work;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    context.warn(`A step gave up after its retries: ${message}`);
-    return fail("RetriesExhausted", `Azure kept failing after retries: ${message.slice(0, 1000)}`);
-  }
-}
-
 function failed(
   machineId: string,
   failure: StepFailure,
@@ -453,22 +382,6 @@ function failed(
   warnings: readonly string[],
 ): OnboardingResult {
   return { machineId, outcome: failure.outcome, code: failure.code, reason: failure.reason, done, warnings };
-}
-
-function fail(code: string, reason: string): StepFailure {
-  return { outcome: "failed", code, reason };
-}
-
-/** A machine deleted under us is not a failure to fix: nothing more is written and nothing recreated. */
-function activityFailure(error: ActivityError): StepFailure {
-  if (error.kind === "NotFoundError") {
-    return {
-      outcome: "skipped",
-      code: "MachineNotFound",
-      reason: `The machine (or a resource under it) no longer exists: ${error.message}; nothing was recreated`,
-    };
-  }
-  return { outcome: "failed", code: error.code, reason: error.message };
 }
 
 function machineOf(machine: ActivityOutput<"planOnboarding">["machine"]): Pick<OnboardingResult, "machine"> {
