@@ -3,11 +3,16 @@
 // orchestrator receives a finished plan and never reads configuration itself (USER-NEEDS 6).
 // Placement is read only when the plan needs it: a machine that stops earlier (out of scope,
 // opted out, disconnected, old agent) costs no gateway list and no Resource Graph query.
-import { tryPlaceGateway, withEstimatedAttachments } from "../../shared/onboarding/gatewayPlacement";
+import {
+  type GatewayPlacementPolicy,
+  gatewaySubscriptionFor,
+  tryPlaceGateway,
+  withEstimatedAttachments,
+} from "../../shared/onboarding/gatewayPlacement";
 import { type OnboardingObservation, planOnboarding } from "../../shared/onboarding/plan";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { isInScope } from "../../shared/onboarding/scope";
-import { machineResourceId, parseMachineId, sameResourceId } from "../../shared/resourceId";
+import { machineResourceId, parseMachineId, parseResourceId, sameResourceId } from "../../shared/resourceId";
 import type { ActivityInput, ActivityOutput } from "../activityMap";
 import type { OnboardingActivityDeps } from "./deps";
 import { observeMachine } from "./observeMachine";
@@ -28,18 +33,42 @@ export async function planMachine(
   let plan = planOnboarding(observed, policy);
   const machine = observed.machine;
   if (machine && plan.kind === "stop" && plan.code === "GatewayNotPlaced") {
-    const picture = await facts.gatewayPicture(machine.subscriptionId);
+    const placementPolicy: GatewayPlacementPolicy = {
+      ...policy.gateway,
+      ...(deps.settings.ARC_GATEWAY_SUBSCRIPTION
+        ? { hubSubscriptionId: deps.settings.ARC_GATEWAY_SUBSCRIPTION }
+        : {}),
+    };
+    const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
+    // With a hub, its gateways (and its 5-gateway quota) serve every subscription in scope, so
+    // their load is counted across all of them; without one, the machine's subscription alone.
+    const picture = await facts.gatewayPicture({
+      gatewaySubscriptionId,
+      machineSubscriptionIds:
+        placementPolicy.hubSubscriptionId === undefined
+          ? [machine.subscriptionId]
+          : [machine.subscriptionId, ...scopeSubscriptions(policy.scopes)],
+    });
+    // From here to notePlannedGateway nothing is awaited: no other plan of this instance can
+    // place in between, so a burst sees each gateway it decided to create (subscriptionFacts.ts).
+    const listed = facts.gatewaysWithPlanned(gatewaySubscriptionId, picture.gateways);
     const existing = withEstimatedAttachments(
-      machine.subscriptionId,
-      picture.gateways,
+      gatewaySubscriptionId,
+      listed,
       picture.machinesByLocation,
-      policy.gateway,
+      placementPolicy,
+      { location: machine.location },
     );
     const placement = tryPlaceGateway(
       { subscriptionId: machine.subscriptionId, location: machine.location },
       existing,
-      policy.gateway,
+      placementPolicy,
     );
+    if ("create" in placement)
+      facts.notePlannedGateway(gatewaySubscriptionId, {
+        id: placement.create.gatewayId,
+        location: placement.create.location,
+      });
     const targetId =
       "use" in placement ? placement.use : "create" in placement ? placement.create.gatewayId : "";
     const target = targetId ? existing.find((g) => sameResourceId(g.id, targetId)) : undefined;
@@ -72,4 +101,17 @@ export async function planMachine(
         }
       : {}),
   };
+}
+
+/** The subscriptions of the scopes (`/subscriptions/{s}[/resourceGroups/{rg}]`), each once. */
+function scopeSubscriptions(scopes: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const scope of scopes) {
+    try {
+      found.add(parseResourceId(scope).subscriptionId.toLowerCase());
+    } catch {
+      // a scope that is not a resource id holds no machines
+    }
+  }
+  return [...found];
 }

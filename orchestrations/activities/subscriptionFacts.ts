@@ -6,22 +6,45 @@
 // one read in flight. Only facts that are safe to be a little stale are kept: a Registered
 // provider stays registered, and a stale gateway picture only makes a machine ask the gateway's
 // singleton, which knows better (DESIGN decision 3).
+//
+// Gateways this instance has just decided to create are remembered too (`notePlannedGateway`),
+// so the machines of a burst that plan before the first PUT reaches ARM see them: without that,
+// machines of six regions planning together would all decide to create a gateway, and the sixth
+// PUT would hit the 5-per-subscription quota (docs/azure-facts.md §3) instead of sharing one.
 import type { ArmContext } from "../../shared/azure/armContext";
 import { listGateways } from "../../shared/azure/gateways";
 import { queryResourceGraphPage } from "../../shared/azure/resourceGraph";
 import { machineCountsByLocationQuery } from "../../shared/azure/resourceGraphQueries";
 import { getProviderRegistration, type RegistrationState } from "../../shared/azure/resourceProviders";
 import type { ExistingGateway } from "../../shared/onboarding/gatewayPlacement";
+import { normalizeResourceId } from "../../shared/resourceId";
 
 /** How long a Registered provider is taken as registered without asking again. */
 export const registeredTtlMs = 10 * 60_000;
 /** How long a subscription's gateway picture is reused. */
 export const gatewayPictureTtlMs = 60_000;
+/**
+ * How long a gateway this instance decided to create counts while ARM does not list it yet: long
+ * enough to cover its machine's path from plan to PUT and a picture read in between, short enough
+ * that a creation that never happened (or was refused) stops attracting machines soon.
+ */
+export const plannedGatewayTtlMs = 5 * 60_000;
+
+type ListedGateway = Omit<ExistingGateway, "attachedMachines">;
 
 export interface GatewayPicture {
-  readonly gateways: readonly Omit<ExistingGateway, "attachedMachines">[];
-  /** Arc machines per normalised location in the subscription (Resource Graph). */
+  /** The gateways of the gateway subscription, as ARM lists them. */
+  readonly gateways: readonly ListedGateway[];
+  /** Arc machines per normalised location across the machine subscriptions (Resource Graph). */
   readonly machinesByLocation: Readonly<Record<string, number>>;
+}
+
+/** Whose gateways, counted against whose machines. */
+export interface GatewayPictureScope {
+  /** Where the gateways are: the hub (ARC_GATEWAY_SUBSCRIPTION), or the machine's own subscription. */
+  readonly gatewaySubscriptionId: string;
+  /** Whose machines use them: with a hub, every subscription in scope; else the machine's own. */
+  readonly machineSubscriptionIds: readonly string[];
 }
 
 interface Entry<T> {
@@ -32,6 +55,11 @@ interface Entry<T> {
 export class SubscriptionFacts {
   readonly #registeredAt = new Map<string, number>();
   readonly #pictures = new Map<string, Entry<GatewayPicture>>();
+  /** Gateway subscription → normalised gateway id → the gateway decided on, and when. */
+  readonly #planned = new Map<
+    string,
+    Map<string, { readonly gateway: ListedGateway; readonly at: number }>
+  >();
 
   constructor(private readonly arm: ArmContext) {}
 
@@ -50,11 +78,20 @@ export class SubscriptionFacts {
     return state;
   }
 
-  /** The subscription's gateways and how many Arc machines each region has. */
-  gatewayPicture(subscriptionId: string): Promise<GatewayPicture> {
-    return this.#cached(this.#pictures, subscriptionId.toLowerCase(), gatewayPictureTtlMs, async () => {
-      const gateways: Omit<ExistingGateway, "attachedMachines">[] = [];
-      for await (const gateway of listGateways(this.arm, { subscriptionId })) {
+  /**
+   * The gateway subscription's gateways and how many Arc machines each region has across the
+   * machine subscriptions: one gateway list and one Resource Graph query (which takes several
+   * subscriptions at once, docs/azure-facts.md §13). A plain subscription id means that
+   * subscription for both.
+   */
+  gatewayPicture(scope: string | GatewayPictureScope): Promise<GatewayPicture> {
+    const { gatewaySubscriptionId, machineSubscriptionIds } =
+      typeof scope === "string" ? { gatewaySubscriptionId: scope, machineSubscriptionIds: [scope] } : scope;
+    const machines = [...new Set(machineSubscriptionIds.map((s) => s.toLowerCase()))].sort();
+    const key = `${gatewaySubscriptionId.toLowerCase()}|${machines.join(",")}`;
+    return this.#cached(this.#pictures, key, gatewayPictureTtlMs, async () => {
+      const gateways: ListedGateway[] = [];
+      for await (const gateway of listGateways(this.arm, { subscriptionId: gatewaySubscriptionId })) {
         gateways.push({
           id: gateway.id,
           location: gateway.location,
@@ -66,7 +103,7 @@ export class SubscriptionFacts {
       do {
         const page = await queryResourceGraphPage(
           this.arm,
-          { subscriptions: [subscriptionId], query: machineCountsByLocationQuery() },
+          { subscriptions: machines, query: machineCountsByLocationQuery() },
           skipToken,
         );
         for (const row of page.rows)
@@ -77,9 +114,49 @@ export class SubscriptionFacts {
     });
   }
 
-  /** Forgets what is known about a subscription's gateways (after this instance changed them). */
-  forgetGateways(subscriptionId: string): void {
-    this.#pictures.delete(subscriptionId.toLowerCase());
+  /**
+   * The picture's gateways plus the ones this instance decided to create that ARM does not list
+   * yet, as `Creating`. Synchronous on purpose: a caller that reads this, places and notes its
+   * own decision without awaiting in between cannot interleave with another plan.
+   */
+  gatewaysWithPlanned(gatewaySubscriptionId: string, listed: readonly ListedGateway[]): ListedGateway[] {
+    const planned = this.#planned.get(gatewaySubscriptionId.toLowerCase());
+    if (!planned) return [...listed];
+    const now = this.arm.now();
+    const known = new Set(listed.map((gateway) => normalizedOrSelf(gateway.id)));
+    const extra: ListedGateway[] = [];
+    for (const [key, entry] of planned) {
+      if (now - entry.at >= plannedGatewayTtlMs) planned.delete(key);
+      else if (!known.has(key)) extra.push(entry.gateway);
+    }
+    return [...listed, ...extra];
+  }
+
+  /** Remembers a gateway this instance decided to create, for `gatewaysWithPlanned`. */
+  notePlannedGateway(
+    gatewaySubscriptionId: string,
+    gateway: { readonly id: string; readonly location: string },
+  ): void {
+    const subscription = gatewaySubscriptionId.toLowerCase();
+    let planned = this.#planned.get(subscription);
+    if (!planned) {
+      planned = new Map();
+      this.#planned.set(subscription, planned);
+    }
+    const key = normalizedOrSelf(gateway.id);
+    if (!planned.has(key)) {
+      planned.set(key, {
+        gateway: { id: gateway.id, location: gateway.location, provisioningState: "Creating" },
+        at: this.arm.now(),
+      });
+    }
+  }
+
+  /** Forgets what is known about the gateways of a gateway subscription (after this instance changed them). */
+  forgetGateways(gatewaySubscriptionId: string): void {
+    const prefix = `${gatewaySubscriptionId.toLowerCase()}|`;
+    for (const key of [...this.#pictures.keys()]) if (key.startsWith(prefix)) this.#pictures.delete(key);
+    this.#planned.delete(gatewaySubscriptionId.toLowerCase());
   }
 
   #cached<T>(map: Map<string, Entry<T>>, key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
@@ -93,5 +170,13 @@ export class SubscriptionFacts {
       if (map.get(key)?.value === value) map.delete(key);
     });
     return value;
+  }
+}
+
+function normalizedOrSelf(id: string): string {
+  try {
+    return normalizeResourceId(id);
+  } catch {
+    return id;
   }
 }

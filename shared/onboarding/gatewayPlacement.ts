@@ -1,28 +1,45 @@
-// Where a machine's gateway lives. Default policy (issue 4): one gateway per subscription and
-// region, in the configured resource group, named from a template (`arc-gw-{location}`), and
-// capacity-aware: when that gateway already serves `capacity` machines the next name is used
-// (`arc-gw-eastus-2`, `-3`…). Azure allows at most 5 gateways per subscription and suggests about
-// 2,000 servers per gateway ([docs] azure-management-docs arc-gateway.md; AZURE-FACTS §1); the
-// region only places the control plane, any machine in the tenant can use any gateway.
-// Pure: the caller lists the subscription's gateways and counts their machines.
+// Where a machine's gateway lives, as a pure function (the caller lists the gateways and counts
+// machines). An Arc gateway serves any Arc machine in the tenant — its region only places its
+// control plane — and a subscription holds at most 5 of them, each good for about 2,000 servers
+// (docs/azure-facts.md §3). The policy, in order:
+//
+// 1. The machine's region: the region's gateways in the configured resource group, named from a
+//    template (`arc-gw-{location}`, then `-2`, `-3`… once one serves ARC_GATEWAY_CAPACITY
+//    machines), are filled in name order; a missing one is created while the subscription has
+//    fewer than 5. A failed one is re-created in place (no extra quota).
+// 2. Overflow: when no gateway can be created for the region (the subscription already has 5),
+//    the machine goes to the existing gateway in the resource group with the most room left —
+//    one in the same geography (`geographyOf`) first, any region after that — and the placement
+//    carries a warning naming that gateway, its region and why. Gateways still being created
+//    count: the machine waits for them as for its own.
+// 3. A QuotaError only when every one of those gateways is full as well.
+//
+// With ARC_GATEWAY_SUBSCRIPTION (`hubSubscriptionId`) every machine in scope uses the gateways of
+// that one subscription: they are listed and created there, and its 5-gateway quota applies to
+// all machines. Attachment counts are estimates (`withEstimatedAttachments`).
 import { QuotaError, ValidationError } from "../errors";
 import { gatewayResourceId, normalizeResourceId, parseGatewayId } from "../resourceId";
 
-/** Azure's hard limit ([docs] arc-gateway.md "5 Arc gateway resources per subscription"); not a setting. */
+/** Azure's hard limit ("5 Arc gateway resources per subscription", docs/azure-facts.md §3); not a setting. */
 export const gatewaysPerSubscription = 5;
 
 export const locationPlaceholder = "{location}";
 
 export interface GatewayPlacementPolicy {
-  /** The resource group new gateways are created in, in the machine's subscription. */
+  /** The resource group gateways are created in (and overflow machines are placed from), in the gateway subscription. */
   readonly resourceGroup: string;
   /** Gateway name with `{location}`, such as `arc-gw-{location}`. */
   readonly nameTemplate: string;
-  /** Machines per gateway before the next gateway for the region is used. */
+  /** Machines per gateway before the next gateway for the region (or another region's) is used. */
   readonly capacity: number;
+  /**
+   * ARC_GATEWAY_SUBSCRIPTION: the hub subscription whose gateways serve every machine in scope.
+   * Absent: each machine's gateways are in its own subscription.
+   */
+  readonly hubSubscriptionId?: string;
 }
 
-/** A gateway that exists in the machine's subscription, with how many machines are attached to it. */
+/** A gateway that exists in the gateway subscription, with how many machines are attached to it. */
 export interface ExistingGateway {
   readonly id: string;
   readonly location: string;
@@ -37,11 +54,100 @@ export interface PlacedMachine {
 }
 
 export type GatewayPlacement =
-  { readonly use: string } | { readonly create: { readonly gatewayId: string; readonly location: string } };
+  | {
+      readonly use: string;
+      /** Set when the gateway is not in the machine's region: which one, where, and why. */
+      readonly warning?: string;
+    }
+  | { readonly create: { readonly gatewayId: string; readonly location: string } };
 
 /** A placement, or why there is none, as plain data an activity can return to an orchestrator. */
 export type GatewayPlacementOutcome =
   GatewayPlacement | { readonly failed: { readonly code: string; readonly message: string } };
+
+/** The subscription a machine's gateways live in: the hub when one is configured, else its own. */
+export function gatewaySubscriptionFor(
+  machineSubscriptionId: string,
+  policy: GatewayPlacementPolicy,
+): string {
+  return policy.hubSubscriptionId ?? machineSubscriptionId;
+}
+
+/**
+ * Azure regions grouped by geography, the way ARM's locations list groups them
+ * (`metadata.geographyGroup` of Subscriptions - List Locations; its "US" is spelled out here).
+ * Only used to prefer a nearby gateway's control plane when a machine cannot have one in its own
+ * region; any gateway works for any machine (docs/azure-facts.md §3), so a region missing here
+ * (a new one, or a sovereign cloud's) is not an error: it simply considers gateways of every region.
+ */
+export const regionsByGeography: Readonly<Record<string, readonly string[]>> = {
+  "United States": [
+    "eastus",
+    "eastus2",
+    "centralus",
+    "northcentralus",
+    "southcentralus",
+    "westcentralus",
+    "westus",
+    "westus2",
+    "westus3",
+  ],
+  Canada: ["canadacentral", "canadaeast"],
+  Mexico: ["mexicocentral"],
+  "South America": ["brazilsouth", "brazilsoutheast", "chilecentral"],
+  Europe: [
+    "northeurope",
+    "westeurope",
+    "uksouth",
+    "ukwest",
+    "francecentral",
+    "francesouth",
+    "germanywestcentral",
+    "germanynorth",
+    "switzerlandnorth",
+    "switzerlandwest",
+    "norwayeast",
+    "norwaywest",
+    "swedencentral",
+    "swedensouth",
+    "polandcentral",
+    "italynorth",
+    "spaincentral",
+  ],
+  "Asia Pacific": [
+    "eastasia",
+    "southeastasia",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "koreasouth",
+    "centralindia",
+    "southindia",
+    "westindia",
+    "jioindiawest",
+    "jioindiacentral",
+    "australiaeast",
+    "australiasoutheast",
+    "australiacentral",
+    "australiacentral2",
+    "newzealandnorth",
+    "indonesiacentral",
+    "malaysiawest",
+  ],
+  "Middle East": ["uaenorth", "uaecentral", "qatarcentral", "israelcentral"],
+  Africa: ["southafricanorth", "southafricawest"],
+};
+
+const geographyByRegion: ReadonlyMap<string, string> = new Map(
+  Object.entries(regionsByGeography).flatMap(([geography, regions]) =>
+    regions.map((region) => [region, geography] as const),
+  ),
+);
+
+/** The region's geography (`Europe` for `West Europe`), or undefined for a region the map does not know. */
+export function geographyOf(location: string): string | undefined {
+  return geographyByRegion.get(normalizeLocation(location));
+}
 
 const gatewayNameCharacters = /^[a-zA-Z0-9\-_.]+$/; // the spec's gatewayName pattern (HybridCompute 2025-01-13)
 
@@ -86,8 +192,9 @@ export function gatewayNameFor(template: string, location: string, ordinal = 1):
 }
 
 /**
- * The gateway a machine should use, or the one to create. Throws QuotaError when the region's
- * gateways are all full (or missing) and the subscription already has 5, naming them.
+ * The gateway a machine should use, or the one to create (see the policy at the top). Throws
+ * QuotaError only when the gateway subscription already has its 5 gateways and every usable one
+ * is full; ValidationError when the machine has no region.
  */
 export function placeGateway(
   machine: PlacedMachine,
@@ -97,32 +204,25 @@ export function placeGateway(
   if (machine.location.trim() === "") {
     throw new ValidationError("The machine reports no location, so it has no region to place a gateway in");
   }
-  const subscription = machine.subscriptionId.toLowerCase();
-  const inSubscription = new Map<string, ExistingGateway>();
-  for (const gateway of existing) {
-    let key: string;
-    try {
-      key = normalizeResourceId(gatewayResourceId(parseGatewayId(gateway.id)));
-    } catch {
-      continue; // not a gateway id: nothing we can place on or count
-    }
-    if (parseGatewayId(gateway.id).subscriptionId.toLowerCase() === subscription)
-      inSubscription.set(key, gateway);
-  }
+  const subscriptionId = gatewaySubscriptionFor(machine.subscriptionId, policy);
+  const inSubscription = gatewaysIn(subscriptionId, existing);
   const location = normalizeLocation(machine.location);
-  // A free name turns up by ordinal count+1 at the latest, so the loop always ends.
+  // Every gateway in the subscription counts against its quota, whatever its state or group.
+  const quotaReached = inSubscription.size >= gatewaysPerSubscription;
+  let regionGateways = 0;
+  // 1. The region's own gateways, in name order. A free name turns up by ordinal count+1 at the latest.
   for (let ordinal = 1; ordinal <= inSubscription.size + 1; ordinal++) {
     const gatewayId = gatewayResourceId({
-      subscriptionId: machine.subscriptionId,
+      subscriptionId,
       resourceGroup: policy.resourceGroup,
       gatewayName: gatewayNameFor(policy.nameTemplate, location, ordinal),
     });
     const found = inSubscription.get(normalizeResourceId(gatewayId));
     if (!found) {
-      if (inSubscription.size >= gatewaysPerSubscription)
-        throw quotaError(machine, location, gatewayId, inSubscription, policy);
-      return { create: { gatewayId, location } };
+      if (!quotaReached) return { create: { gatewayId, location } };
+      break; // no new gateway for this region: another region's must do
     }
+    regionGateways++;
     const state = found.provisioningState.toLowerCase();
     // Being deleted: the name is busy until it is gone, and machines must not attach to it.
     if (state === "deleting" || state === "deleted") continue;
@@ -131,30 +231,100 @@ export function placeGateway(
     if (found.attachedMachines >= policy.capacity) continue;
     return { use: found.id };
   }
-  // Unreachable: the loop above returns or throws by ordinal count+1.
-  throw quotaError(machine, location, "", inSubscription, policy);
+  // 2. Overflow: the quota is reached, so the machine shares a gateway of another region.
+  const [best] = rankOverflowGateways(location, [...inSubscription.values()], policy);
+  if (best) {
+    return {
+      use: best.id,
+      warning: overflowWarning(location, best, regionGateways, subscriptionId, policy),
+    };
+  }
+  // 3. Nothing has room anywhere and nothing more may be created.
+  throw quotaError(location, inSubscription, subscriptionId, policy);
 }
 
 /**
- * Attachment counts for placement, estimated: the gateway link (machine settings) is not in Resource
- * Graph, and reading every machine's settings on the event path would cost a GET per machine in the
- * subscription. Our policy sends a region's machines to that region's gateways in name order
- * (template name, `-2`, `-3`…), so the region's machine count — less the `placing` machines not yet
- * attached — fills those gateways up to `capacity` each, in that order. A gateway named otherwise
- * (made by hand) counts as empty; the drift sweep and gateway retirement count exactly.
+ * The gateways a machine of `location` may overflow to, best first: live gateways (ready or being
+ * created) in the policy's resource group with room left — gateways elsewhere in the subscription
+ * are someone else's, so they count against the quota but take no machines of ours. Same
+ * geography first (when the region's geography is known), then the most room left, then a ready
+ * gateway before one still being created, then by id so the choice is repeatable.
+ */
+export function rankOverflowGateways(
+  location: string,
+  gateways: readonly ExistingGateway[],
+  policy: GatewayPlacementPolicy,
+): ExistingGateway[] {
+  const geography = geographyOf(location);
+  const group = policy.resourceGroup.toLowerCase();
+  const key = (gateway: ExistingGateway) => {
+    const ready = gateway.provisioningState.toLowerCase() === "succeeded";
+    const near = geography !== undefined && geographyOf(gateway.location) === geography;
+    return { near, room: policy.capacity - gateway.attachedMachines, ready };
+  };
+  return gateways
+    .filter((gateway) => {
+      const parsed = tryParseGatewayId(gateway.id);
+      return (
+        parsed !== undefined &&
+        parsed.resourceGroup.toLowerCase() === group &&
+        liveStates.has(gateway.provisioningState.toLowerCase()) &&
+        gateway.attachedMachines < policy.capacity
+      );
+    })
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka.near !== kb.near) return ka.near ? -1 : 1;
+      if (ka.room !== kb.room) return kb.room - ka.room;
+      if (ka.ready !== kb.ready) return ka.ready ? -1 : 1;
+      return normalizedOrSelf(a.id) < normalizedOrSelf(b.id) ? -1 : 1;
+    });
+}
+
+/** States in which a gateway carries (or is about to carry) machines. */
+const liveStates: ReadonlySet<string> = new Set(["succeeded", "creating", "updating", "accepted"]);
+
+/** Where the placing machine is, so it is not counted as attached already (it is in Resource Graph's count). */
+export interface PlacingMachines {
+  readonly location: string;
+  /** How many machines of that region are being placed now (default 1). */
+  readonly machines?: number;
+}
+
+/**
+ * Attachment counts for placement, estimated: the gateway link (machine settings) is not in
+ * Resource Graph (docs/azure-facts.md §13), and reading every machine's settings on the event path
+ * would cost a GET per machine. The estimate replays the placement policy over the machine counts
+ * per region: a region's machines — less the `placing` ones, not yet attached — fill that region's
+ * gateways in name order (template name, `-2`, `-3`…) up to `capacity` each. When the
+ * subscription has its 5 gateways, what a region's own gateways cannot hold overflowed as
+ * `placeGateway` sends it: one machine at a time to the gateway `rankOverflowGateways` puts first
+ * (regions in name order). Below the quota the rest of a region is taken as not attached yet
+ * (those machines would get a gateway of their own). A gateway named otherwise counts only the
+ * overflow it is given; the drift sweep and gateway retirement count exactly.
+ *
+ * `gatewaySubscriptionId` is where the gateways are (the hub, or the machines' own subscription);
+ * `machinesByLocation` counts every machine that uses them (with a hub, across the scope).
  */
 export function withEstimatedAttachments(
-  subscriptionId: string,
+  gatewaySubscriptionId: string,
   gateways: readonly Omit<ExistingGateway, "attachedMachines">[],
   machinesByLocation: Readonly<Record<string, number>>,
   policy: GatewayPlacementPolicy,
-  placing = 1,
+  placing?: PlacingMachines,
 ): ExistingGateway[] {
-  const byId = new Map(gateways.map((gateway) => [normalizedOrSelf(gateway.id), gateway]));
+  const byId = gatewaysIn(gatewaySubscriptionId, gateways);
   const estimates = new Map<string, number>();
-  for (const [location, count] of Object.entries(machinesByLocation)) {
-    let remaining = Math.max(0, count - placing);
-    for (let ordinal = 1; ordinal <= gateways.length && remaining > 0; ordinal++) {
+  const leftovers: [string, number][] = [];
+  const placingLocation = placing ? normalizeLocation(placing.location) : undefined;
+  const regions = Object.entries(machinesByLocation)
+    .map(([location, count]) => [normalizeLocation(location), count] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [location, count] of regions) {
+    const less = location === placingLocation ? (placing?.machines ?? 1) : 0;
+    let remaining = Math.max(0, count - less);
+    for (let ordinal = 1; ordinal <= byId.size && remaining > 0; ordinal++) {
       let name: string;
       try {
         name = gatewayNameFor(policy.nameTemplate, location, ordinal);
@@ -162,23 +332,64 @@ export function withEstimatedAttachments(
         break; // not a region name: nothing of ours can be named after it
       }
       const key = normalizeResourceId(
-        gatewayResourceId({ subscriptionId, resourceGroup: policy.resourceGroup, gatewayName: name }),
+        gatewayResourceId({
+          subscriptionId: gatewaySubscriptionId,
+          resourceGroup: policy.resourceGroup,
+          gatewayName: name,
+        }),
       );
       const gateway = byId.get(key);
-      if (
-        !gateway ||
-        !["succeeded", "creating", "updating", "accepted"].includes(gateway.provisioningState.toLowerCase())
-      )
-        continue;
+      if (!gateway || !liveStates.has(gateway.provisioningState.toLowerCase())) continue;
       const attached = Math.min(remaining, policy.capacity);
       estimates.set(key, attached);
       remaining -= attached;
+    }
+    if (remaining > 0) leftovers.push([location, remaining]);
+  }
+  if (byId.size >= gatewaysPerSubscription) {
+    const counted = () =>
+      [...byId.entries()].map(([key, gateway]) => ({
+        ...gateway,
+        attachedMachines: estimates.get(key) ?? 0,
+      }));
+    for (const [location, count] of leftovers) {
+      for (let machine = 0; machine < count; machine++) {
+        const [best] = rankOverflowGateways(location, counted(), policy);
+        if (!best) break; // everything is full: the rest is not attached anywhere we know of
+        const key = normalizeResourceId(best.id);
+        estimates.set(key, (estimates.get(key) ?? 0) + 1);
+      }
     }
   }
   return gateways.map((gateway) => ({
     ...gateway,
     attachedMachines: estimates.get(normalizedOrSelf(gateway.id)) ?? 0,
   }));
+}
+
+/** The gateways of one subscription, each once, keyed by normalised id; anything else is left out. */
+function gatewaysIn<T extends { readonly id: string }>(
+  subscriptionId: string,
+  gateways: readonly T[],
+): Map<string, T> {
+  const subscription = subscriptionId.toLowerCase();
+  const found = new Map<string, T>();
+  for (const gateway of gateways) {
+    const parsed = tryParseGatewayId(gateway.id);
+    // Not a gateway id, or another subscription's: nothing we can place on or count.
+    if (parsed === undefined || parsed.subscriptionId.toLowerCase() !== subscription) continue;
+    const key = normalizeResourceId(gatewayResourceId(parsed));
+    if (!found.has(key)) found.set(key, gateway);
+  }
+  return found;
+}
+
+function tryParseGatewayId(id: string): ReturnType<typeof parseGatewayId> | undefined {
+  try {
+    return parseGatewayId(id);
+  } catch {
+    return undefined;
+  }
 }
 
 function normalizedOrSelf(id: string): string {
@@ -205,11 +416,47 @@ export function tryPlaceGateway(
   }
 }
 
-function quotaError(
-  machine: PlacedMachine,
+function subscriptionLabel(subscriptionId: string, policy: GatewayPlacementPolicy): string {
+  return policy.hubSubscriptionId === undefined
+    ? `subscription ${subscriptionId}`
+    : `hub subscription ${subscriptionId} (ARC_GATEWAY_SUBSCRIPTION)`;
+}
+
+function overflowWarning(
   location: string,
-  wanted: string,
+  chosen: ExistingGateway,
+  regionGateways: number,
+  subscriptionId: string,
+  policy: GatewayPlacementPolicy,
+): string {
+  const name = parseGatewayId(chosen.id).gatewayName;
+  const where = normalizeLocation(chosen.location) || "an unknown region";
+  const why =
+    regionGateways === 0
+      ? `${location} has no gateway and ${subscriptionLabel(subscriptionId, policy)} already has the ${gatewaysPerSubscription} Arc gateways Azure allows`
+      : `${location}'s gateway${regionGateways > 1 ? "s are" : " is"} full or unusable and ${subscriptionLabel(subscriptionId, policy)} already has the ${gatewaysPerSubscription} Arc gateways Azure allows`;
+  const geography = geographyOf(location);
+  const chosenGeography = geographyOf(chosen.location);
+  const how =
+    geography === undefined
+      ? `${location} is in no geography arc-autopilot knows, so gateways of every region were considered`
+      : chosenGeography === geography
+        ? `it has the most room left of the gateways in ${geography}`
+        : `no gateway in ${geography} has room, and it has the most room left of the others`;
+  const room = Math.max(0, policy.capacity - chosen.attachedMachines);
+  const state =
+    chosen.provisioningState.toLowerCase() === "succeeded" ? "" : `, still ${chosen.provisioningState}`;
+  return (
+    `Gateway ${name} in ${where} serves this machine of region ${location}: ${why}. ` +
+    `A gateway serves machines of any region (its region only places its control plane); ` +
+    `${how} (${room} of its ${policy.capacity} places free, by estimate${state}).`
+  );
+}
+
+function quotaError(
+  location: string,
   gateways: ReadonlyMap<string, ExistingGateway>,
+  subscriptionId: string,
   policy: GatewayPlacementPolicy,
 ): QuotaError {
   const listed = [...gateways.values()]
@@ -218,13 +465,13 @@ function quotaError(
         `${parseGatewayId(g.id).gatewayName} (${g.location || "no location"}, ${g.provisioningState}, ${g.attachedMachines} machines)`,
     )
     .join(", ");
-  const name = wanted ? parseGatewayId(wanted).gatewayName : `a gateway for ${location}`;
   return new QuotaError(
-    `Subscription ${machine.subscriptionId} already has the ${gatewaysPerSubscription} Arc gateways Azure allows ` +
-      `(${listed}), so ${name} for region ${location} cannot be created. ` +
-      `Gateways serve machines of any region, so either delete a gateway that is no longer needed, ` +
-      `raise ARC_GATEWAY_CAPACITY (now ${policy.capacity}; Azure suggests about 2,000 machines per gateway) ` +
-      `if the existing ones are full, or onboard these machines into another subscription.`,
+    `Every Arc gateway is full: ${subscriptionLabel(subscriptionId, policy)} already has the ${gatewaysPerSubscription} ` +
+      `Arc gateways Azure allows (${listed}), and none of those in resource group ${policy.resourceGroup} that can take ` +
+      `machines has room for another (ARC_GATEWAY_CAPACITY is ${policy.capacity}), so no gateway can be found or ` +
+      `created for this machine of region ${location}. A gateway serves machines of any region, so either raise ` +
+      `ARC_GATEWAY_CAPACITY (Azure suggests about 2,000 machines per gateway), delete a gateway that is no longer ` +
+      `needed, or use the gateways of another subscription (ARC_GATEWAY_SUBSCRIPTION).`,
     "GatewayQuotaExceeded",
   );
 }

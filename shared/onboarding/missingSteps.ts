@@ -37,6 +37,9 @@ export function gatewaySteps(
       ? []
       : [`The machine's gateway setting '${shorten(link)}' is not a gateway id; it is replaced`];
   const placement = observed.gatewayPlacement;
+  // A gateway outside the machine's region (its subscription has no room for one there) is
+  // allowed — a gateway serves any machine of the tenant (docs/azure-facts.md §3) — but said.
+  if (placement !== undefined && "use" in placement && placement.warning) warnings.push(placement.warning);
   if (placement === undefined) {
     return {
       stop: [

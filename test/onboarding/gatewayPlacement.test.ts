@@ -2,12 +2,18 @@ import { QuotaError, ValidationError } from "../../shared/errors";
 import {
   type ExistingGateway,
   gatewayNameFor,
+  type GatewayPlacement,
   gatewaysPerSubscription,
+  geographyOf,
+  normalizeLocation,
   placeGateway,
+  regionsByGeography,
   tryPlaceGateway,
   validateGatewayNameTemplate,
   withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
+import { type OnboardingSteps, planOnboarding } from "../../shared/onboarding/plan";
+import { defaultPolicy, observation } from "./fixtures";
 
 const subscriptionId = "s1";
 const policy = { resourceGroup: "arc-gateways", nameTemplate: "arc-gw-{location}", capacity: 2000 };
@@ -100,9 +106,11 @@ describe("gateway placement: one gateway per subscription and region, capacity-a
     });
   });
 
-  test("the 6th gateway in a subscription is a QuotaError naming the five", () => {
+  // Before issue 9 a 6th region in a full subscription was a QuotaError outright; a gateway serves
+  // machines of any region (docs/azure-facts.md §3), so now that is only so when all five are full.
+  test("five full gateways and a 6th region: a QuotaError naming the five", () => {
     const five = ["westus", "westeurope", "northeurope", "southeastasia", "japaneast"].map((region) =>
-      gateway(`arc-gw-${region}`, 10, "Succeeded", region),
+      gateway(`arc-gw-${region}`, 2000, "Succeeded", region),
     );
     expect(five).toHaveLength(gatewaysPerSubscription);
     let error: unknown;
@@ -115,11 +123,13 @@ describe("gateway placement: one gateway per subscription and region, capacity-a
     expect(error).toMatchObject({ code: "GatewayQuotaExceeded", isRetryable: false });
     const message = (error as Error).message;
     for (const region of ["westus", "westeurope", "northeurope", "southeastasia", "japaneast"]) {
-      expect(message).toContain(`arc-gw-${region} (${region}, Succeeded, 10 machines)`);
+      expect(message).toContain(`arc-gw-${region} (${region}, Succeeded, 2000 machines)`);
     }
-    expect(message).toMatch(/Subscription s1 already has the 5 Arc gateways Azure allows/);
-    expect(message).toMatch(/arc-gw-eastus for region eastus cannot be created/);
-    expect(message).toMatch(/delete a gateway|ARC_GATEWAY_CAPACITY|another subscription/);
+    expect(message).toMatch(
+      /Every Arc gateway is full: subscription s1 already has the 5 Arc gateways Azure allows/,
+    );
+    expect(message).toMatch(/this machine of region eastus/);
+    expect(message).toMatch(/ARC_GATEWAY_CAPACITY.*delete a gateway.*ARC_GATEWAY_SUBSCRIPTION/);
   });
 
   test("five full gateways for the machine's own region are a quota error too", () => {
@@ -130,9 +140,7 @@ describe("gateway placement: one gateway per subscription and region, capacity-a
       "arc-gw-eastus-4",
       "arc-gw-eastus-5",
     ].map((name) => gateway(name, 2000));
-    expect(() => placeGateway(machine, full, policy)).toThrow(
-      /arc-gw-eastus-6 for region eastus cannot be created/,
-    );
+    expect(() => placeGateway(machine, full, policy)).toThrow(QuotaError);
   });
 
   test("the same gateway listed twice counts once", () => {
@@ -143,7 +151,7 @@ describe("gateway placement: one gateway per subscription and region, capacity-a
   });
 
   test("tryPlaceGateway returns the quota failure as data for an activity's result", () => {
-    const five = [1, 2, 3, 4, 5].map((n) => gateway(`other-${n}`, 0, "Succeeded", "westus"));
+    const five = [1, 2, 3, 4, 5].map((n) => gateway(`other-${n}`, 2000, "Succeeded", "westus"));
     expect(tryPlaceGateway(machine, five, policy)).toEqual({
       failed: { code: "GatewayQuotaExceeded", message: expect.stringContaining("other-1") as unknown },
     });
@@ -193,7 +201,9 @@ describe("withEstimatedAttachments: a region's machines fill its gateways in nam
   ];
 
   test("2,501 machines (one being placed): 2,000 on the first, 500 on the second, none on others", () => {
-    const counted = withEstimatedAttachments(subscriptionId, existing, { eastus: 2501, westus: 40 }, policy);
+    const counted = withEstimatedAttachments(subscriptionId, existing, { eastus: 2501, westus: 40 }, policy, {
+      location: "eastus",
+    });
     expect(counted.map((g) => [g.id.split("/").pop(), g.attachedMachines])).toEqual([
       ["arc-gw-eastus", 2000],
       ["arc-gw-eastus-2", 500],
@@ -205,10 +215,283 @@ describe("withEstimatedAttachments: a region's machines fill its gateways in nam
   });
 
   test("a full first gateway and no second: the second is created", () => {
-    const counted = withEstimatedAttachments(subscriptionId, existing.slice(0, 1), { eastus: 2001 }, policy);
+    const counted = withEstimatedAttachments(subscriptionId, existing.slice(0, 1), { eastus: 2001 }, policy, {
+      location: "eastus",
+    });
     expect(counted[0]?.attachedMachines).toBe(2000);
     expect(placeGateway(machine, counted, policy)).toEqual({
       create: { gatewayId: idOf("arc-gw-eastus-2"), location: "eastus" },
     });
+  });
+});
+
+// Issue 9, item 4. A subscription holds at most 5 gateways, and a gateway serves any Arc machine
+// of the tenant — its region only places its control plane (docs/azure-facts.md §3) — so a region
+// that cannot have a gateway of its own shares another region's, nearest geography first.
+describe("gateway placement beyond 5 regions: the gateway with most room left, same geography first", () => {
+  const at = (name: string, region: string, attached: number, state = "Succeeded") =>
+    gateway(name, attached, state, region);
+  // Five regions already have their gateway: two in the US, two in Europe, one in Asia Pacific.
+  const five = [
+    at("arc-gw-eastus", "eastus", 1500),
+    at("arc-gw-centralus", "centralus", 900),
+    at("arc-gw-westeurope", "westeurope", 100),
+    at("arc-gw-uksouth", "uksouth", 50),
+    at("arc-gw-japaneast", "japaneast", 10),
+  ];
+  const placeIn = (location: string, existing: readonly ExistingGateway[] = five) =>
+    placeGateway({ subscriptionId, location }, existing, policy);
+  const useOf = (placement: GatewayPlacement) => ("use" in placement ? placement.use : undefined);
+  const warningOf = (placement: GatewayPlacement) => ("use" in placement ? placement.warning : undefined);
+
+  test("region preference: a machine uses its region's gateway with room, even when others have more", () => {
+    const placement = placeIn("eastus");
+    expect(placement).toEqual({ use: idOf("arc-gw-eastus") });
+    expect(warningOf(placement)).toBeUndefined();
+  });
+
+  test("region preference: below the quota a new region gets a gateway of its own, not a neighbour's", () => {
+    expect(placeIn("westus2", five.slice(0, 4))).toEqual({
+      create: { gatewayId: idOf("arc-gw-westus2"), location: "westus2" },
+    });
+  });
+
+  test("the 6th region goes to the same geography's gateway with most room left, with a warning", () => {
+    // westus2 is in the United States: centralus (1,100 free) beats eastus (500), although
+    // japaneast and the European gateways have more room.
+    const placement = placeIn("westus2");
+    expect(useOf(placement)).toBe(idOf("arc-gw-centralus"));
+    const warning = warningOf(placement) ?? "";
+    expect(warning).toMatch(/^Gateway arc-gw-centralus in centralus serves this machine of region westus2/);
+    expect(warning).toMatch(
+      /westus2 has no gateway and subscription s1 already has the 5 Arc gateways Azure allows/,
+    );
+    expect(warning).toMatch(/most room left of the gateways in United States \(1100 of its 2000 places free/);
+  });
+
+  test("the 7th region, with the 6th counted, picks again: most room left in its own geography", () => {
+    // northeurope (Europe): uksouth has 1,950 free, westeurope 1,900.
+    const seventh = placeIn("northeurope");
+    expect(useOf(seventh)).toBe(idOf("arc-gw-uksouth"));
+    expect(warningOf(seventh)).toMatch(/arc-gw-uksouth in uksouth serves this machine of region northeurope/);
+    // Once uksouth has filled up past westeurope, the next European machine goes to westeurope.
+    const later = five.map((g) => (g.id === idOf("arc-gw-uksouth") ? { ...g, attachedMachines: 150 } : g));
+    expect(useOf(placeIn("francecentral", later))).toBe(idOf("arc-gw-westeurope"));
+  });
+
+  test("no room in the geography: the gateway with most room left anywhere, and the warning says so", () => {
+    const usFull = five.map((g) =>
+      g.location === "eastus" || g.location === "centralus" ? { ...g, attachedMachines: 2000 } : g,
+    );
+    const placement = placeIn("southcentralus", usFull);
+    expect(useOf(placement)).toBe(idOf("arc-gw-japaneast"));
+    expect(warningOf(placement)).toMatch(
+      /no gateway in United States has room, and it has the most room left of the others/,
+    );
+  });
+
+  test("a region the geography map does not know considers every region's gateway", () => {
+    const placement = placeIn("atlantis");
+    expect(useOf(placement)).toBe(idOf("arc-gw-japaneast"));
+    expect(warningOf(placement)).toMatch(/atlantis is in no geography arc-autopilot knows/);
+  });
+
+  test("a full region's machines overflow too once its next gateway cannot be created", () => {
+    const eastusFull = five.map((g) => (g.location === "eastus" ? { ...g, attachedMachines: 2000 } : g));
+    const placement = placeIn("eastus", eastusFull);
+    expect(useOf(placement)).toBe(idOf("arc-gw-centralus"));
+    expect(warningOf(placement)).toMatch(/eastus's gateway is full or unusable/);
+  });
+
+  test("a gateway still being created counts: machines are placed on it and wait for it", () => {
+    const creating = five.map((g) =>
+      g.location === "centralus" ? { ...g, provisioningState: "Creating" } : g,
+    );
+    const placement = placeIn("westus2", creating);
+    expect(useOf(placement)).toBe(idOf("arc-gw-centralus"));
+    expect(warningOf(placement)).toMatch(/still Creating/);
+  });
+
+  test("failed, deleting, full or foreign gateways are not overflow targets", () => {
+    const existing = [
+      at("arc-gw-eastus", "eastus", 2000),
+      at("arc-gw-centralus", "centralus", 0, "Failed"),
+      at("arc-gw-westus", "westus", 0, "Deleting"),
+      { ...at("someone-elses", "westus3", 0), id: idOf("someone-elses", "other-group") },
+      at("arc-gw-japaneast", "japaneast", 1999),
+    ];
+    expect(useOf(placeIn("westus2", existing))).toBe(idOf("arc-gw-japaneast"));
+  });
+
+  test("QuotaError only when every gateway is full: one free place anywhere is used", () => {
+    const allFull = five.map((g) => ({ ...g, attachedMachines: 2000 }));
+    expect(() => placeIn("westus2", allFull)).toThrow(QuotaError);
+    const oneLeft = allFull.map((g) => (g.location === "japaneast" ? { ...g, attachedMachines: 1999 } : g));
+    expect(useOf(placeIn("westus2", oneLeft))).toBe(idOf("arc-gw-japaneast"));
+  });
+
+  test("the warning reaches the plan's warnings; the machine waits for or attaches to that gateway", () => {
+    const placement = placeIn("westus2");
+    const plan = planOnboarding(
+      observation({
+        gatewayPlacement: placement,
+        targetGateway: { id: idOf("arc-gw-centralus"), provisioningState: "Creating", location: "centralus" },
+      }),
+      defaultPolicy,
+    ) as OnboardingSteps;
+    expect(plan.kind).toBe("steps");
+    expect(plan.warnings).toContain(warningOf(placement));
+    // The wait names the gateway's region (its singleton PUTs it there if need be), not the machine's.
+    expect(plan.steps.filter((step) => step.kind === "waitForGateway")).toEqual([
+      expect.objectContaining({ gatewayId: idOf("arc-gw-centralus"), location: "centralus" }) as unknown,
+    ]);
+  });
+});
+
+describe("a hub subscription (ARC_GATEWAY_SUBSCRIPTION) serves every subscription in scope", () => {
+  const hub = "hub";
+  const hubPolicy = { ...policy, hubSubscriptionId: hub };
+  const inHub = (name: string, region: string, attached = 0, state = "Succeeded"): ExistingGateway => ({
+    id: idOf(name, "arc-gateways", hub),
+    location: region,
+    provisioningState: state,
+    attachedMachines: attached,
+  });
+
+  test("a machine of any subscription gets its region's gateway created in the hub", () => {
+    expect(placeGateway({ subscriptionId: "s2", location: "eastus" }, [], hubPolicy)).toEqual({
+      create: { gatewayId: idOf("arc-gw-eastus", "arc-gateways", hub), location: "eastus" },
+    });
+  });
+
+  test("machines of two subscriptions share the hub's gateway; gateways in their own subscriptions are ignored", () => {
+    const existing = [inHub("arc-gw-eastus", "eastus", 10), gateway("arc-gw-eastus", 0)];
+    for (const subscription of ["s1", "s2"]) {
+      expect(placeGateway({ subscriptionId: subscription, location: "eastus" }, existing, hubPolicy)).toEqual(
+        {
+          use: idOf("arc-gw-eastus", "arc-gateways", hub),
+        },
+      );
+    }
+  });
+
+  test("the hub's 5-gateway quota applies to all machines: a 6th region overflows within the hub", () => {
+    const five = ["eastus", "westeurope", "uksouth", "japaneast", "australiaeast"].map((region) =>
+      inHub(`arc-gw-${region}`, region, region === "uksouth" ? 300 : 100),
+    );
+    const placement = placeGateway({ subscriptionId: "s3", location: "northeurope" }, five, hubPolicy);
+    expect(placement).toMatchObject({ use: idOf("arc-gw-westeurope", "arc-gateways", hub) });
+    expect("use" in placement && placement.warning).toMatch(
+      /hub subscription hub \(ARC_GATEWAY_SUBSCRIPTION\) already has the 5/,
+    );
+    const full = five.map((g) => ({ ...g, attachedMachines: 2000 }));
+    expect(() => placeGateway({ subscriptionId: "s3", location: "northeurope" }, full, hubPolicy)).toThrow(
+      /hub subscription hub \(ARC_GATEWAY_SUBSCRIPTION\) already has the 5 Arc gateways/,
+    );
+  });
+
+  test("estimates count the machines of every subscription, summed per region, on the hub's gateways", () => {
+    const counted = withEstimatedAttachments(
+      hub,
+      [inHub("arc-gw-eastus", "eastus"), inHub("arc-gw-eastus-2", "eastus")],
+      { eastus: 2100 }, // e.g. 1,200 in one subscription and 900 in another
+      hubPolicy,
+      { location: "eastus" },
+    );
+    expect(counted.map((g) => g.attachedMachines)).toEqual([2000, 99]);
+  });
+});
+
+describe("withEstimatedAttachments with the quota reached: what a region cannot hold overflows as placement would", () => {
+  const listed = (name: string, region: string, state = "Succeeded") => ({
+    id: idOf(name),
+    location: region,
+    provisioningState: state,
+  });
+  const five = [
+    listed("arc-gw-eastus", "eastus"),
+    listed("arc-gw-centralus", "centralus"),
+    listed("arc-gw-westeurope", "westeurope"),
+    listed("arc-gw-uksouth", "uksouth"),
+    listed("arc-gw-japaneast", "japaneast", "Creating"),
+  ];
+  const attached = (gateways: readonly ExistingGateway[]): Record<string, number> =>
+    Object.fromEntries(gateways.map((g) => [g.id.split("/").pop() ?? g.id, g.attachedMachines]));
+
+  test("regions without a gateway are spread over their geography's gateways, most room first", () => {
+    const counted = withEstimatedAttachments(
+      subscriptionId,
+      five,
+      { eastus: 10, centralus: 4, westus2: 8, northeurope: 3, westeurope: 1 },
+      policy,
+    );
+    // westus2's 8 level the US gateways: centralus takes 7 (to 11), then they alternate.
+    expect(attached(counted)).toEqual({
+      "arc-gw-eastus": 10 + 1,
+      "arc-gw-centralus": 4 + 7,
+      "arc-gw-westeurope": 1 + 1,
+      "arc-gw-uksouth": 2,
+      "arc-gw-japaneast": 0,
+    });
+    // So the next westus2 machine (one being placed) goes where placement would put it.
+    expect(placeGateway({ subscriptionId, location: "westus2" }, counted, policy)).toMatchObject({
+      use: idOf("arc-gw-centralus"),
+    });
+  });
+
+  test("the machine being placed is not counted, only in its own region", () => {
+    const counted = withEstimatedAttachments(subscriptionId, five, { westus2: 1, eastus: 5 }, policy, {
+      location: "westus2",
+    });
+    expect(attached(counted)).toMatchObject({ "arc-gw-eastus": 5, "arc-gw-centralus": 0 });
+  });
+
+  test("below the quota a region's extra machines are not put on other regions' gateways", () => {
+    const counted = withEstimatedAttachments(
+      subscriptionId,
+      five.slice(0, 4),
+      { westus2: 30, eastus: 5 },
+      policy,
+    );
+    expect(attached(counted)).toEqual({
+      "arc-gw-eastus": 5,
+      "arc-gw-centralus": 0,
+      "arc-gw-westeurope": 0,
+      "arc-gw-uksouth": 0,
+    });
+  });
+
+  test("once everything is full the rest is left uncounted, and placement says QuotaError", () => {
+    const small = { ...policy, capacity: 3 };
+    const counted = withEstimatedAttachments(subscriptionId, five, { eastus: 3, westus2: 40 }, small);
+    expect(counted.every((g) => g.attachedMachines === 3)).toBe(true);
+    expect(() => placeGateway({ subscriptionId, location: "westus2" }, counted, small)).toThrow(QuotaError);
+  });
+});
+
+describe("the region to geography map", () => {
+  test.each([
+    ["eastus", "United States"],
+    ["West US 2", "United States"],
+    ["westeurope", "Europe"],
+    ["uksouth", "Europe"],
+    ["japaneast", "Asia Pacific"],
+    ["australiaeast", "Asia Pacific"],
+    ["brazilsouth", "South America"],
+    ["uaenorth", "Middle East"],
+    ["southafricanorth", "Africa"],
+    ["canadacentral", "Canada"],
+  ])("%s is in %s", (region, geography) => {
+    expect(geographyOf(region)).toBe(geography);
+  });
+
+  test("an unknown region has no geography (placement then considers every region)", () => {
+    expect(geographyOf("atlantis")).toBeUndefined();
+  });
+
+  test("every region is a normalised ARM name and belongs to one geography only", () => {
+    const all = Object.values(regionsByGeography).flat();
+    expect(new Set(all).size).toBe(all.length);
+    for (const region of all) expect(normalizeLocation(region)).toBe(region);
   });
 });
