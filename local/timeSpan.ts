@@ -1,7 +1,8 @@
 // .NET TimeSpan text ("d.hh:mm:ss[.fffffff]", also Kusto's timespan text): the format the extension uses for
-// `longRunningTimerIntervalDuration` / `maximumShortTimerDuration` in the binding info
-// (LOCAL-HOST.md §1.1) and the format host.json settings are written in. The library parses these
-// with moment.duration(), which accepts the same text.
+// `longRunningTimerIntervalDuration` / `maximumShortTimerDuration` in the binding info and the
+// format host.json settings are written in — .NET's constant ("c") TimeSpan format (Learn
+// "Standard TimeSpan format strings"). The library parses these with moment.duration(), which
+// accepts the same text.
 
 const timeSpanPattern = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/;
 

@@ -1,6 +1,6 @@
 // The contract between the local host's parts: the Functions side (capturing the app's
 // registrations and invoking them through @azure/functions' own programming model) and the
-// Durable side (the engine standing in for the Durable Task extension). See LOCAL-HOST.md.
+// Durable side (the engine standing in for the Durable Task extension).
 
 /** The worker's typed data, as @azure/functions converts it (`{string}`, `{json}`, `{http}`…). */
 export type RpcTypedData = Record<string, unknown>;
@@ -44,7 +44,7 @@ export interface FunctionInvoker {
 
 /** What the Functions side needs from the Durable side. */
 export interface DurableEndpoints {
-  /** The durable client binding payload `df.getClient(context)` reads (LOCAL-HOST.md §4.1). */
+  /** The durable client binding payload `df.getClient(context)` reads (see durable/management). */
   clientPayload(): Record<string, unknown>;
   /**
    * Serves the Durable HTTP management API under `/runtime/webhooks/durabletask/` and the

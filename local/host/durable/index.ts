@@ -1,4 +1,5 @@
-// The local host's Durable engine: the stand-in for the Durable Task extension (LOCAL-HOST.md §7.5).
+// The local host's Durable engine: the stand-in for the Durable Task extension, so the app's
+// orchestrations run in this process on an injected clock, with no storage account behind them.
 export { formatTimeSpan, parseTimeSpan } from "../../timeSpan";
 export type { OrchestratorAction, RetryOptionsWire } from "./actions/orchestratorAction";
 export { ActionType } from "./actions/orchestratorAction";

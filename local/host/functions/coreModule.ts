@@ -1,5 +1,6 @@
 // The local host's `@azure/functions-core`: the module the Node worker serves to @azure/functions at
-// runtime (LOCAL-HOST.md §3.3). Whatever reaches this file gets the same registry: in plain Node
+// runtime (Azure/azure-functions-nodejs-worker src/setupCoreModule.ts). Whatever reaches this file
+// gets the same registry: in plain Node
 // the worker's own trick (a Module.prototype.require Proxy, see coreShim.ts) hands out this
 // module's exports; under jest, which keeps its own module registry, a moduleNameMapper entry in
 // jest.config.js maps the id here. Module state = the one app this process (or test file) runs,

@@ -1,6 +1,6 @@
 // The slice of `@azure/functions-core` (the worker's built-in module; its types ship only with the
 // worker, not on npm) that the local host relies on. Shapes follow what @azure/functions 4.16.5
-// passes and expects; see LOCAL-HOST.md §3.3–3.4.
+// passes and expects (Azure/azure-functions-nodejs-library src/ProgrammingModel.ts, src/InvocationModel.ts).
 import type { RpcTypedData } from "../types";
 
 export interface CoreBindingInfo {

@@ -1,4 +1,5 @@
-// Hands the Durable HTTP management API (LOCAL-HOST.md §4.2) to the durable engine: requests under
+// Hands the Durable HTTP management API (Learn "HTTP API reference" for Durable Functions) to the
+// durable engine: requests under
 // `/runtime/webhooks/durabletask/` (the URLs in the client payload and in check-status
 // responses) and under `/durabletask/` (the `rpcBaseUrl` the JS client calls) go to
 // `DurableEndpoints.handleManagementRequest`, and its answer goes back as a real response.

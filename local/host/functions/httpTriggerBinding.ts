@@ -1,7 +1,7 @@
 // The httpTrigger binding's two conversions the host performs around the worker: an incoming
 // request to the RpcHttp typed data @azure/functions turns into an HttpRequest, and the http
 // output the library produced (`toRpcHttp`) back to a real response — status, headers,
-// cookies, body (LOCAL-HOST.md §3.4).
+// cookies, body (Azure/azure-functions-nodejs-library src/converters/fromRpcTypedData.ts, toRpcHttp.ts).
 import type { IncomingHttpHeaders } from "node:http";
 
 import type { InvocationResult, RegisteredFunction, RpcTypedData } from "../types";

@@ -2,7 +2,8 @@
 // through the ProgrammingModel the app's @azure/functions registered, so inputs and outputs
 // convert exactly as in production — getInvocationModel → getArguments → preInvocation hooks →
 // invokeFunction → postInvocation hooks → getResponse, with a fresh InvocationContext each time
-// (LOCAL-HOST.md §3.4; durable-functions keeps state on the context).
+// (Azure/azure-functions-nodejs-library src/ProgrammingModel.ts, src/InvocationModel.ts;
+// durable-functions keeps state on the context).
 import { randomUUID } from "node:crypto";
 
 import type {
@@ -20,7 +21,7 @@ import { consoleHostLog, type HostLog } from "./hostLog";
 export interface InvokerOptions {
   readonly log?: HostLog;
   /**
-   * The payload for `durableClient` input bindings (LOCAL-HOST.md §4.1), asked for on each
+   * The payload for `durableClient` input bindings (durable/management/clientPayload.ts), asked for on each
    * invocation of a function that has one; undefined when no durable engine is attached.
    */
   readonly durableClientPayload?: () => Record<string, unknown> | undefined;

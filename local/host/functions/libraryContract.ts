@@ -1,13 +1,13 @@
 // The local host drives @azure/functions through its worker-facing internals (ProgrammingModel →
 // InvocationModel, RpcTypedData shapes) and durable-functions through its wire protocol. Neither
 // is a public API, so the versions are pinned (package.json) and checked here at load: if someone
-// bumps a library, the host fails loudly instead of misbehaving quietly (LOCAL-HOST.md §3.5).
+// bumps a library, the host fails loudly instead of misbehaving quietly.
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import type { CoreFunctionMetadata, CoreInvocationContext, CoreProgrammingModel } from "./coreTypes";
 
-/** The versions LOCAL-HOST.md was verified against. */
+/** The versions the local host was written and tested against; others may change the internals it uses. */
 export const pinnedLibraryVersions = {
   "@azure/functions": "4.16.5",
   "durable-functions": "3.5.0",

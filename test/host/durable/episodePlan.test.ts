@@ -1,4 +1,5 @@
-// The replay walk on hand-built histories (LOCAL-HOST.md §1.5–1.7, §6): which ids the new
+// The replay walk on hand-built histories (the extension's OutOfProcOrchestrationShim replay; DTFx's
+// RetryInterceptor and nondeterminism check; durable-functions' long timers): which ids the new
 // scheduling events get, follow-ups for retries and long timers, when the next action is
 // invoked, and the nondeterminism check.
 import type { HistoryEvent, OrchestratorAction } from "../../../local/host/durable";

@@ -1,4 +1,5 @@
-// The Durable HTTP management API and the durable client payload (LOCAL-HOST.md §4), driven both
+// The Durable HTTP management API and the durable client payload (Learn "HTTP API reference" for
+// Durable Functions), driven both
 // with plain HTTP and with the library's own DurableClient (df.getClient in a fixture function).
 import type { DurableEngine } from "../../../local/host/durable";
 import type { FunctionInvoker } from "../../../local/host/types";
@@ -14,7 +15,8 @@ const previousHostname = process.env.WEBSITE_HOSTNAME;
 
 beforeAll(async () => {
   server = await startManagementServer(() => engine);
-  // df.getClient rewrites the payload's origin to localhost:7071 unless this is set (§4.1).
+  // df.getClient rewrites the payload's origin to localhost:7071 unless this is set
+  // (durable-functions src/durableClient/getClient.ts).
   process.env.WEBSITE_HOSTNAME = new URL(server.origin).host;
 });
 

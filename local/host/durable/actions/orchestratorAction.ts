@@ -1,6 +1,6 @@
-// The actions an orchestrator returns in its OrchestratorState (LOCAL-HOST.md §1.3–1.4), as
-// durable-functions 3.x serialises them. The list is cumulative: every action yielded since the
-// execution started, in yield order.
+// The actions an orchestrator returns in its OrchestratorState, as durable-functions 3.x serialises
+// them (Azure/azure-functions-durable-js src/actions, src/orchestrations/OrchestratorState.ts). The
+// list is cumulative: every action yielded since the execution started, in yield order.
 
 export enum ActionType {
   CallActivity = 0,
@@ -20,7 +20,7 @@ export enum ActionType {
   ReleaseEntities = 14,
 }
 
-/** `RetryOptions` as JSON: the last three only when the user set them (§1.4). */
+/** `RetryOptions` as JSON (durable-functions src/RetryOptions.ts): the last three only when set. */
 export interface RetryOptionsWire {
   readonly firstRetryIntervalInMilliseconds: number;
   readonly maxNumberOfAttempts: number;
@@ -68,7 +68,7 @@ export interface ContinueAsNewAction {
 
 export interface CreateTimerAction {
   readonly actionType: ActionType.CreateTimer;
-  /** The final fire time, even for long timers the library splits (§1.6). */
+  /** The final fire time, even for long timers the library splits (durable-functions LongTimerTask). */
   readonly fireAt: string;
   readonly isCanceled: boolean;
 }

@@ -1,8 +1,9 @@
-// Retries are executed by the extension, not by the library (LOCAL-HOST.md §1.7): DTFx's
-// RetryInterceptor schedules the attempt, and after a failure either a timer for the next attempt
-// or — after the last attempt — a zero-delay "Dummy timer for back-compat" (current DTFx). The
-// library only expects that history; it counts attempts itself and surfaces the error after the
-// timer that follows the last failure.
+// Retries are executed by the extension, not by the library: DTFx's RetryInterceptor
+// (Azure/durabletask src/DurableTask.Core/RetryInterceptor.cs) schedules the attempt, and after a
+// failure either a timer for the next attempt or — after the last attempt — a zero-delay "Dummy
+// timer for back-compat" (current DTFx). The library only expects that history
+// (Azure/azure-functions-durable-js src/task/RetryableTask.ts); it counts attempts itself and
+// surfaces the error after the timer that follows the last failure.
 import type { RetryOptionsWire } from "./orchestratorAction";
 
 export interface RetryPolicy {

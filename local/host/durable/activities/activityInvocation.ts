@@ -1,7 +1,9 @@
-// Running an activity the way the extension does (LOCAL-HOST.md §2): the TaskScheduled input goes
-// to the activity trigger as typed data the Node library try-parses, and the outcome comes back as
-// TaskCompleted (`Result` JSON text or null) or TaskFailed (Reason/Details, plus FailureDetails
-// when the library's exception-properties provider turned the message into its JSON).
+// Running an activity the way the extension does (Azure/azure-functions-durable-extension
+// Bindings/ActivityTriggerAttributeBindingProvider.cs, Listener/TaskActivityShim.cs): the
+// TaskScheduled input goes to the activity trigger as typed data the Node library try-parses, and
+// the outcome comes back as TaskCompleted (`Result` JSON text or null) or TaskFailed
+// (Reason/Details, plus FailureDetails when the library's exception-properties provider turned the
+// message into its JSON).
 import type { FunctionInvoker, InvocationResult, RpcTypedData } from "../../types";
 import type { FailureDetailsPayload } from "../history/historyEvent";
 import type { FunctionCatalog } from "../orchestrator/functionCatalog";
@@ -64,7 +66,7 @@ export function resultText(returnValue: RpcTypedData | undefined): string | null
 /**
  * TaskFailed for a thrown error. Reason is the extension's "Activity function 'X' failed: <msg>";
  * Details stands in for the serialised .NET FunctionInvocationException (its exact shape is the
- * worker's RpcException — an approximation, see §2).
+ * worker's RpcException — an approximation: the extension's exact text is not reproduced).
  */
 export function activityFailure(name: string, error: unknown): ActivityOutcome {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 // A refused client operation, with the HTTP status the extension's management API answers it
-// with (LOCAL-HOST.md §4.2): 404 unknown instance, 410 instance no longer running, 400 bad
+// with (Learn "HTTP API reference" for Durable Functions): 404 unknown instance, 410 instance no
+// longer running, 400 bad
 // request, 409 instance id in use, 412 rewind of an instance that did not fail.
 
 export class DurableApiError extends Error {

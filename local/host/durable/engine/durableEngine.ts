@@ -1,4 +1,5 @@
-// The local stand-in for the Durable Task extension (LOCAL-HOST.md §7.5): an instance store, one
+// The local stand-in for the Durable Task extension, for running and testing the app without
+// Azure: an instance store, one
 // episode at a time per instance, activities and orchestrations under host.json-style limits,
 // durable timers on the injected clock, the management API and the durable client payload, plus
 // a test API — run until idle on virtual time, wait for an instance, and crash()/restart() to

@@ -1,4 +1,4 @@
-// One orchestration episode (LOCAL-HOST.md §7.5): OrchestratorStarted(now) + the queued messages
+// One orchestration episode, as this engine runs it: OrchestratorStarted(now) + the queued messages
 // → binding info → the orchestrator through the invoker → the returned state (or the thrown
 // out-of-proc failure) → the replay plan (ids, retries, long timers, nondeterminism) → one
 // atomic commit of history, status and outgoing messages. Nothing is written before the commit,
@@ -115,7 +115,8 @@ export async function runEpisode(hub: TaskHub, instanceId: string, generation: n
   record.held = [...batch.held];
   record.lastUpdatedAt = now;
   const customStatus = outcome.state?.customStatus;
-  // The library omits a falsy custom status; the extension then keeps the previous one (§1.8).
+  // The library omits a falsy custom status; the extension then keeps the previous one
+  // (OutOfProcOrchestrationShim in Azure/azure-functions-durable-extension).
   if (customStatus != null) record.customStatus = JSON.stringify(customStatus);
 
   if (plan.failure) {
@@ -129,7 +130,8 @@ export async function runEpisode(hub: TaskHub, instanceId: string, generation: n
 
   newEvents.push(...plan.newEvents);
   if (outcome.kind === "failed") {
-    // The extension replays the failed episode's actions before failing the instance (§1.3).
+    // The extension replays the failed episode's actions before failing the instance
+    // (OutOfProcOrchestrationShim in Azure/azure-functions-durable-extension).
     const message = `Orchestrator function '${record.name}' failed: ${outcome.error}`;
     const details = `Message: ${outcome.error}, StackTrace: ${outcome.stack ?? ""}`;
     failExecution(record, newEvents, now, message, details, outcome.state?.failureDetails);
@@ -144,8 +146,8 @@ export async function runEpisode(hub: TaskHub, instanceId: string, generation: n
   if (continueAsNew) {
     record.history.push(...newEvents, completed);
     hub.dispatch(record, plan.newEvents);
-    // §1.8: the next execution's input is the action's input serialised once more (string inputs
-    // were JSON-stringified by the library already).
+    // The next execution's input is the action's input serialised once more, as the extension's
+    // OutOfProcOrchestrationShim does (string inputs were JSON-stringified by the library already).
     startNextExecution(hub, record, JSON.stringify(continueAsNew.input ?? null), now);
     settle(hub, record, generation);
     return;
@@ -195,7 +197,7 @@ function failExecution(
 
 /**
  * ExecutionTerminated ends the instance without running user code: status Terminated, output =
- * reason; queued messages are dropped (§4.2).
+ * reason; queued messages are dropped (Learn "HTTP API reference" for Durable Functions, terminate).
  */
 function commitTermination(
   hub: TaskHub,

@@ -1,4 +1,4 @@
-// Which queued messages one episode takes (LOCAL-HOST.md §7.5): messages are processed in arrival
+// Which queued messages one episode takes, as this engine decides it: messages are processed in arrival
 // order; ExecutionTerminated ends the instance and drops the rest; while the instance is suspended
 // every message but resume/terminate is held and delivered, in order, after ExecutionResumed.
 import type { ExecutionTerminatedEvent, HistoryEvent } from "../history/historyEvent";

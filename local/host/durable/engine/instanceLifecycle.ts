@@ -1,4 +1,5 @@
-// Client operations on instances (LOCAL-HOST.md §4.2, §7.5). Each one is a message queued for the
+// Client operations on instances (Learn "HTTP API reference" for Durable Functions). Each one is a
+// message queued for the
 // instance's next episode — start (ExecutionStarted), raise (EventRaised), terminate, suspend,
 // resume — so it is ordered with everything else the instance receives; purge and rewind act on
 // the stored state directly. Refusals carry the management API's status codes.
@@ -118,7 +119,7 @@ function enqueue(hub: TaskHub, record: InstanceRecord, message: HistoryEvent): v
   hub.wake(record.instanceId);
 }
 
-/** EventRaised; the library matches it by name, buffering it until the orchestrator waits (§1.2). */
+/** EventRaised; the library matches it by name and buffers it until the orchestrator waits for it. */
 export function raiseEvent(hub: TaskHub, instanceId: string, eventName: string, input: string | null): void {
   const record = runningInstance(hub, instanceId);
   enqueue(

@@ -1,4 +1,5 @@
-// Work a restart must resume (LOCAL-HOST.md §7.5): every scheduling event of the current execution
+// Work a restart must resume, since the work queues are volatile (workScheduler.ts): every
+// scheduling event of the current execution
 // whose completion is neither in the history nor queued. The real extension gets the same
 // at-least-once behaviour from its queues: an activity whose result was lost runs again.
 import type {

@@ -8,7 +8,7 @@ import type { InstanceRecord } from "../store/instanceRecord";
 import type { InstanceStore } from "../store/instanceStore";
 
 export interface TimerSettings {
-  /** TimeSpan text, as the binding info carries it (§1.1). */
+  /** TimeSpan text, as the binding info carries it (.NET's constant "c" format, see local/timeSpan.ts). */
   readonly maximumShortTimer: string;
   readonly longTimerInterval: string;
   readonly maximumShortTimerMs: number;

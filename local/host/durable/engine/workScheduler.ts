@@ -1,8 +1,8 @@
-// The volatile half of the host: which instances have an episode to run and which activities
-// wait for a worker, with host.json-style limits (maxConcurrentOrchestratorFunctions,
-// maxConcurrentActivityFunctions) and at most one episode per instance at a time (LOCAL-HOST.md
-// §7.5). stop() is the crash: queued work is forgotten and work already running becomes a
-// straggler of an old generation whose results the engine discards.
+// The volatile half of the host: which instances have an episode to run and which activities wait
+// for a worker, with host.json-style limits (maxConcurrentOrchestratorFunctions,
+// maxConcurrentActivityFunctions) and at most one episode per instance at a time, so only one
+// episode ever appends to an instance's history. stop() is the crash: queued work is forgotten and
+// work already running becomes a straggler of an old generation whose results the engine discards.
 
 export interface WorkLimits {
   readonly orchestrations: number;

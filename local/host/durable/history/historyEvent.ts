@@ -1,4 +1,5 @@
-// History events in the wire shape the durable-functions library reads (LOCAL-HOST.md §1.2):
+// History events in the wire shape the durable-functions library reads (Azure/durabletask
+// src/DurableTask.Core/History; Azure/azure-functions-durable-js src/history):
 // PascalCase DTFx field names, `EventId` -1 for everything but scheduling events, ISO timestamps,
 // and payloads (`Input`, `Result`) as JSON text or null — never "" or undefined, which the
 // library would fail to JSON.parse.
@@ -17,7 +18,7 @@ export interface ParentInstanceRef {
   readonly OrchestrationInstance: OrchestrationInstanceRef;
 }
 
-/** DTFx `FailureDetails`, which the library turns into a `TaskFailedError` (§1.2). */
+/** DTFx `FailureDetails`, which durable-functions turns into a `TaskFailedError`. */
 export interface FailureDetailsPayload {
   readonly ErrorType: string;
   readonly ErrorMessage: string;
@@ -159,10 +160,10 @@ export type HistoryEvent =
   | ExecutionSuspendedEvent
   | ExecutionResumedEvent;
 
-/** Events that open a sequence number (the ones the nondeterminism check replays, §6). */
+/** Events that open a sequence number (the ones DTFx's nondeterminism check compares on replay). */
 export type SchedulingEvent = TaskScheduledEvent | TimerCreatedEvent | SubOrchestrationInstanceCreatedEvent;
 
-/** Events that settle a sequence number, matched by `TaskScheduledId` / `TimerId` (§1.2). */
+/** Events that settle a sequence number, matched by `TaskScheduledId` / `TimerId` (DTFx History). */
 export type CompletionEvent =
   | TaskCompletedEvent
   | TaskFailedEvent
@@ -212,7 +213,7 @@ export function historyEvent<E extends HistoryEvent>(
   } as unknown as E;
 }
 
-/** ISO-8601 with milliseconds and `Z`, the shape the library turns into a `Date` (§1.1). */
+/** ISO-8601 with milliseconds and `Z`, the shape durable-functions turns into a `Date`. */
 export function isoTimestamp(ms: number): string {
   return new Date(ms).toISOString();
 }

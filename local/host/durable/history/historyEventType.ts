@@ -1,5 +1,6 @@
 // DTFx `EventType` numbers, the values the durable-functions library switches on when it replays
-// a history (LOCAL-HOST.md §1.2). The management API shows them by name (§4.3).
+// a history (Azure/durabletask src/DurableTask.Core/History/EventType.cs). The management API shows
+// them by name (Learn "HTTP API reference" for Durable Functions, get instance status).
 
 export enum HistoryEventType {
   ExecutionStarted = 0,

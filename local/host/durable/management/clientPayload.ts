@@ -1,6 +1,7 @@
-// The durable client binding payload `df.getClient(context)` reads (LOCAL-HOST.md §4.1,
-// BindingHelper.DurableOrchestrationClientToString). With `rpcBaseUrl` present the JS client sends
-// every call to it; it must end with "/" because the client resolves relative paths against it.
+// The durable client binding payload `df.getClient(context)` reads
+// (Azure/azure-functions-durable-extension BindingHelper.DurableOrchestrationClientToString; Learn
+// "HTTP API reference" for Durable Functions). With `rpcBaseUrl` present the JS client sends every
+// call to it; it must end with "/" because the client resolves relative paths against it.
 import type { WebhookSettings } from "./webhookUrls";
 import { httpManagementPayload, trimSlash, webhookPath } from "./webhookUrls";
 

@@ -1,4 +1,5 @@
-// `historyEvents` of the status API (LOCAL-HOST.md §4.3, DurableClient's history conversion):
+// `historyEvents` of the status API (Learn "HTTP API reference" for Durable Functions, get instance
+// status with showHistory; the extension's DurableClient history conversion):
 // event types by name; scheduling rows and OrchestratorStarted/Completed removed; completions
 // carry the scheduled function's name and time; results only with showHistoryOutput (parsed);
 // inputs only with showInput; sequence bookkeeping fields dropped.

@@ -1,4 +1,5 @@
-// Instance queries of the management API (LOCAL-HOST.md §4.2): filters createdTimeFrom/To,
+// Instance queries of the management API (Learn "HTTP API reference" for Durable Functions, get
+// all instances status): filters createdTimeFrom/To,
 // runtimeStatus and instanceIdPrefix, pages of `top` with an opaque `x-ms-continuation-token`
 // (absent on the last page — the JS client follows any non-empty token).
 import type { InstanceRecord, RuntimeStatus } from "../store/instanceRecord";

@@ -1,4 +1,5 @@
-// The instance status JSON of the management API (LOCAL-HOST.md §4.3). `input` and `output` are
+// The instance status JSON of the management API (Learn "HTTP API reference" for Durable
+// Functions, get instance status). `input` and `output` are
 // always present (the JS client's DurableOrchestrationStatus throws on undefined); times use .NET's
 // "s" format plus Z, without fractions.
 import type { InstanceRecord, RuntimeStatus } from "../store/instanceRecord";

@@ -1,4 +1,5 @@
-// The Durable HTTP management API (LOCAL-HOST.md §4.2), served under both the webhook base
+// The Durable HTTP management API (Learn "HTTP API reference" for Durable Functions), served under
+// both the webhook base
 // (/runtime/webhooks/durabletask/) and the RPC base (/durabletask/): same routes, statuses and
 // bodies as the extension's HttpApiHandler, so `df.getClient(context)` and the check-status URLs
 // work unchanged. `taskHub`, `connection` and `code` query parameters are accepted and ignored.

@@ -1,4 +1,5 @@
-// The webhook URLs the extension hands out (LOCAL-HOST.md §4.1): the durable client binding's
+// The webhook URLs the extension hands out (Learn "HTTP API reference" for Durable Functions): the
+// durable client binding's
 // creation/management templates and the per-instance check-status payload
 // (createCheckStatusResponse computes the same client-side from the templates).
 

@@ -1,6 +1,9 @@
-// The orchestration trigger payload (LOCAL-HOST.md §1.1), as the extension's
-// OrchestrationContextToString builds it. Schema V3 (`upperSchemaVersionNew: 2`): the library
-// drives long timers and expects the timing strings; V4 would promise entity locks (§8).
+// The orchestration trigger payload, as the extension's OrchestrationContextToString builds it and
+// durable-functions reads it (Azure/azure-functions-durable-js
+// src/orchestrations/DurableOrchestrationBindingInfo.ts, Orchestrator.ts). Schema V3
+// (`upperSchemaVersionNew: 2`, src/orchestrations/ReplaySchema.ts): the library drives long timers
+// and expects the timing strings; V4 would let orchestrators lock entities, and this host has no
+// entities.
 import type { HistoryEvent } from "../history/historyEvent";
 import { HistoryEventType } from "../history/historyEventType";
 
@@ -30,7 +33,8 @@ export interface BindingInfoRequest {
 
 export function buildBindingInfo(request: BindingInfoRequest): OrchestrationBindingInfo {
   // The library computes isReplaying itself from the position of the last OrchestratorStarted
-  // and the IsPlayed flags, so earlier episodes must carry IsPlayed: true (§1.2).
+  // and the IsPlayed flags (TaskOrchestrationExecutor in durable-functions), so earlier episodes
+  // must carry IsPlayed: true.
   const history = [
     ...request.pastEvents.map((event) => ({ ...event, IsPlayed: true })),
     ...request.newEvents.map((event) => ({ ...event, IsPlayed: false })),

@@ -1,6 +1,7 @@
 // Which durable functions the app registered, and the extension's messages for names it does not
-// know (DurableTaskExtension.ThrowIfFunctionDoesNotExist, LOCAL-HOST.md §1.8). The extension
-// compares function names case-insensitively.
+// know (DurableTaskExtension.ThrowIfFunctionDoesNotExist in
+// Azure/azure-functions-durable-extension). The extension compares function names
+// case-insensitively.
 import type { FunctionInvoker, RegisteredFunction } from "../../types";
 
 export interface FunctionCatalog {

@@ -1,4 +1,5 @@
-// What one orchestrator invocation produced (LOCAL-HOST.md §1.3): on success the Node library
+// What one orchestrator invocation produced (Azure/azure-functions-durable-js
+// src/orchestrations/Orchestrator.ts and OrchestratorState.ts): on success the Node library
 // returns the OrchestratorState as `{json}` typed data; on failure the handler throws an
 // OrchestrationFailureError whose message is "<x>\n\n$OutOfProcData$:<state JSON>" — the real
 // error text is `state.error`, and the extension still replays `state.actions` before failing

@@ -1,8 +1,10 @@
 // The tasks the C# out-of-proc shim creates when it replays an OrchestratorState
-// (LOCAL-HOST.md §1.5): each action becomes an awaitable whose leaves take sequence ids as DTFx
-// would — at invocation for the first id, at event-processing time for follow-ups (retry timers
-// and attempts, §1.7; long-timer pieces, §1.6). `done` mirrors when the C# task completes, which
-// decides when the shim invokes the next top-level action.
+// (Azure/azure-functions-durable-extension OutOfProcOrchestrationShim.ProcessAsyncActionsV2): each
+// action becomes an awaitable whose leaves take sequence ids as DTFx would — at invocation for the
+// first id, at event-processing time for follow-ups (retry timers and attempts, DTFx's
+// RetryInterceptor; long-timer pieces, as durable-functions src/task/LongTimerTask.ts expects).
+// `done` mirrors when the C# task completes, which decides when the shim invokes the next top-level
+// action.
 import type { RetryPolicy } from "../actions/retryPolicy";
 import { nextRetryDelay } from "../actions/retryPolicy";
 import type { CompletionEvent } from "../history/historyEvent";
@@ -109,7 +111,7 @@ export class RetryingTask implements Awaitable {
 /**
  * CreateTimer. Longer than the maximum short timer: pieces of the long-timer interval, each
  * scheduled when the previous one fired (at that episode's time), until the remainder fits, then
- * the final fire time — one id per piece (§1.6).
+ * the final fire time — one id per piece (durable-functions src/task/LongTimerTask.ts).
  *
  * `isCanceled` changes nothing here. A canceled timer is still created and still fires, and the
  * library keeps its task open (cancel() only flags the action) and keeps allocating ids for the

@@ -1,12 +1,13 @@
-// Plans one episode the way the extension replays an OrchestratorState (LOCAL-HOST.md §1.5):
-// the C# shim invokes the (cumulative) actions in order, awaiting each top-level action before
-// invoking the next, while DTFx replays the history event by event. Sequence ids are therefore
-// allocated in lockstep with the history — first ids when an action is invoked, follow-ups when
-// the event that triggers them is processed — never by numbering the action list statically.
+// Plans one episode the way the extension replays an OrchestratorState
+// (Azure/azure-functions-durable-extension OutOfProcOrchestrationShim.ProcessAsyncActionsV2): the
+// C# shim invokes the (cumulative) actions in order, awaiting each top-level action before invoking
+// the next, while DTFx replays the history event by event. Sequence ids are therefore allocated in
+// lockstep with the history — first ids when an action is invoked, follow-ups when the event that
+// triggers them is processed — never by numbering the action list statically.
 //
-// While walking, every past scheduling event is checked against what the replay scheduled under
-// the same id (DTFx's nondeterminism check, §6). Ids allocated but not yet in the history at the
-// end of the walk are the episode's new scheduling events.
+// While walking, every past scheduling event is checked against what the replay scheduled under the
+// same id (DTFx's nondeterminism check, NonDeterministicOrchestrationException). Ids allocated but
+// not yet in the history at the end of the walk are the episode's new scheduling events.
 import type { OrchestratorAction } from "../actions/orchestratorAction";
 import { ActionType } from "../actions/orchestratorAction";
 import { retryPolicyFromWire } from "../actions/retryPolicy";

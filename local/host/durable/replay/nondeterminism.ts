@@ -1,5 +1,6 @@
 // DTFx's NonDeterministicOrchestrationException messages (TaskOrchestrationContext.Handle*Event),
-// word for word, so a local failure reads like the one Azure would report (LOCAL-HOST.md §6).
+// word for word, so a local failure reads like the one Azure would report (Azure/durabletask
+// src/DurableTask.Core/Exceptions/NonDeterministicOrchestrationException.cs, TaskOrchestrationContext.cs).
 // Only sequence id, kind and name are compared — never inputs.
 import type { SchedulingEvent } from "../history/historyEvent";
 import { HistoryEventType } from "../history/historyEventType";

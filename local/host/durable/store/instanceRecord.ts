@@ -1,5 +1,5 @@
 // One orchestration instance as the task hub stores it: what the extension keeps in its
-// instances table, history table and control queue (LOCAL-HOST.md §7.5). Everything here is
+// instances table, history table and control queue, kept here in one record. Everything here is
 // durable — it survives crash()/restart() — and JSON-serialisable, so a snapshot can rebuild a
 // host. Payloads are kept as JSON text, the way they travel in history events.
 import type { HistoryEvent } from "../history/historyEvent";

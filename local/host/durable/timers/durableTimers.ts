@@ -1,4 +1,4 @@
-// Durable timers on the injected clock (LOCAL-HOST.md §7.5): one clock timer per TimerCreated
+// Durable timers on the injected clock, so tests run on virtual time: one clock timer per TimerCreated
 // that has not fired. The durable record is the TimerCreated event in the history; these clock
 // timers are volatile and are re-armed from the histories after a restart.
 import type { Clock, ClockTimer } from "../../../clock";
