@@ -2,6 +2,7 @@
 // their versioned names. Registration only; what they do lives in orchestrations/.
 import * as df from "durable-functions";
 
+import { detachMachineOrchestrator } from "../orchestrations/detachMachine.orchestrator";
 import { gatewayCreationOrchestrator } from "../orchestrations/gatewayCreation.orchestrator";
 import { onboardMachineOrchestrator } from "../orchestrations/onboardMachine.orchestrator";
 import { orchestratorNames } from "../orchestrations/orchestratorNames";
@@ -11,5 +12,6 @@ import { registerOnboardingActivities } from "../orchestrations/registerActiviti
 df.app.orchestration(orchestratorNames.onboardMachine, onboardMachineOrchestrator);
 df.app.orchestration(orchestratorNames.gatewayCreation, gatewayCreationOrchestrator);
 df.app.orchestration(orchestratorNames.providerRegistration, providerRegistrationOrchestrator);
+df.app.orchestration(orchestratorNames.detachMachine, detachMachineOrchestrator);
 
 registerOnboardingActivities();

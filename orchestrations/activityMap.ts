@@ -15,6 +15,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { RetryOptions } from "durable-functions";
 import { z } from "zod";
 
+import { detachPlanSchema } from "./detachPlanSchema";
 import { eventNames } from "./orchestratorNames";
 import { machineSummarySchema, onboardingPlanSchema, onboardingResultSchema } from "./planSchema";
 
@@ -161,6 +162,18 @@ export const activityMap = {
     name: "attachGateway_v1",
     input: z.strictObject({ machineId: resourceId, gatewayId: resourceId }),
     output: z.strictObject({ gatewayResourceId: resourceId }),
+  },
+  /** Observes one machine and plans taking it off its gateway (shared/gateways/detachPlan.ts). */
+  planDetach: {
+    name: "planDetach_v1",
+    input: z.strictObject({ machineId: resourceId }),
+    output: detachPlanSchema,
+  },
+  /** Clears the machine's gateway link (`gatewayResourceId: null`); answers the link as ARM then reports it. */
+  clearGatewayLink: {
+    name: "clearGatewayLink_v1",
+    input: z.strictObject({ machineId: resourceId }),
+    output: z.strictObject({ gatewayResourceId: resourceId.optional() }),
   },
   /** PUTs the run command, unless the same script already ran (or is running) under that name. */
   beginRunCommand: {

@@ -7,6 +7,8 @@ export const orchestratorNames = {
   gatewayCreation: "gatewayCreation_v1",
   /** Registers one resource provider in one subscription and waits until it is Registered. */
   providerRegistration: "providerRegistration_v1",
+  /** Takes one machine off its gateway: the agent to direct first, then the cloud link. */
+  detachMachine: "detachMachine_v1",
 } as const;
 
 export const eventNames = {

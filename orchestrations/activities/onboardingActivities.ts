@@ -9,6 +9,7 @@ import {
   putSshServiceConfiguration,
 } from "./connectivityActivities";
 import type { OnboardingActivityDeps } from "./deps";
+import { clearGatewayLink, planDetachActivity } from "./detachActivities";
 import { beginCreateGateway, readGatewayOperation, readGatewayState } from "./gatewayActivities";
 import { attachGateway, beginRunCommand, readRunCommand } from "./machineActivities";
 import { observeMachine } from "./observeMachine";
@@ -43,6 +44,8 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps): Onboar
     beginCreateGateway: activity("beginCreateGateway", (input) => beginCreateGateway(deps, input)),
     readGatewayOperation: activity("readGatewayOperation", (input) => readGatewayOperation(deps, input)),
     attachGateway: activity("attachGateway", (input) => attachGateway(deps, input)),
+    planDetach: activity("planDetach", (input) => planDetachActivity(deps, facts, input)),
+    clearGatewayLink: activity("clearGatewayLink", (input) => clearGatewayLink(deps, input)),
     beginRunCommand: activity("beginRunCommand", (input) => beginRunCommand(deps, input)),
     readRunCommand: activity("readRunCommand", (input) => readRunCommand(deps, input)),
     registerProvider: activity("registerProvider", (input) => registerProvider(deps, input)),

@@ -30,18 +30,18 @@ export async function attachMachineToGateway(
 }
 
 /**
- * Clears the link. The CLI sends `gatewayResourceId: null`, but the 2025-01-13 spec types it as a
- * non-nullable string, so we send the settings without it: Settings_Update is a PUT (create or
- * replace), and a replaced resource without gatewayResourceId has no gateway.
+ * Clears the link with `gatewayResourceId: null`, as `az arcgateway settings update` and `az
+ * connectedmachine setting update` do (their model declares it nullable; docs/azure-facts.md §4).
+ * The agent must have been switched to `connection.type direct` first.
  */
 export function detachMachineFromGateway(context: ArmContext, machineId: string): Promise<MachineSettings> {
-  return putSettings(context, machineId, {});
+  return putSettings(context, machineId, { gatewayResourceId: null });
 }
 
 async function putSettings(
   context: ArmContext,
   machineId: string,
-  gatewayProperties: { gatewayResourceId?: string },
+  gatewayProperties: { gatewayResourceId: string | null },
 ): Promise<MachineSettings> {
   const response = await context.send({
     method: "PUT",

@@ -25,6 +25,12 @@ export function machineInstanceId(machineId: string): string {
   return `onboard-${readable(parseMachineId(id).machineName)}-${digest(id)}`;
 }
 
+/** `detach-<machine name>-<16 hex>`: one machine's detach from its gateway. */
+export function detachInstanceId(machineId: string): string {
+  const id = normalizeResourceId(machineResourceId(parseMachineId(machineId)));
+  return `detach-${readable(parseMachineId(id).machineName)}-${digest(id)}`;
+}
+
 /** `gateway-<gateway name>-<16 hex>`: the singleton that creates and waits for one gateway. */
 export function gatewayInstanceKey(gatewayId: string): string {
   const id = normalizeResourceId(gatewayResourceId(parseGatewayId(gatewayId)));

@@ -38,6 +38,11 @@ export function fullModeCommand(osType: LocalOsType): string {
   return azcmagent(osType, "config set config.mode full");
 }
 
+/** Sets how the agent reaches Azure: `azcmagent config set connection.type direct|gateway` (docs/azure-facts.md §4). */
+export function connectionTypeCommand(osType: LocalOsType, connectionType: "direct" | "gateway"): string {
+  return azcmagent(osType, `config set connection.type ${connectionType}`);
+}
+
 /** Re-enables the extension manager: `azcmagent config set extensions.enabled true` ([docs] security-extensions.md). */
 export function enableExtensionsCommand(osType: LocalOsType): string {
   return azcmagent(osType, "config set extensions.enabled true");

@@ -36,8 +36,15 @@ describe("a machine's gateway link", () => {
       gatewayResourceId: gatewayId,
     });
 
+    const from = testbed.emulator.exchanges().length;
     await expect(detachMachineFromGateway(testbed.context, machineId)).resolves.toEqual({});
     await expect(getMachineSettings(testbed.context, machineId)).resolves.toEqual({});
+    // What the CLI sends to detach: the link set to null, not left out.
+    const [put] = testbed.emulator
+      .exchanges()
+      .slice(from)
+      .filter((e) => e.method === "PUT");
+    expect(put?.requestBody).toEqual({ properties: { gatewayProperties: { gatewayResourceId: null } } });
   });
 
   test("attaching twice is harmless: the second PUT answers the same link", async () => {

@@ -49,6 +49,8 @@ describe("the activity map", () => {
       beginCreateGateway: "beginCreateGateway_v1",
       readGatewayOperation: "readGatewayOperation_v1",
       attachGateway: "attachGateway_v1",
+      planDetach: "planDetach_v1",
+      clearGatewayLink: "clearGatewayLink_v1",
       beginRunCommand: "beginRunCommand_v1",
       readRunCommand: "readRunCommand_v1",
       registerProvider: "registerProvider_v1",

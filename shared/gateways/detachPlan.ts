@@ -1,0 +1,120 @@
+// Taking a machine off its Arc gateway, planned from what Azure shows. The documented order, for
+// every agent version (docs/azure-facts.md §4): first `azcmagent config set connection.type
+// direct` on the machine — by Run Command, while the gateway still carries its traffic — then
+// clear the cloud link (settings/default with `gatewayResourceId: null`). Clearing the link first
+// would leave an agent in gateway mode talking to a gateway it no longer belongs to.
+//
+// An agent arc-autopilot cannot reach (not Connected, monitor mode, Run Command blocked) is
+// reported as not detachable with the command to run locally, and its cloud link is left alone:
+// a half-detached machine (link gone, agent still in gateway mode) is worse than an attached one.
+// Pure: no I/O.
+import { connectionTypeScript } from "../azure/agentCommands";
+import type { ArcMachine } from "../azure/machines";
+import { connectionTypeCommand, type LocalAction, localOsTypeOf } from "../onboarding/localActions";
+import { isMonitorMode, runCommandBlockers } from "../onboarding/runCommandReadiness";
+
+export const detachRunCommandName = "arc-autopilot-connection-type";
+
+export interface DetachObservation {
+  readonly machineId: string;
+  /** Absent when the machine does not exist. */
+  readonly machine?: ArcMachine;
+  /** The gateway the machine's settings name; absent when it is not attached in the cloud. */
+  readonly gatewayLink?: string;
+}
+
+export type DetachStep =
+  | {
+      readonly kind: "switchAgentToDirect";
+      readonly machineId: string;
+      readonly location: string;
+      readonly runCommandName: string;
+      readonly script: string;
+    }
+  | { readonly kind: "clearGatewayLink"; readonly machineId: string; readonly gatewayId: string };
+
+export type DetachStopCode =
+  "MachineNotFound" | "NotAttached" | "NotConnected" | "MonitorMode" | "RunCommandBlocked" | "UnknownOsType";
+
+export type DetachPlan =
+  | {
+      readonly kind: "stop";
+      readonly outcome: "not-attached" | "skipped" | "needs-local-action" | "failed";
+      readonly code: DetachStopCode;
+      readonly reason: string;
+      readonly localAction?: LocalAction;
+    }
+  | { readonly kind: "steps"; readonly gatewayId: string; readonly steps: readonly DetachStep[] };
+
+export function planDetach(observed: DetachObservation): DetachPlan {
+  const { machine, gatewayLink, machineId } = observed;
+  if (!machine) {
+    return {
+      kind: "stop",
+      outcome: "skipped",
+      code: "MachineNotFound",
+      reason: "The machine does not exist",
+    };
+  }
+  if (gatewayLink === undefined) {
+    return {
+      kind: "stop",
+      outcome: "not-attached",
+      code: "NotAttached",
+      reason: `${machine.name} is not attached to a gateway; nothing to detach`,
+    };
+  }
+  const osType = localOsTypeOf(machine.osType);
+  const gatewayName = gatewayLink.split("/").pop() ?? gatewayLink;
+  const local = (why: string): LocalAction => ({
+    osType,
+    commands: [connectionTypeCommand(osType, "direct")],
+    explanation:
+      `${why}. Run this on ${machine.name}${osType === "windows" ? " in an elevated PowerShell" : ""} ` +
+      `(the machine must then reach every Arc endpoint directly), then detach again: the link to ` +
+      `${gatewayName} is left in place until the agent has switched, so the machine keeps working through it.`,
+  });
+  const notDetachable = (code: DetachStopCode, why: string): DetachPlan => ({
+    kind: "stop",
+    outcome: "needs-local-action",
+    code,
+    reason: `${machine.name} cannot be detached from ${gatewayName} remotely: ${why}; its gateway link is left alone`,
+    localAction: local(why.charAt(0).toUpperCase() + why.slice(1)),
+  });
+
+  if (machine.status.toLowerCase() !== "connected") {
+    return notDetachable(
+      "NotConnected",
+      `the machine is ${machine.status}, so Run Command cannot reach its agent`,
+    );
+  }
+  if (isMonitorMode(machine)) {
+    return notDetachable("MonitorMode", "the agent is in monitor mode, which blocks Run Command");
+  }
+  const blockers = runCommandBlockers(machine);
+  if (blockers.length > 0) {
+    return notDetachable("RunCommandBlocked", blockers.map((b) => b.reason).join("; "));
+  }
+  if (osType === "unknown") {
+    return {
+      kind: "stop",
+      outcome: "failed",
+      code: "UnknownOsType",
+      reason: `${machine.name} reports osType '${machine.osType ?? ""}', so no Run Command script can be built for it; its gateway link is left alone`,
+    };
+  }
+  return {
+    kind: "steps",
+    gatewayId: gatewayLink,
+    steps: [
+      {
+        kind: "switchAgentToDirect",
+        machineId,
+        location: machine.location,
+        runCommandName: detachRunCommandName,
+        script: connectionTypeScript(osType, "direct"),
+      },
+      { kind: "clearGatewayLink", machineId, gatewayId: gatewayLink },
+    ],
+  };
+}

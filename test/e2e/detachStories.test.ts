@@ -1,0 +1,117 @@
+// Issue 9, detach: for every agent version the agent is switched to `connection.type direct` by
+// Run Command first, then the cloud link is cleared with `gatewayResourceId: null`, as the real
+// clients send it. A machine whose agent cannot be reached is reported with the local command and
+// keeps its link: never half-detached.
+import { agentConnectionType } from "../../local/emulator/providers/hybridCompute/machineRecords";
+import type { DetachResult } from "../../orchestrations/detachPlanSchema";
+import { detachInstanceId } from "../../shared/onboarding/instanceIds";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
+
+const subscriptionId = "00000000-0000-4000-8000-0000000a0901";
+let h: Harness;
+
+harnessPerFile({ subscriptionId }, (started) => {
+  h = started;
+  started.registerHybridConnectivity();
+});
+
+const path = (url: string) => new URL(url).pathname.toLowerCase();
+
+async function detach(machineId: string): Promise<DetachResult> {
+  const instanceId = h.host.engine.start(
+    "detachMachine_v1",
+    { machineId, trigger: "test" },
+    detachInstanceId(machineId),
+  );
+  const status = await h.host.waitForInstance(instanceId);
+  expect(status.runtimeStatus).toBe("Completed");
+  return status.output as DetachResult;
+}
+
+function settingsLink(machineId: string): unknown {
+  const settings = h.host.emulator!.state.getResource(
+    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
+  );
+  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+    ?.gatewayProperties?.gatewayResourceId;
+}
+
+test.each([
+  ["1.45.02779.1667", "agent-145"],
+  ["1.55.02941.1840", "agent-155"],
+])(
+  "agent %s: connection.type direct by Run Command, then the link PUT with gatewayResourceId null",
+  async (agentVersion, name) => {
+    const gatewayId = await h.readyGateway("arc-gw-centralus", "centralus");
+    const machineId = h.connect({ name, location: "centralus", agentVersion });
+    expect((await h.outcome(machineId)).outcome).toBe("onboarded");
+    expect(settingsLink(machineId)).toBe(gatewayId);
+    expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
+    const from = h.host.traffic().length;
+
+    const result = await detach(machineId);
+
+    expect(result).toMatchObject({ outcome: "detached", machineId });
+    expect(result.done).toEqual([
+      "Run Command: azcmagent config set connection.type direct",
+      "Cleared the link to gateway arc-gw-centralus",
+    ]);
+    const writes = h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method === "PUT" && path(e.url).startsWith(machineId.toLowerCase()));
+    expect(writes.map((e) => path(e.url).slice(machineId.length))).toEqual([
+      "/runcommands/arc-autopilot-connection-type",
+      "/providers/microsoft.hybridcompute/settings/default",
+    ]);
+    expect(JSON.stringify(writes[0]!.requestBody)).toContain("connection.type direct");
+    expect(writes[1]!.requestBody).toEqual({
+      properties: { gatewayProperties: { gatewayResourceId: null } },
+    });
+    expect(settingsLink(machineId)).toBeUndefined();
+    expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
+
+    // Again: nothing left to detach, nothing written.
+    const again = h.host.traffic().length;
+    h.host.engine.purge(detachInstanceId(machineId));
+    expect(await detach(machineId)).toMatchObject({ outcome: "not-attached", code: "NotAttached" });
+    expect(
+      h.host
+        .traffic()
+        .slice(again)
+        .filter((e) => e.method !== "GET"),
+    ).toEqual([]);
+  },
+);
+
+test("a monitor-mode machine is reported with the local command, and its link is left alone", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-centralus", "centralus");
+  const machineId = h.connect({
+    name: "watched-01",
+    location: "centralus",
+    configMode: "monitor",
+    gatewayResourceId: gatewayId,
+  });
+  await h.host.runUntilIdle();
+  const from = h.host.traffic().length;
+
+  const result = await detach(machineId);
+
+  expect(result).toMatchObject({ outcome: "needs-local-action", code: "MonitorMode" });
+  expect(result.reason).toMatch(
+    /cannot be detached from arc-gw-centralus remotely.*its gateway link is left alone/,
+  );
+  expect(result.localAction).toMatchObject({
+    osType: "linux",
+    commands: ["sudo azcmagent config set connection.type direct"],
+  });
+  expect(result.done).toEqual([]);
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method !== "GET"),
+  ).toEqual([]);
+  expect(settingsLink(machineId)).toBe(gatewayId);
+  expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
+});
