@@ -1,6 +1,7 @@
 // planOnboarding: observe one machine, place its gateway when it has none, and plan — the
 // planner is pure (shared/onboarding/plan.ts); this activity only gathers what it reads, so the
-// orchestrator receives a finished plan and never reads configuration itself (USER-NEEDS 6).
+// orchestrator receives a finished plan and never reads configuration itself (a setting changed
+// between replays would make it non-deterministic).
 // Placement is read only when the plan needs it: a machine that stops earlier (out of scope,
 // opted out, disconnected, old agent) costs no gateway list and no Resource Graph query.
 import {

@@ -1,11 +1,11 @@
 // What every machine of a subscription shares, read once and reused for a short while by the
-// activities of one Function App instance (USER-NEEDS 3: "cache the result per subscription"):
+// activities of one Function App instance, cached per subscription:
 // the Microsoft.HybridConnectivity registration, once Registered, and the gateway picture used
 // for placement. A burst of 1,000 joining machines then costs one provider GET, one gateway list
 // and one Resource Graph query per subscription instead of 1,000 of each. Concurrent callers share
 // one read in flight. Only facts that are safe to be a little stale are kept: a Registered
 // provider stays registered, and a stale gateway picture only makes a machine ask the gateway's
-// singleton, which knows better (DESIGN decision 3).
+// singleton, which knows better (orchestrations/activities/sharedOperations.ts).
 //
 // Gateways this instance has just decided to create are remembered too (`notePlannedGateway`),
 // so the machines of a burst that plan before the first PUT reaches ARM see them: without that,
