@@ -1,6 +1,8 @@
-// The typed activity map (STYLE: "one place declares each activity's name, input and output";
-// USER-NEEDS 9: `yield` results are otherwise `any`). Each entry has a versioned name — a shipped
-// name never changes (USER-NEEDS 6): a new contract gets `_v2` beside the old one, so histories
+// The typed activity map: one place declares each activity's name, input and output (in
+// durable-functions the result of `yield callActivity(...)` is otherwise `any`, see
+// Azure/azure-functions-durable-js#524). Each entry has a versioned name — a shipped name never
+// changes (histories in flight replay against the deployed code, Azure/azure-functions-durable-js#358):
+// a new contract gets `_v2` beside the old one, so histories
 // replaying the old name still find it — and zod schemas for its input and output.
 //
 // Errors: every activity answers an envelope. `{ ok: true, value }`, or `{ ok: false, error }`

@@ -11,7 +11,7 @@ export interface InstanceStatus {
 
 const endedStatuses = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
 
-/** USER-NEEDS 13: "running" means not Completed/Failed/Terminated/Canceled, not merely "exists". */
+/** "Running" means not Completed/Failed/Terminated/Canceled, not merely "exists": a finished instance keeps its id. */
 export function hasEnded(runtimeStatus: string): boolean {
   return endedStatuses.has(runtimeStatus);
 }

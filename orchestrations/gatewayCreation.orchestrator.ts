@@ -1,5 +1,5 @@
-// One gateway's creation, once, for every machine that needs it (DESIGN decisions 2 and 3;
-// issue 4 §3). Instance id `gatewayInstanceKey(gatewayId)`. It PUTs the gateway (or finds it
+// One gateway's creation, once, for every machine that needs it: begun by an activity, waited on
+// with durable timers, one singleton per gateway (docs/azure-facts.md §2). Instance id `gatewayInstanceKey(gatewayId)`. It PUTs the gateway (or finds it
 // being created), then looks at the operation on a durable-timer schedule — first at +4 min,
 // every 30 s to +15 min, then every 5 min — up to the deadline. A creation that fails is PUT
 // again once. However it ends, every machine that joined (in the input, or by a `Waiter` event

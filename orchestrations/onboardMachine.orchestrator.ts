@@ -1,12 +1,13 @@
-// Onboards one machine (issue 4): observe → plan → act. Instance id `machineInstanceId(machineId)`,
+// Onboards one machine: observe → plan → act. Instance id `machineInstanceId(machineId)`,
 // so a duplicate event finds this instance instead of starting another. The plan comes from an
-// activity (which reads Azure and the settings, USER-NEEDS 6); this orchestrator only sequences
+// activity (which reads Azure and the settings: configuration read in an orchestrator would change
+// on replay after a deployment); this orchestrator only sequences
 // the steps, waits with durable timers and external events, and checks each write's answer.
 //
 // Waits: a machine that is not Connected is looked at again every 5 minutes up to the configured
 // wait; a gateway or a provider registration is joined (its singleton does the work and the
-// polling) and awaited as an event, with a deadline timer as backstop and one re-read of Azure
-// when it fires; a Run Command is read on its schedule. Custom status at every step: `step`,
+// polling) and awaited as an event, with a status check on the singleton every 5 minutes and a
+// deadline timer as backstop, then one re-read of Azure when no word came; a Run Command is read on its schedule. Custom status at every step: `step`,
 // `done`, `total`, `message`, `waitingFor`.
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";

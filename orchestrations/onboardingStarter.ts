@@ -1,10 +1,10 @@
 // Starting and stopping a machine's onboarding from a trigger (Event Grid now; runbooks and the
 // drift sweep later), through the durable client. One instance per machine, id from the
-// normalised resource id (DESIGN decision 4):
-// - running or pending → nothing is started (USER-NEEDS 13: "running" means not in
+// normalised resource id, so a duplicate event finds the instance:
+// - running or pending → nothing is started ("running" means not in
 //   Completed/Failed/Terminated/Canceled — an instance that merely exists may be long finished);
 // - a run that was created after the event happened has already seen what the event reports, so
-//   a late duplicate starts nothing (Event Grid delivers at least once, USER-NEEDS 14);
+//   a late duplicate starts nothing (Event Grid delivers at least once, docs/azure-facts.md §9);
 // - otherwise a new run starts (a finished run's id is reused: its history is replaced).
 import type { DurableClient } from "durable-functions";
 

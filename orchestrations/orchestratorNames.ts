@@ -1,5 +1,5 @@
 // Orchestrator names and the external events they exchange. Versioned like activity names: a
-// shipped name never changes (USER-NEEDS 6), so histories in flight still find their code.
+// shipped name never changes, so histories in flight still find their code after a deployment.
 export const orchestratorNames = {
   /** Onboards one machine: observe → plan → act (one instance per machine). */
   onboardMachine: "onboardMachine_v1",

@@ -1,4 +1,4 @@
-// One resource provider's registration in one subscription, once (issue 4 §5; USER-NEEDS 3, 4).
+// One resource provider's registration in one subscription, once (docs/azure-facts.md §12).
 // Instance id `providerInstanceId(subscriptionId, namespace)`. It POSTs register unless the
 // provider is already Registered or Registering, then reads the state on a durable-timer
 // schedule until Registered or the deadline. A 403 ends it at once with the permission error,

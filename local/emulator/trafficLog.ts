@@ -1,4 +1,4 @@
-// One JSON line per ARM exchange, in the shape ../shared/tools/contract-check reads. Each line is
+// One JSON line per ARM exchange, in the shape CI's contract check reads (.ci/run). Each line is
 // one append (a single write), so parallel test workers can share one file.
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";

@@ -1,4 +1,4 @@
-// Gateway creation, split so nothing waits (DESIGN decision 2): begin (one PUT, or none when the
+// Gateway creation, split so nothing waits (a function never sleeps; the orchestrator waits with durable timers, docs/azure-facts.md §10): begin (one PUT, or none when the
 // gateway is already there), then one look at the operation per call. Starting twice sends one
 // PUT: a second call finds the gateway and returns its state, with a handle that polls the
 // resource's provisioningState while it is still being created. A failed or canceled gateway is

@@ -1,4 +1,4 @@
-// The onboarding activities, built over injected clients (STYLE: `createActivities(deps)`):
+// The onboarding activities, built over injected clients (`createOnboardingActivities(deps)`, so tests hand in their own):
 // one handler per entry of the activity map, each validating its input, idempotent, answering
 // plain JSON in the `{ ok, value | error }` envelope and throwing only retryable failures.
 import type { ActivityKey } from "../activityMap";

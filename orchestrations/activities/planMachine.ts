@@ -34,12 +34,7 @@ export async function planMachine(
   let plan = planOnboarding(observed, policy);
   const machine = observed.machine;
   if (machine && plan.kind === "stop" && plan.code === "GatewayNotPlaced") {
-    const placementPolicy: GatewayPlacementPolicy = {
-      ...policy.gateway,
-      ...(deps.settings.ARC_GATEWAY_SUBSCRIPTION
-        ? { hubSubscriptionId: deps.settings.ARC_GATEWAY_SUBSCRIPTION }
-        : {}),
-    };
+    const placementPolicy: GatewayPlacementPolicy = policy.gateway;
     const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
     // With a hub, its gateways (and its 5-gateway quota) serve every subscription in scope, so
     // their load is counted across all of them; without one, the machine's subscription alone.

@@ -1,4 +1,4 @@
-// Onboarding outcomes as Event Grid events on an optional custom topic (DESIGN decision 8):
+// Onboarding outcomes as Event Grid events on an optional custom topic:
 // `ArcAutopilot.MachineOnboarded`, `…OnboardingFailed`, `…NeedsLocalAction`, subject the machine
 // id, data the run's result (no secrets: results never carry any). Sent with @azure/eventgrid's
 // publisher and the app's own identity (the topic grants it "EventGrid Data Sender"). The event

@@ -1,10 +1,10 @@
-// Shared prerequisites, created once however many machines need them (DESIGN decision 3): a
+// Shared prerequisites, created once however many machines need them: a
 // gateway per gateway id, a provider registration per subscription. Each has a singleton
 // orchestration with a deterministic instance id; a machine *joins* it here — starting it when
 // nothing is running — and then waits for the singleton's event, so a thousand waiting machines
 // are not a thousand ARM pollers.
 //
-// Races are expected (USER-NEEDS 12): two machines may find no singleton at once; the second
+// Races are expected (a start on an existing id is refused, or overwrites a finished one): two machines may find no singleton at once; the second
 // start is refused (409) and that machine joins the running one instead. A machine whose
 // `Waiter` event reaches a singleton that has just ended would never be released, so after
 // raising it the status is read once more and an ended singleton's outcome is answered at once.

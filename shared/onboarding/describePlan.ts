@@ -1,5 +1,5 @@
 // Plans in words and numbers, for an orchestration's custom status (`step`, `done`, `total`,
-// `message`, `waitingFor`; DESIGN decision 8) and for the final table of outcomes.
+// `message`, `waitingFor`: what an operator polling the status URL reads) and for the final table of outcomes.
 import type { OnboardingOutcome, OnboardingPlan } from "./plan";
 import { describeStep, type OnboardingStep, type OnboardingStepKind } from "./steps";
 

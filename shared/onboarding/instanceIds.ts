@@ -1,5 +1,5 @@
 // Deterministic Durable instance ids, so a duplicate event finds the running instance instead of
-// starting a second one (DESIGN decision 4; USER-NEEDS 12). Derived from the normalised resource
+// starting a second one (duplicates and races are normal: Event Grid delivers at least once, docs/azure-facts.md §9). Derived from the normalised resource
 // id (ARM ids compare case-insensitively), shaped for every Durable backend: no `/`, `\`, `#`, `?`
 // or control characters (Azure Storage table keys forbid them) and well under 100 characters.
 // A readable prefix for people reading logs, then 16 hex digits of SHA-256 for uniqueness: two

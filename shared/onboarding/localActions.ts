@@ -16,7 +16,7 @@ export interface LocalAction {
   readonly explanation: string;
 }
 
-/** Run Command's handler extension per OS ([docs] security-extensions.md; AZURE-FACTS §4). */
+/** Run Command's handler extension per OS ([docs] security-extensions.md; docs/azure-facts.md §6). */
 export function runCommandHandlerFor(osType: "windows" | "linux"): ExtensionIdentity {
   return {
     publisher: "Microsoft.CPlat.Core",

@@ -138,7 +138,7 @@ export function sshSteps(
 /**
  * The agent's incoming-ports list, for agents that predate service-configuration ports. Only a
  * reported, non-empty list without the SSH port is rewritten, merged so every open port stays
- * (`incomingconnections.ports` replaces the list, MISSION §3); an empty list cannot be told
+ * (`incomingconnections.ports` replaces the list, docs/azure-facts.md §7); an empty list cannot be told
  * apart from one ARM did not report, and writing `22` over an unreported list could close ports.
  */
 export function portDecision(

@@ -1,7 +1,7 @@
-// Whether SSH over Arc supports the machine's operating system, by the seed's list (MISSION §3,
-// from the 2022 SSH-over-Arc doc): Windows 7+ / Server 2012+; CentOS 7 and 8; RHEL 7.4–7.10 and
+// Whether SSH over Arc supports the machine's operating system, by the 2022 SSH-over-Arc
+// preview doc's list (docs/azure-facts.md §8): Windows 7+ / Server 2012+; CentOS 7 and 8; RHEL 7.4–7.10 and
 // 8.3+; SLES 12 and 15.1+; Ubuntu Server 16.04–20.04. The current doc has no list — any OS with
-// sshd (AZURE-FACTS §11) — which is why the policy only warns by default. Versions compare per
+// sshd (docs/azure-facts.md §8) — which is why the policy only warns by default. Versions compare per
 // numeric part like agent versions (RHEL 7.10 > 7.9).
 import type { ArcMachine } from "../azure/machines";
 import { type AgentVersion, compareAgentVersions, isAgentVersion, parseAgentVersion } from "./agentVersion";

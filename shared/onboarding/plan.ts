@@ -1,5 +1,5 @@
 // The onboarding planner: what one machine still lacks, from what was observed, as a pure
-// function (DESIGN decision 1). It either stops — with an outcome, a reason and, where only the
+// function, so onboarding, repairs and dry runs share one set of rules. It either stops — with an outcome, a reason and, where only the
 // machine's owner can help, the exact local command — or lists the steps still missing, in the
 // order to run them. A step that is already satisfied is never in the list, so re-planning a
 // finished machine returns no steps and sends nothing to Azure.
@@ -53,7 +53,7 @@ export interface OnboardingObservation {
   >;
   /**
    * The agent's local `connection.type`, when known (a Run Command's `azcmagent show`). ARM does not
-   * report it (AZURE-FACTS §3), so for an attached machine it is assumed switched unless this says `direct`.
+   * report it (docs/azure-facts.md §4), so for an attached machine it is assumed switched unless this says `direct`.
    */
   readonly agentConnectionType?: "gateway" | "direct";
 }

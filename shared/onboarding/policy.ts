@@ -1,11 +1,11 @@
 // The onboarding rules as plain data, built once from the validated settings, so activities read
-// configuration and orchestrators only receive this object (USER-NEEDS 6: never read config in an
-// orchestrator, where a changed setting would make replay non-deterministic).
+// configuration and orchestrators only receive this object (never read config in an orchestrator,
+// where a changed setting would make replay non-deterministic).
 import type { Settings } from "../config";
 import type { GatewayPlacementPolicy } from "./gatewayPlacement";
 import type { OptOutTag, Scope } from "./scope";
 
-/** The provider SSH over Arc needs, registered once per subscription (AZURE-FACTS §6). */
+/** The provider SSH over Arc needs, registered once per subscription (docs/azure-facts.md §12). */
 export const hybridConnectivityNamespace = "Microsoft.HybridConnectivity";
 
 export interface AgentVersionPolicy {
@@ -41,6 +41,7 @@ export type OnboardingSettings = Pick<
   | "ARC_SCOPES"
   | "ARC_OPT_OUT_TAG"
   | "ARC_GATEWAY_RESOURCE_GROUP"
+  | "ARC_GATEWAY_SUBSCRIPTION"
   | "ARC_GATEWAY_NAME_TEMPLATE"
   | "ARC_GATEWAY_CAPACITY"
   | "ARC_GATEWAY_DEADLINE_MINUTES"
@@ -63,6 +64,9 @@ export function onboardingPolicyFrom(settings: OnboardingSettings): OnboardingPo
       nameTemplate: settings.ARC_GATEWAY_NAME_TEMPLATE,
       capacity: settings.ARC_GATEWAY_CAPACITY,
       deadlineMinutes: settings.ARC_GATEWAY_DEADLINE_MINUTES,
+      ...(settings.ARC_GATEWAY_SUBSCRIPTION === undefined
+        ? {}
+        : { hubSubscriptionId: settings.ARC_GATEWAY_SUBSCRIPTION }),
     },
     agentVersions: {
       gatewayMinimum: settings.ARC_MIN_AGENT_VERSION_GATEWAY,

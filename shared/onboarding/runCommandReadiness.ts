@@ -1,5 +1,5 @@
 // Whether Run Command can reach a machine, judged from what the agent reports in
-// `agentConfiguration` (read-only in ARM, AZURE-FACTS §3–§4). Run Command is an extension
+// `agentConfiguration` (read-only in ARM, docs/azure-facts.md §5–§7). Run Command is an extension
 // (Microsoft.CPlat.Core/RunCommandHandlerWindows|Linux), so monitor mode, a disabled extension
 // manager, an allowlist without the handler or a blocklist with it each stop it, and only a
 // command on the machine changes that ([docs] security-extensions.md). Publisher and type compare

@@ -1,4 +1,4 @@
-// When to look again at a slow Azure operation (DESIGN decision 2). Pure arithmetic over virtual
+// When to look again at a slow Azure operation (begun by an activity, waited on with durable timers). Pure arithmetic over virtual
 // time, so orchestrators can use it: given when the wait began and the time now, the next moment
 // to look, or undefined once the deadline has passed. Look-ups land on a fixed grid from the start
 // (+4 min, +4.5 min…), not "now + interval", so a replayed or delayed episode asks for the same times.
@@ -26,7 +26,7 @@ export function gatewayCreationSchedule(deadlineMinutes: number): WaitSchedule {
   };
 }
 
-/** Provider registration takes 2–5 minutes (docs), up to 10 (USER-NEEDS 3): every 30 s to +10 min, then every 2 min to 1 h. */
+/** Provider registration takes 2–5 minutes (docs), up to 10 in some reports (docs/azure-facts.md §12): every 30 s to +10 min, then every 2 min to 1 h. */
 export const providerRegistrationSchedule: WaitSchedule = {
   firstLookMs: 60_000,
   phases: [{ everyMs: 30_000, untilMs: 10 * minute }],

@@ -7,7 +7,7 @@ import type { DetachResult } from "../../orchestrations/detachPlanSchema";
 import { detachInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
-const subscriptionId = "00000000-0000-4000-8000-0000000a0901";
+const subscriptionId = "00000000-0000-4000-8000-0000000a0951";
 let h: Harness;
 
 harnessPerFile({ subscriptionId }, (started) => {

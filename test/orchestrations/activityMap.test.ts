@@ -43,7 +43,7 @@ describe("the activity map", () => {
     }
   });
 
-  test("shipped names never change (USER-NEEDS 6): add a _v2 beside them instead", () => {
+  test("shipped names never change (histories replay against them): add a _v2 beside them instead", () => {
     expect(Object.fromEntries(Object.entries(activityMap).map(([key, a]) => [key, a.name]))).toEqual({
       observeMachine: "observeMachine_v1",
       beginCreateGateway: "beginCreateGateway_v1",

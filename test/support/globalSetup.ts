@@ -1,5 +1,5 @@
 // One traffic log for the whole suite: every emulator a test starts appends to it, and
-// `../shared/tools/contract-check` validates it afterwards (see .ci/run).
+// CI's contract check of the traffic against the official specs validates it afterwards (.ci/run).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 

@@ -29,7 +29,7 @@ export class LibraryContractError extends Error {
     super(
       "The local host's contract with @azure/functions / durable-functions does not hold:\n" +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        "\nRe-verify LOCAL-HOST.md against the new versions and update pinnedLibraryVersions, or restore the pins.",
+        "\nRe-check the local host against the new versions and update pinnedLibraryVersions, or restore the pins.",
     );
     this.name = "LibraryContractError";
   }

@@ -198,7 +198,7 @@ describe("sequence ids", () => {
   });
 });
 
-describe("retries (§1.7)", () => {
+describe("retries (DTFx RetryInterceptor)", () => {
   test("a failure schedules a timer at now + first * backoff^attempt, then the next attempt", () => {
     const history = [
       started(),
@@ -266,7 +266,7 @@ describe("retries (§1.7)", () => {
 });
 
 describe("timers", () => {
-  test("a timer longer than the maximum is created in pieces of the interval (§1.6)", () => {
+  test("a timer longer than the maximum is created in pieces of the interval (durable-functions LongTimerTask)", () => {
     const actions = [timer(10 * day)];
     const first = [started(), executionStarted()];
     expect(summary(plan(actions, first))).toEqual([`0:timer:+${(3 * day) / second}s`]);
@@ -375,7 +375,7 @@ describe("external events", () => {
   });
 });
 
-describe("nondeterminism (§6)", () => {
+describe("nondeterminism (DTFx NonDeterministicOrchestrationException)", () => {
   const prefix = "Non-Deterministic workflow detected: ";
   const question =
     "Was a change made to the orchestrator code after this instance had already started running?";
