@@ -7,7 +7,7 @@ export const apiVersions = {
   hybridConnectivity: "2024-12-01",
   /** Microsoft.Resources: resource providers (the @azure/arm-resources 7.x default). */
   resources: "2025-04-01",
-  /** Microsoft.ResourceGraph resources query (fixed by @azure/arm-resourcegraph 5.x). */
+  /** Microsoft.ResourceGraph resources query (the latest stable; docs/azure-facts.md §13). */
   resourceGraph: "2024-04-01",
   kubernetesConfiguration: "2023-05-01",
   apiManagement: "2024-05-01",

@@ -1,14 +1,14 @@
-// Azure Resource Graph through @azure/arm-resourcegraph (2024-04-01): one POST per page of at
-// most 1,000 rows, continued with `$skipToken`. Each page costs one unit of the caller's quota
+// Azure Resource Graph (Microsoft.ResourceGraph/resources, 2024-04-01) through the app's ARM
+// pipeline: one POST per page of at most 1,000 rows, continued with `$skipToken`. Not through
+// @azure/arm-resourcegraph: its current 5.x requires Node 22 and the 4.x line is the retired
+// ms-rest-js generation, while this app runs on Node 20; the request is one documented POST. Each page costs one unit of the caller's quota
 // (about 15 queries per 5 s), reported in `x-ms-user-quota-*` headers, which each page passes on
 // so a sweep can slow down before ARG refuses (docs/azure-facts.md §13). Query texts live in
 // resourceGraphQueries.ts.
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-
 import { UnexpectedArmError, ValidationError } from "../errors";
 import type { ArmContext } from "./armContext";
-import { readNumber, readString } from "./armPayload";
-import { callSdk } from "./sdkErrors";
+import { apiVersions } from "./apiVersions";
+import { readNumber, readObject, readString } from "./armPayload";
 
 /** A query text and how to read one of its rows (rows it cannot read are skipped). */
 export interface ResourceGraphQuery<T> {
@@ -42,24 +42,6 @@ export interface ResourceGraphPage<T> {
 }
 
 const maxPageSize = 1000;
-const clients = new WeakMap<ArmContext, ResourceGraphClient>();
-
-function resourceGraphClient(context: ArmContext): ResourceGraphClient {
-  let client = clients.get(context);
-  if (!client) {
-    const { endpoint, tlsOptions, userAgentOptions } = context.clientOptions;
-    client = new ResourceGraphClient(context.credential, {
-      endpoint,
-      ...(tlsOptions ? { tlsOptions } : {}),
-      userAgentOptions,
-      credentials: { scopes: [context.audience] },
-    });
-    context.adoptPipeline(client.pipeline);
-    clients.set(context, client);
-  }
-  return client;
-}
-
 /** One page; start without `skipToken`, then pass back the page's until there is none. */
 export async function queryResourceGraphPage<T>(
   context: ArmContext,
@@ -72,32 +54,33 @@ export async function queryResourceGraphPage<T>(
   }
   if (request.subscriptions.length === 0)
     throw new ValidationError("A Resource Graph query needs at least one subscription");
-  let quota: ResourceGraphQuota | undefined;
-  const response = await callSdk(context.now, () =>
-    resourceGraphClient(context).resources(
-      {
-        subscriptions: [...request.subscriptions],
-        query: request.query.text,
-        options: { top: pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+  const response = await context.send({
+    method: "POST",
+    path: "/providers/Microsoft.ResourceGraph/resources",
+    apiVersion: apiVersions.resourceGraph,
+    body: {
+      subscriptions: [...request.subscriptions],
+      query: request.query.text,
+      options: {
+        $top: pageSize,
+        resultFormat: "objectArray",
+        ...(skipToken ? { $skipToken: skipToken } : {}),
       },
-      {
-        onResponse: (raw) => {
-          quota = quotaFrom(raw.headers);
-        },
-      },
-    ),
-  );
-  const data: unknown = response.data;
+    },
+  });
+  const quota = quotaFrom(response.headers);
+  const body = readObject(response.body);
+  const data: unknown = body.data;
   const rows: T[] = [];
   for (const row of Array.isArray(data) ? (data as unknown[]) : []) {
     const parsed = request.query.parseRow(row);
     if (parsed !== undefined) rows.push(parsed);
   }
-  const next = readString(response.skipToken);
+  const next = readString(body.$skipToken);
   return {
     rows,
-    totalRecords: readNumber(response.totalRecords) ?? rows.length,
-    resultTruncated: response.resultTruncated === "true",
+    totalRecords: readNumber(body.totalRecords) ?? rows.length,
+    resultTruncated: body.resultTruncated === "true" || body.resultTruncated === true,
     ...(next ? { skipToken: next } : {}),
     ...(quota ? { quota } : {}),
   };

@@ -2,8 +2,7 @@
 // one onto the other through the same toArmError as by-id calls, so a 403 from
 // `providers.register` is a PermissionError naming the action and scope like any other.
 // Two SDK generations differ in where the body lands: @azure/core-client (arm-resources) keeps
-// `response.bodyAsText`; @azure-rest/core-client (arm-resourcegraph) has only `code`/`message`
-// and `details`.
+// `response.bodyAsText`; @azure-rest/core-client clients have only `code`/`message` and `details`.
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 
 import { type ArcAutopilotError, TransientArmError } from "../errors";
