@@ -92,6 +92,13 @@ const optionalSubscriptionId = z
     return v.toLowerCase();
   });
 
+/**
+ * A subscription GUID, optionally one resource group (1–90 letters, digits, `_ - . ( )`, not ending
+ * in `.`, as ARM names them): anything else would match no machine and silently onboard nothing.
+ */
+const wellFormedScope =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/resourceGroups\/[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()])?$/iu;
+
 /** Comma- (or newline-) separated scopes, each validated and written canonically, duplicates dropped. */
 const scopeList = z
   .string()
@@ -106,6 +113,13 @@ const scopeList = z
         scope = parseScope(entry);
       } catch (error) {
         ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (!wellFormedScope.test(scope)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `'${entry.trim().slice(0, 120)}' is not a scope: expected /subscriptions/<subscription GUID> or /subscriptions/<subscription GUID>/resourceGroups/<name>`,
+        });
         continue;
       }
       if (!seen.has(scope.toLowerCase())) {

@@ -28,7 +28,8 @@ describe("onboarding settings and the policy built from them", () => {
   test("every setting is read, trimmed and typed", () => {
     const policy = onboardingPolicyFrom(
       readSettings({
-        ARC_SCOPES: " /subscriptions/s1 , /SUBSCRIPTIONS/s2/resourcegroups/rg-a\n/subscriptions/S1 ",
+        ARC_SCOPES:
+          " /subscriptions/00000000-0000-4000-8000-0000000000a1 , /SUBSCRIPTIONS/00000000-0000-4000-8000-0000000000a2/resourcegroups/rg-a\n/subscriptions/00000000-0000-4000-8000-0000000000A1 ",
         ARC_OPT_OUT_TAG: "do-not-touch",
         ARC_GATEWAY_RESOURCE_GROUP: "rg-gw(prod)",
         ARC_GATEWAY_NAME_TEMPLATE: "gw.{location}.prod",
@@ -45,7 +46,10 @@ describe("onboarding settings and the policy built from them", () => {
       }),
     );
     expect(policy).toEqual({
-      scopes: ["/subscriptions/s1", "/subscriptions/s2/resourceGroups/rg-a"],
+      scopes: [
+        "/subscriptions/00000000-0000-4000-8000-0000000000a1",
+        "/subscriptions/00000000-0000-4000-8000-0000000000a2/resourceGroups/rg-a",
+      ],
       optOutTag: { name: "do-not-touch" },
       gateway: {
         resourceGroup: "rg-gw(prod)",
@@ -67,7 +71,9 @@ describe("onboarding settings and the policy built from them", () => {
   });
 
   test("the policy is plain data: it survives JSON, as orchestration inputs must", () => {
-    const policy = onboardingPolicyFrom(readSettings({ ARC_SCOPES: "/subscriptions/s1" }));
+    const policy = onboardingPolicyFrom(
+      readSettings({ ARC_SCOPES: "/subscriptions/00000000-0000-4000-8000-0000000000a1" }),
+    );
     expect(JSON.parse(JSON.stringify(policy))).toEqual(policy);
   });
 
@@ -112,6 +118,18 @@ describe("onboarding settings and the policy built from them", () => {
     expect(() => readSettings(env)).toThrow(ConfigurationError);
     expect(() => readSettings(env)).toThrow(variable);
     expect(() => readSettings(env)).toThrow(message);
+  });
+
+  test.each([
+    ["/subscriptions/s1", /subscription GUID/],
+    ["/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg.", /subscription GUID/],
+    [
+      "/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/" + "r".repeat(91),
+      /subscription GUID/,
+    ],
+  ])("a scope that could match no machine is refused at start: %s", (scope, message) => {
+    expect(() => readSettings({ ARC_SCOPES: scope })).toThrow(ConfigurationError);
+    expect(() => readSettings({ ARC_SCOPES: scope })).toThrow(message);
   });
 
   test("every bad scope is reported, not only the first", () => {

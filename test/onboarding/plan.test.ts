@@ -375,7 +375,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
     [
       "a machine outside every scope is skipped",
       {},
-      { ARC_SCOPES: "/subscriptions/other" },
+      { ARC_SCOPES: "/subscriptions/00000000-0000-4000-8000-0000000000ff" },
       { outcome: "skipped", code: "OutOfScope" },
     ],
     [
@@ -458,7 +458,10 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
 
   test("scope comes before existence: an out-of-scope id is never reported as missing", () => {
     const stop = asStop(
-      planOnboarding(observation({ machine: undefined }), policyWith({ ARC_SCOPES: "/subscriptions/other" })),
+      planOnboarding(
+        observation({ machine: undefined }),
+        policyWith({ ARC_SCOPES: "/subscriptions/00000000-0000-4000-8000-0000000000ff" }),
+      ),
     );
     expect(stop.code).toBe("OutOfScope");
   });
