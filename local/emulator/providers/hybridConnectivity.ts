@@ -16,10 +16,15 @@ import { createHash } from "node:crypto";
 
 import { z } from "zod";
 
-import { isResourceId, type ParsedResourceId, parseResourceId } from "../../../shared/resourceId";
+import {
+  isResourceId,
+  normalizeResourceId,
+  type ParsedResourceId,
+  parseResourceId,
+} from "../../../shared/resourceId";
 import { armErrors, ArmHttpError } from "../armError";
 import { publishSucceeded, resourceEnvelope, systemData } from "../armResource";
-import type { StoredResource } from "../state";
+import type { EmulatorState, StoredResource } from "../state";
 import type {
   EmulatorContext,
   EmulatorRequest,
@@ -79,6 +84,85 @@ const serviceConfigurationPatchSchema = z.strictObject({
 });
 
 const listCredentialsSchema = z.strictObject({ serviceName: z.enum(serviceNames).optional() });
+
+// ---- test knobs: writes that do not turn out as asked (off unless a test sets them) ----
+
+/** A provisioning state the spec allows (ProvisioningState) for a write that did not succeed. */
+export type UnsuccessfulProvisioningState = "Failed" | "Canceled";
+
+/** What the next SSH service configuration PUTs on a machine answer, and store, instead. */
+export interface SshConfigurationAnswer {
+  /** The port the configuration ends up with instead of the one asked for. */
+  readonly port?: number;
+  /** The provisioning state it ends up in instead of Succeeded. */
+  readonly provisioningState?: UnsuccessfulProvisioningState;
+}
+
+interface Knobs {
+  readonly failedEndpoints: Map<string, number>;
+  readonly sshAnswers: Map<string, SshConfigurationAnswer[]>;
+}
+
+const knobsByState = new WeakMap<EmulatorState, Knobs>();
+
+function knobsOf(state: EmulatorState): Knobs {
+  let knobs = knobsByState.get(state);
+  if (!knobs) {
+    knobs = { failedEndpoints: new Map(), sshAnswers: new Map() };
+    knobsByState.set(state, knobs);
+  }
+  return knobs;
+}
+
+/**
+ * Test knob: the next `count` endpoint PUTs under `machineId` store the endpoint and answer it
+ * with provisioningState Failed (a state the spec's string allows), as a provisioning that went
+ * wrong on Azure's side would. A later PUT without the knob succeeds as usual.
+ */
+export function failNextEndpointPuts(state: EmulatorState, machineId: string, count = 1): void {
+  const { failedEndpoints } = knobsOf(state);
+  const key = normalizeResourceId(machineId);
+  failedEndpoints.set(key, (failedEndpoints.get(key) ?? 0) + count);
+}
+
+function takeEndpointFailure(state: EmulatorState, machineId: string): boolean {
+  const { failedEndpoints } = knobsOf(state);
+  const key = normalizeResourceId(machineId);
+  const left = failedEndpoints.get(key) ?? 0;
+  if (left <= 0) return false;
+  if (left === 1) failedEndpoints.delete(key);
+  else failedEndpoints.set(key, left - 1);
+  return true;
+}
+
+/**
+ * Test knob: the next `count` SSH service configuration PUTs under `machineId` store and answer
+ * `answer` (another port, or a Failed/Canceled provisioning state) instead of what was asked —
+ * a configuration Azure did not take as written. Both stay within the spec (an integer port, a
+ * ProvisioningState value). The status is the usual 200/201.
+ */
+export function answerNextSshConfigurationPuts(
+  state: EmulatorState,
+  machineId: string,
+  answer: SshConfigurationAnswer,
+  count = 1,
+): void {
+  if (answer.port !== undefined) port.parse(answer.port);
+  const { sshAnswers } = knobsOf(state);
+  const key = normalizeResourceId(machineId);
+  const queue = sshAnswers.get(key) ?? [];
+  for (let i = 0; i < count; i++) queue.push(answer);
+  sshAnswers.set(key, queue);
+}
+
+function takeSshAnswer(state: EmulatorState, machineId: string): SshConfigurationAnswer | undefined {
+  const { sshAnswers } = knobsOf(state);
+  const key = normalizeResourceId(machineId);
+  const queue = sshAnswers.get(key);
+  const answer = queue?.shift();
+  if (queue?.length === 0) sshAnswers.delete(key);
+  return answer;
+}
 
 interface Scope {
   readonly machine: StoredResource;
@@ -163,10 +247,11 @@ function putEndpoint(request: EmulatorRequest, context: EmulatorContext): Handle
   const body = parseBody(endpointSchema, request.body);
   const id = endpointIdOf(machine.id, name);
   const existing = context.state.getResource(id);
+  const provisioningState = takeEndpointFailure(context.state, machine.id) ? "Failed" : "Succeeded";
   const stored = context.state.putResource(
     id,
     endpointType,
-    endpointBody(request, context, id, body.properties, existing),
+    endpointBody(request, context, id, body.properties, existing, provisioningState),
     context.clock.now(),
   );
   publish(request, context, "write", stored.id, `${endpointType}/write`, !existing);
@@ -179,13 +264,14 @@ function endpointBody(
   id: string,
   properties: z.infer<typeof endpointSchema>["properties"],
   existing: StoredResource | undefined,
+  provisioningState: "Succeeded" | UnsuccessfulProvisioningState = "Succeeded",
 ): Record<string, unknown> {
   return {
     ...resourceEnvelope(existing?.id ?? id, endpointType),
     properties: {
       type: properties.type,
       ...(properties.resourceId ? { resourceId: properties.resourceId } : {}),
-      provisioningState: "Succeeded",
+      provisioningState,
     },
     systemData: systemData(request.principal, context.clock.now(), existing?.body.systemData),
   };
@@ -235,7 +321,7 @@ function resolveEndpoint(
   request: EmulatorRequest,
   context: EmulatorContext,
   action: string,
-): { endpoint: StoredResource; name: ServiceName; id: string } {
+): { machineId: string; endpoint: StoredResource; name: ServiceName; id: string } {
   const endpoint = endpointName(request);
   const name = serviceConfigurationName(request);
   const { machine } = resolveScope(request, context, action, (m) =>
@@ -244,6 +330,7 @@ function resolveEndpoint(
   const stored = context.state.getResource(endpointIdOf(machine.id, endpoint));
   if (!stored) throw armErrors.parentNotFound(`${endpointType}/${endpoint}`);
   return {
+    machineId: machine.id,
     endpoint: stored,
     name,
     id: serviceConfigurationIdOf(stored.id, request.params.serviceConfigurationName ?? name),
@@ -251,7 +338,7 @@ function resolveEndpoint(
 }
 
 function putServiceConfiguration(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
-  const { name, id } = resolveEndpoint(request, context, `${serviceConfigurationType}/write`);
+  const { machineId, name, id } = resolveEndpoint(request, context, `${serviceConfigurationType}/write`);
   const body = parseBody(serviceConfigurationSchema, request.body);
   if (body.properties.serviceName !== name) {
     throw armErrors.invalidBody(
@@ -263,6 +350,10 @@ function putServiceConfiguration(request: EmulatorRequest, context: EmulatorCont
   if (body.properties.resourceId) properties.resourceId = body.properties.resourceId;
   if (body.properties.port !== undefined) properties.port = body.properties.port;
   properties.provisioningState = "Succeeded";
+  // Only the SSH configuration is knobbed: it is the one the product writes.
+  const answer = name === "SSH" ? takeSshAnswer(context.state, machineId) : undefined;
+  if (answer?.port !== undefined) properties.port = answer.port;
+  if (answer?.provisioningState !== undefined) properties.provisioningState = answer.provisioningState;
   const stored = context.state.putResource(
     id,
     serviceConfigurationType,

@@ -215,6 +215,45 @@ export function presetProviderRegistration(
   state.setRegistrationState(subscriptionId, canonical, registrationState);
 }
 
+// ---- test knob: a registration that does not finish (off unless a test sets it) ----
+
+const heldRegistrations = new WeakMap<EmulatorState, Set<string>>();
+
+const registrationKey = (subscriptionId: string, namespace: string) =>
+  `${subscriptionId}/${requireKnownNamespace(namespace)}`.toLowerCase();
+
+/**
+ * Test knob: a registration of `namespace` in the subscription, begun or in flight, stays
+ * `Registering` until released: a registration stuck far beyond the 2–5 minutes the docs give
+ * (docs/azure-facts.md §12). Every answer stays one Azure gives: Registering is a real state.
+ */
+export function holdProviderRegistration(
+  state: EmulatorState,
+  subscriptionId: string,
+  namespace: string,
+): void {
+  const held = heldRegistrations.get(state) ?? new Set<string>();
+  held.add(registrationKey(subscriptionId, namespace));
+  heldRegistrations.set(state, held);
+}
+
+/** Ends a hold: a registration still `Registering` is `Registered` at once, as if it had just finished. */
+export function releaseProviderRegistration(
+  state: EmulatorState,
+  subscriptionId: string,
+  namespace: string,
+): void {
+  heldRegistrations.get(state)?.delete(registrationKey(subscriptionId, namespace));
+  const canonical = requireKnownNamespace(namespace);
+  if (state.registrationState(subscriptionId, canonical) === "Registering") {
+    presetProviderRegistration(state, subscriptionId, canonical, "Registered");
+  }
+}
+
+function isHeld(state: EmulatorState, subscriptionId: string, namespace: string): boolean {
+  return heldRegistrations.get(state)?.has(registrationKey(subscriptionId, namespace)) ?? false;
+}
+
 /**
  * Starts registration as Providers_Register does: `Registering` now, `Registered` after
  * `timings.providerRegistrationMs`. Registering again while in flight does not restart the wait.
@@ -255,6 +294,7 @@ function changeRegistration(
   state.setRegistrationState(subscriptionId, canonical, transient);
   context.clock.setTimer(context.timings.providerRegistrationMs, () => {
     if (!isCurrentTransition(state, subscriptionId, canonical, token)) return;
+    if (transient === "Registering" && isHeld(state, subscriptionId, canonical)) return;
     if (state.registrationState(subscriptionId, canonical) === transient) {
       state.setRegistrationState(subscriptionId, canonical, settled);
     }

@@ -4,6 +4,7 @@
 // does in Azure, rather than the PUT. The simulated agent runs the script when the command ends.
 import { z } from "zod";
 
+import { normalizeResourceId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
 import { publishSucceeded, systemData } from "../../armResource";
 import { monitorHeaders } from "../../asyncOperations";
@@ -112,6 +113,50 @@ function startRun(state: EmulatorState, key: string): number {
 
 function isCurrentRun(state: EmulatorState, key: string, run: number): boolean {
   return runsByState.get(state)?.get(key) === run;
+}
+
+// ---- test knob: a script that fails on the machine (off unless a test sets it) ----
+
+/** How the simulated agent's next script on a machine fails. */
+export interface ScriptFailure {
+  /** The script's exit code; not 0. */
+  readonly exitCode: number;
+  /** What the script wrote to its error stream. */
+  readonly message: string;
+}
+
+const scriptFailures = new WeakMap<EmulatorState, Map<string, ScriptFailure[]>>();
+
+/**
+ * Test knob: the next `count` Run Commands the simulated agent runs on `machineId` fail as a
+ * script would on the machine — exit code `exitCode`, `message` on the error stream, no effect —
+ * whatever the script says. Refusals that come before the script (a disconnected machine,
+ * monitor mode, an allowlist) still come first and do not take one.
+ */
+export function failNextRunCommands(
+  state: EmulatorState,
+  machineId: string,
+  failure: ScriptFailure,
+  count = 1,
+): void {
+  if (!Number.isInteger(failure.exitCode) || failure.exitCode === 0) {
+    throw new Error(`A failing script needs a non-zero integer exit code, not ${failure.exitCode}`);
+  }
+  const failures = scriptFailures.get(state) ?? new Map<string, ScriptFailure[]>();
+  scriptFailures.set(state, failures);
+  const key = normalizeResourceId(machineId);
+  const queue = failures.get(key) ?? [];
+  for (let i = 0; i < count; i++) queue.push(failure);
+  failures.set(key, queue);
+}
+
+function takeScriptFailure(state: EmulatorState, machineId: string): ScriptOutcome | undefined {
+  const failures = scriptFailures.get(state);
+  const key = normalizeResourceId(machineId);
+  const queue = failures?.get(key);
+  const failure = queue?.shift();
+  if (queue?.length === 0) failures?.delete(key);
+  return failure && { exitCode: failure.exitCode, output: "", error: failure.message, changes: {} };
 }
 
 interface Target {
@@ -360,7 +405,7 @@ function finishRun(
     recordFailure(context, id, failure, undefined);
     return { status: "Failed", error: { code: failure.code, message: failure.message } };
   }
-  const outcome = execute(context, machine, requested);
+  const outcome = takeScriptFailure(context.state, machine.id) ?? execute(context, machine, requested);
   if (outcome.exitCode !== 0) {
     const failure: RunFailure = {
       code: "RunCommandScriptFailed",

@@ -6,10 +6,10 @@
 // from 1.51 on follow the link by themselves.
 import { z } from "zod";
 
-import { parseGatewayId } from "../../../../shared/resourceId";
+import { normalizeResourceId, parseGatewayId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
 import { publishSucceeded, systemData } from "../../armResource";
-import type { StoredResource } from "../../state";
+import type { EmulatorState, StoredResource } from "../../state";
 import type {
   EmulatorContext,
   EmulatorRequest,
@@ -84,6 +84,34 @@ function settingsTargetOf(request: EmulatorRequest): { machineId: string; id: st
   }
   const machineId = machineIdOf(request, request.params.baseResourceName ?? "");
   return { machineId, id: machineSettingsIdOf(machineId) };
+}
+
+// ---- test knob: a settings write that lands on another gateway (off unless a test sets it) ----
+
+const redirectedLinks = new WeakMap<EmulatorState, Map<string, string>>();
+
+/**
+ * Test knob: the next settings PUT for `machineId` links the machine to `gatewayResourceId`
+ * instead of the gateway it names, and answers so — as when another writer's PUT to the same
+ * settings lands at the same moment and wins. The answer is still a valid settings resource: the
+ * gateway must exist and be provisioned when the PUT comes, as any link must. One PUT takes it.
+ */
+export function linkNextSettingsPutTo(
+  state: EmulatorState,
+  machineId: string,
+  gatewayResourceId: string,
+): void {
+  const links = redirectedLinks.get(state) ?? new Map<string, string>();
+  links.set(normalizeResourceId(machineId), gatewayResourceId);
+  redirectedLinks.set(state, links);
+}
+
+function takeRedirectedLink(state: EmulatorState, machineId: string): string | undefined {
+  const links = redirectedLinks.get(state);
+  const key = normalizeResourceId(machineId);
+  const link = links?.get(key);
+  links?.delete(key);
+  return link;
 }
 
 function gatewayLinkOf(settings: StoredResource | undefined): string | undefined {
@@ -210,7 +238,8 @@ function putSettings(request: EmulatorRequest, context: EmulatorContext): Handle
   context.requireRegistered(request.params.subscriptionId ?? "", namespace);
   const body = parseBody(settingsBodySchema, request.body);
   const machine = requireMachine(context, target.machineId, "parent");
-  const stored = writeSettings(context, machine, requestedLink(body), request.principal);
+  const link = takeRedirectedLink(context.state, machine.id) ?? requestedLink(body);
+  const stored = writeSettings(context, machine, link, request.principal);
   publishWrite(request, context, stored.id);
   return { status: 200, body: stored.body };
 }
