@@ -101,6 +101,47 @@ test("RunCommandFailed: the connection.type Run Command exits non-zero; its exit
   ]);
 });
 
+test("RunCommandFailed on the last step: the incoming-ports Run Command fails, so the run ends failed, not needing local action", async () => {
+  const machineId = h.machineId("ancient-01");
+  failNextRunCommands(h.host.emulator!.state, machineId, {
+    exitCode: 1,
+    message: "Access is denied.",
+  });
+  const from = h.host.traffic().length;
+
+  // Below 1.31 the agent's own ports list needs 22; below 1.40 no gateway (a local upgrade).
+  h.connect({
+    name: "ancient-01",
+    location: "eastus",
+    agentVersion: "1.20.02151.1134",
+    osType: "windows",
+    osName: "Windows Server 2019 Datacenter",
+    osVersion: "10.0.17763",
+    incomingConnectionsPorts: ["3389"],
+  });
+  const result = await h.outcome(machineId);
+
+  expect(result).toMatchObject({
+    runtimeStatus: "Completed",
+    outcome: "failed",
+    code: "RunCommandFailed",
+    done: [endpointCreated("ancient-01"), "Create the SSH service configuration of ancient-01 on port 22"],
+  });
+  expect(result.reason).toContain(
+    "Run Command arc-autopilot-ssh-port failed (exit code 1: Access is denied.)",
+  );
+  expect(await writesUnder(machineId, from)).toEqual([
+    `PUT ${endpoint}`,
+    `PUT ${ssh}`,
+    "PUT /runCommands/arc-autopilot-ssh-port",
+  ]);
+  // The script's change never happened: the agent keeps only its own port.
+  const machine = h.host.emulator!.state.getResource(machineId)?.body as {
+    properties?: { agentConfiguration?: { incomingConnectionsPorts?: string[] } };
+  };
+  expect(machine.properties?.agentConfiguration?.incomingConnectionsPorts).toEqual(["3389"]);
+});
+
 test("EndpointFailed: the default endpoint PUT answers provisioningState Failed; no SSH configuration follows", async () => {
   const machineId = h.machineId("endpoint-01");
   failNextEndpointPuts(h.host.emulator!.state, machineId);
