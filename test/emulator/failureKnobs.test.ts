@@ -185,9 +185,9 @@ describe("Run Command: the simulated agent's next script fails", () => {
     expect(agentConnectionType(world.emulator.context(), id)).toBe("direct");
     expect(await operationStatus(world, bystander)).toMatchObject({ status: "Succeeded" });
 
-    const rerun = await put("web-01", "switch", connectionType);
+    // A re-run of the same command answers 200; its instance view says how it ended.
+    expect((await put("web-01", "switch", connectionType)).status).toBe(200);
     await finish();
-    expect(await operationStatus(world, rerun)).toMatchObject({ status: "Succeeded" });
     expect(await instanceView("web-01", "switch")).toMatchObject({
       instanceView: { executionState: "Succeeded", exitCode: 0 },
     });
