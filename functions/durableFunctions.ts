@@ -1,17 +1,9 @@
-// The durable side of the app: the orchestrators and every activity of the activity map, under
-// their versioned names. Registration only; what they do lives in orchestrations/.
-import * as df from "durable-functions";
+// The durable side of the app: every capability's orchestrators and activities, under their
+// versioned names. Registration only; what they do lives in orchestrations/.
+import { registerCapabilities } from "../orchestrations/capability";
+import { gateways } from "../orchestrations/gateways";
+import { machines } from "../orchestrations/machines";
+import { onboarding } from "../orchestrations/onboarding";
+import { sharedOperations } from "../orchestrations/sharedOperation";
 
-import { detachMachineOrchestrator } from "../orchestrations/detachMachine.orchestrator";
-import { gatewayCreationOrchestrator } from "../orchestrations/gatewayCreation.orchestrator";
-import { onboardMachineOrchestrator } from "../orchestrations/onboardMachine.orchestrator";
-import { orchestratorNames } from "../orchestrations/orchestratorNames";
-import { providerRegistrationOrchestrator } from "../orchestrations/providerRegistration.orchestrator";
-import { registerOnboardingActivities } from "../orchestrations/registerActivities";
-
-df.app.orchestration(orchestratorNames.onboardMachine, onboardMachineOrchestrator);
-df.app.orchestration(orchestratorNames.gatewayCreation, gatewayCreationOrchestrator);
-df.app.orchestration(orchestratorNames.providerRegistration, providerRegistrationOrchestrator);
-df.app.orchestration(orchestratorNames.detachMachine, detachMachineOrchestrator);
-
-registerOnboardingActivities();
+registerCapabilities([sharedOperations, machines, onboarding, gateways]);

@@ -2,7 +2,12 @@
 // in its error messages: a missing instance is `undefined` here, not an exception.
 import type { DurableClient } from "durable-functions";
 
+/** The part of the durable client the coordination activities use. */
+export type CoordinationClient = Pick<DurableClient, "getStatus" | "startNew" | "raiseEvent">;
+
 export interface InstanceStatus {
+  /** The orchestrator's name (`gatewayCreation_v1`…): which work runs under a shared instance id. */
+  readonly name: string;
   readonly runtimeStatus: string;
   readonly createdAt: number;
   readonly lastUpdatedAt: number;
@@ -23,6 +28,7 @@ export async function findInstanceStatus(
   try {
     const status = await client.getStatus(instanceId, { showInput: false });
     return {
+      name: String(status.name),
       runtimeStatus: String(status.runtimeStatus),
       createdAt: new Date(status.createdTime).getTime(),
       lastUpdatedAt: new Date(status.lastUpdatedTime).getTime(),

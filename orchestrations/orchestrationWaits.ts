@@ -3,9 +3,14 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
-import { callActivity, type SharedOperationOutcome, sharedOperationOutcomeSchema } from "./activityMap";
+import { callActivity } from "./activity";
 import { EventInbox } from "./eventInbox";
-import { eventNames } from "./orchestratorNames";
+import {
+  releaseWaiters,
+  type SharedOperationOutcome,
+  sharedOperationOutcomeSchema,
+  waiterEventName,
+} from "./sharedOperation";
 
 export function nowMs(context: OrchestrationContext): number {
   return context.df.currentUtcDateTime.getTime();
@@ -33,7 +38,7 @@ export class SingletonWaiters {
     initial: Iterable<string>,
   ) {
     this.pending = new Set(initial);
-    this.inbox = new EventInbox(context, eventNames.waiter, (payload) => {
+    this.inbox = new EventInbox(context, waiterEventName, (payload) => {
       const parsed = waiterEvent.safeParse(payload);
       return parsed.success ? parsed.data.instanceId : undefined;
     });
@@ -60,10 +65,7 @@ export class SingletonWaiters {
    * release). A machine that joins meanwhile is released as soon as its event is read, not at the
    * grace's end. Returns how many were released.
    */
-  *releaseAll(
-    eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
-    outcome: SharedOperationOutcome,
-  ): Generator<Task, number, unknown> {
+  *releaseAll(eventName: string, outcome: SharedOperationOutcome): Generator<Task, number, unknown> {
     const { context } = this;
     let released = 0;
     let graceEndsMs = nowMs(context) + releaseGraceMs;
@@ -72,7 +74,7 @@ export class SingletonWaiters {
       if (this.pending.size > 0) {
         const waiters = [...this.pending];
         this.pending.clear();
-        const release = yield* callActivity(context, "releaseWaiters", { waiters, eventName, outcome });
+        const release = yield* callActivity(context, releaseWaiters, { waiters, eventName, outcome });
         if (release.ok) released += release.value.released;
         else context.warn(`Releasing ${waiters.length} waiting machine(s) failed: ${release.error.message}`);
         graceEndsMs = nowMs(context) + releaseGraceMs;
@@ -91,7 +93,7 @@ export class SingletonWaiters {
 /** A machine's inbox for one singleton's release event. */
 export function releaseInbox(
   context: OrchestrationContext,
-  eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
+  eventName: string,
 ): EventInbox<SharedOperationOutcome> {
   return new EventInbox(context, eventName, (payload) => {
     const parsed = sharedOperationOutcomeSchema.safeParse(payload);

@@ -1,5 +1,6 @@
-// Orchestrator names and the external events they exchange. Versioned like activity names: a
-// shipped name never changes, so histories in flight still find their code after a deployment.
+// Orchestrator names, versioned like activity names: a shipped name never changes, so histories
+// in flight still find their code after a deployment. The events they exchange are named where
+// they are used (sharedOperation.ts and the shared operations' modules).
 export const orchestratorNames = {
   /** Onboards one machine: observe → plan → act (one instance per machine). */
   onboardMachine: "onboardMachine_v1",
@@ -9,13 +10,4 @@ export const orchestratorNames = {
   providerRegistration: "providerRegistration_v1",
   /** Takes one machine off its gateway: the agent to direct first, then the cloud link. */
   detachMachine: "detachMachine_v1",
-} as const;
-
-export const eventNames = {
-  /** To a singleton: one more machine waits for it (`{ instanceId }`). */
-  waiter: "Waiter",
-  /** To a waiting machine: the gateway's creation ended (`SharedOperationOutcome`). */
-  gatewayCreation: "GatewayCreation",
-  /** To a waiting machine: the provider's registration ended (`SharedOperationOutcome`). */
-  providerRegistration: "ProviderRegistration",
 } as const;

@@ -11,13 +11,13 @@
 // so the machines of a burst that plan before the first PUT reaches ARM see them: without that,
 // machines of six regions planning together would all decide to create a gateway, and the sixth
 // PUT would hit the 5-per-subscription quota (docs/azure-facts.md §3) instead of sharing one.
-import type { ArmContext } from "../../shared/azure/armContext";
-import { listGateways } from "../../shared/azure/gateways";
-import { queryResourceGraphPage } from "../../shared/azure/resourceGraph";
-import { machineCountsByLocationQuery } from "../../shared/azure/resourceGraphQueries";
-import { getProviderRegistration, type RegistrationState } from "../../shared/azure/resourceProviders";
-import type { ExistingGateway } from "../../shared/onboarding/gatewayPlacement";
-import { normalizeResourceId } from "../../shared/resourceId";
+import type { ArmContext } from "../shared/azure/armContext";
+import { listGateways } from "../shared/azure/gateways";
+import { queryResourceGraphPage } from "../shared/azure/resourceGraph";
+import { machineCountsByLocationQuery } from "../shared/azure/resourceGraphQueries";
+import { getProviderRegistration, type RegistrationState } from "../shared/azure/resourceProviders";
+import type { ExistingGateway } from "../shared/onboarding/gatewayPlacement";
+import { normalizeResourceId } from "../shared/resourceId";
 
 /** How long a Registered provider is taken as registered without asking again. */
 export const registeredTtlMs = 10 * 60_000;

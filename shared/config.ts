@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 import { ConfigurationError } from "./errors";
-import { isAgentVersion } from "./onboarding/agentVersion";
-import { validateGatewayNameTemplate } from "./onboarding/gatewayPlacement";
-import { parseOptOutTag, parseScope } from "./onboarding/scope";
+import { isAgentVersion } from "./validation/agentVersion";
+import { validateGatewayNameTemplate } from "./validation/gatewayNameTemplate";
+import { parseOptOutTag, parseScope } from "./validation/scope";
 
 const optionalText = z
   .string()

@@ -1,32 +1,37 @@
 // The detach activities: observe and plan (reads only), and clear the cloud link.
+import { z } from "zod";
+
 import { detachMachineFromGateway } from "../../shared/azure/machineSettings";
-import { planDetach } from "../../shared/gateways/detachPlan";
+import { detachPlanSchema, planDetach as plan } from "../../shared/gateways/detachPlan";
 import { machineResourceId, parseMachineId } from "../../shared/resourceId";
-import type { ActivityInput, ActivityOutput } from "../activityMap";
-import type { OnboardingActivityDeps } from "./deps";
-import { observeMachine } from "./observeMachine";
-import type { SubscriptionFacts } from "./subscriptionFacts";
+import { resourceIdField } from "../../shared/validation/fields";
+import { defineActivity } from "../activity";
+import { observeMachine } from "../machines/observeMachine";
 
-export async function planDetachActivity(
-  deps: OnboardingActivityDeps,
-  facts: SubscriptionFacts,
-  input: ActivityInput<"planDetach">,
-): Promise<ActivityOutput<"planDetach">> {
-  const observed = await observeMachine(deps, input, facts);
-  return planDetach({
-    machineId: observed.machineId,
-    ...(observed.machine ? { machine: observed.machine } : {}),
-    ...(observed.gatewayLink ? { gatewayLink: observed.gatewayLink } : {}),
-  });
-}
+/** Observes one machine and plans taking it off its gateway (shared/gateways/detachPlan.ts). */
+export const planDetach = defineActivity({
+  name: "planDetach_v1",
+  needs: "azure",
+  input: z.strictObject({ machineId: resourceIdField }),
+  output: detachPlanSchema,
+  async handler(deps, input) {
+    const observed = await observeMachine(deps, input);
+    return plan({
+      machineId: observed.machineId,
+      ...(observed.machine ? { machine: observed.machine } : {}),
+      ...(observed.gatewayLink ? { gatewayLink: observed.gatewayLink } : {}),
+    });
+  },
+});
 
-export async function clearGatewayLink(
-  deps: OnboardingActivityDeps,
-  input: ActivityInput<"clearGatewayLink">,
-): Promise<ActivityOutput<"clearGatewayLink">> {
-  const settings = await detachMachineFromGateway(
-    deps.arm,
-    machineResourceId(parseMachineId(input.machineId)),
-  );
-  return settings.gatewayResourceId ? { gatewayResourceId: settings.gatewayResourceId } : {};
-}
+/** Clears the machine's gateway link (`gatewayResourceId: null`); answers the link as ARM then reports it. */
+export const clearGatewayLink = defineActivity({
+  name: "clearGatewayLink_v1",
+  needs: "azure",
+  input: z.strictObject({ machineId: resourceIdField }),
+  output: z.strictObject({ gatewayResourceId: resourceIdField.optional() }),
+  async handler({ arm }, input) {
+    const settings = await detachMachineFromGateway(arm, machineResourceId(parseMachineId(input.machineId)));
+    return settings.gatewayResourceId ? { gatewayResourceId: settings.gatewayResourceId } : {};
+  },
+});

@@ -7,10 +7,10 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
-import { callActivity } from "./activityMap";
-import { runAgentCommand } from "./agentRunCommand";
-import type { DetachResult } from "./detachPlanSchema";
-import { activityFailure, fail, guarded, isStepFailure, type StepFailure } from "./stepFailure";
+import type { DetachResult } from "../../shared/gateways/detachPlan";
+import { runAgentCommand } from "../machines/agentRunCommand";
+import { failure, step, type StepFailure } from "../stepFailure";
+import { clearGatewayLink, planDetach } from "./detachActivities";
 
 const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
@@ -29,19 +29,18 @@ export function* detachMachineOrchestrator(
     context.df.setCustomStatus({ step: full.outcome, done: done.length, message: full.reason });
     return full;
   };
-  const failed = (failure: StepFailure) =>
+  const failed = (why: StepFailure) =>
     end({
-      outcome: failure.outcome,
-      code: failure.code,
+      outcome: why.outcome,
+      code: why.code,
       reason: linkLeftInPlace
-        ? `${failure.reason}; the gateway link was left in place, so the machine keeps working through its gateway`
-        : failure.reason,
+        ? `${why.reason}; the gateway link was left in place, so the machine keeps working through its gateway`
+        : why.reason,
     });
 
   context.df.setCustomStatus({ step: "plan", done: 0, message: "Observing the machine" });
-  const planned = yield* guarded(context, callActivity(context, "planDetach", { machineId }));
-  if (isStepFailure(planned)) return failed(planned);
-  if (!planned.ok) return failed(activityFailure(planned.error));
+  const planned = yield* step(context, planDetach, { machineId });
+  if (!planned.ok) return failed(planned.failure);
   const plan = planned.value;
   if (plan.kind === "stop") {
     return end({
@@ -54,31 +53,27 @@ export function* detachMachineOrchestrator(
 
   const gatewayName = plan.gatewayId.split("/").pop() ?? plan.gatewayId;
   linkLeftInPlace = true;
-  for (const step of plan.steps) {
-    if (step.kind === "switchAgentToDirect") {
+  for (const next of plan.steps) {
+    if (next.kind === "switchAgentToDirect") {
       context.df.setCustomStatus({
-        step: step.kind,
+        step: next.kind,
         done: done.length,
         message: "Switching the agent to direct",
       });
-      const failure = yield* guarded(context, runAgentCommand(context, step));
-      if (failure) return failed(failure);
+      const switched = yield* runAgentCommand(context, next);
+      if (switched) return failed(switched);
       done.push("Run Command: azcmagent config set connection.type direct");
     } else {
       context.df.setCustomStatus({
-        step: step.kind,
+        step: next.kind,
         done: done.length,
         message: `Clearing the link to ${gatewayName}`,
       });
-      const cleared = yield* guarded(
-        context,
-        callActivity(context, "clearGatewayLink", { machineId: step.machineId }),
-      );
-      if (isStepFailure(cleared)) return failed(cleared);
-      if (!cleared.ok) return failed(activityFailure(cleared.error));
+      const cleared = yield* step(context, clearGatewayLink, { machineId: next.machineId });
+      if (!cleared.ok) return failed(cleared.failure);
       if (cleared.value.gatewayResourceId !== undefined) {
         return failed(
-          fail(
+          failure(
             "DetachNotConfirmed",
             `The machine's settings still name gateway ${cleared.value.gatewayResourceId} after the write`,
           ),

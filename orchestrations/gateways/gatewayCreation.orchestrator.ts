@@ -1,26 +1,25 @@
 // One gateway's creation, once, for every machine that needs it: begun by an activity, waited on
-// with durable timers, one singleton per gateway (docs/azure-facts.md §2). Instance id `gatewayInstanceKey(gatewayId)`. It PUTs the gateway (or finds it
+// with durable timers, one singleton per gateway (docs/azure-facts.md §2), under the gateway's key
+// (gatewayCreation.ts). It PUTs the gateway (or finds it
 // being created), then looks at the operation on a durable-timer schedule — first at +4 min,
 // every 30 s to +15 min, then every 5 min — up to the deadline. A creation that fails is PUT
 // again once. However it ends, every machine that joined (in the input, or by a `Waiter` event
 // meanwhile) is released with the outcome; machines that join during a short grace period after
 // the end are released too, so none is left waiting for an event that already went out.
 import type { OrchestrationContext, Task } from "durable-functions";
-import { z } from "zod";
 
-import { gatewayCreationSchedule, nextLookAt } from "../shared/onboarding/waitSchedules";
-import { callActivity, type SharedOperationOutcome } from "./activityMap";
-import { nowMs, SingletonWaiters } from "./orchestrationWaits";
-import { eventNames } from "./orchestratorNames";
-
-const inputSchema = z.object({
-  gatewayId: z.string().min(1),
-  location: z.string().min(1),
-  deadlineMinutes: z.number().int().positive(),
-  waiters: z.array(z.string()).default([]),
-});
+import { gatewayCreationSchedule, nextLookAt } from "../../shared/onboarding/waitSchedules";
+import { callActivity } from "../activity";
+import { nowMs, SingletonWaiters } from "../orchestrationWaits";
+import type { SharedOperationOutcome } from "../sharedOperation";
+import { beginCreateGateway, readGatewayOperation } from "./gatewayActivities";
+import { gatewayCreationEvent, gatewayCreationInputSchema } from "./gatewayCreation";
 
 const attempts = 2;
+
+/** What a person can do today to retry the machines that waited (a write event starts onboarding). */
+const onboardAgain =
+  "onboard the waiting machines again: a new write to a machine (a tag change, for one) starts its onboarding";
 
 export interface GatewayCreationOutput extends SharedOperationOutcome {
   readonly gatewayId: string;
@@ -31,7 +30,7 @@ export interface GatewayCreationOutput extends SharedOperationOutcome {
 export function* gatewayCreationOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, GatewayCreationOutput, unknown> {
-  const input = inputSchema.parse(context.df.getInput());
+  const input = gatewayCreationInputSchema.parse(context.df.getInput());
   const waiters = new SingletonWaiters(context, input.waiters);
   const startMs = nowMs(context);
   const name = input.gatewayId.split("/").pop() ?? input.gatewayId;
@@ -45,7 +44,7 @@ export function* gatewayCreationOrchestrator(
   while (outcome === undefined && attempt < attempts) {
     attempt++;
     status(`Creating gateway ${name} (attempt ${attempt} of ${attempts})`, attempt);
-    const begun = yield* callActivity(context, "beginCreateGateway", {
+    const begun = yield* callActivity(context, beginCreateGateway, {
       gatewayId: input.gatewayId,
       location: input.location,
     });
@@ -73,13 +72,13 @@ export function* gatewayCreationOrchestrator(
           succeeded: false,
           message:
             `Gateway ${name} was not ready within ${input.deadlineMinutes} minutes (still ${begun.value.provisioningState}). ` +
-            "Check its provisioning state in the portal; once it has Succeeded, the drift sweep (or remediate now) attaches the waiting machines",
+            `Check its provisioning state in the portal; once it has Succeeded, ${onboardAgain} (remediate now will do that for them once the runbooks land)`,
         };
         break;
       }
       status(`Waiting for gateway ${name} (attempt ${attempt} of ${attempts})`, attempt);
       yield* waiters.sleepUntil(Math.min(next, deadline));
-      const read = yield* callActivity(context, "readGatewayOperation", { operation });
+      const read = yield* callActivity(context, readGatewayOperation, { operation });
       if (!read.ok) {
         outcome = { succeeded: false, message: `Gateway ${name}: ${read.error.message}` };
         break;
@@ -98,12 +97,12 @@ export function* gatewayCreationOrchestrator(
   }
   outcome ??= {
     succeeded: false,
-    message: `Gateway ${name} failed to create ${attempts} times (${lastFailure}). Check the subscription's gateway quota and the activity log, then retry with remediate now`,
+    message: `Gateway ${name} failed to create ${attempts} times (${lastFailure}). Check the subscription's gateway quota and the activity log, then ${onboardAgain}`,
   };
 
   // Release everyone, then anyone who joins during the grace period.
   status(`${outcome.succeeded ? "Ready" : "Failed"}: releasing ${waiters.size} waiting machine(s)`, attempt);
-  const released = yield* waiters.releaseAll(eventNames.gatewayCreation, outcome);
+  const released = yield* waiters.releaseAll(gatewayCreationEvent, outcome);
   context.df.setCustomStatus({
     step: outcome.succeeded ? "done" : "failed",
     attempt,

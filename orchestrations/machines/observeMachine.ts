@@ -1,4 +1,4 @@
-// observeMachine: everything the planner reads about one machine, as plain JSON. Reads only,
+// observeMachine: everything the planners (onboarding, detach) read about one machine. Reads only,
 // in the order that keeps them few and safe: the machine (absent → observed as absent, nothing
 // more read); its gateway link and the subscription's Microsoft.HybridConnectivity state (shared
 // by the subscription's machines, see SubscriptionFacts); the default endpoint only once the
@@ -6,38 +6,43 @@
 // SSH configuration only when the endpoint exists. A machine that is not attached yet is being
 // onboarded now: its endpoint and SSH configuration are written with converging PUTs whose
 // answers prove the result, so reading them first would only add two requests per machine.
+import { isRegistered } from "../../shared/azure/azureStates";
 import { getDefaultEndpoint, getSshServiceConfiguration } from "../../shared/azure/hybridConnectivity";
 import type { ArcMachine } from "../../shared/azure/machines";
 import { findMachine } from "../../shared/azure/machines";
 import { getMachineSettings } from "../../shared/azure/machineSettings";
+import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
 import { machineResourceId, parseMachineId } from "../../shared/resourceId";
-import type { ActivityOutput } from "../activityMap";
-import type { OnboardingActivityDeps } from "./deps";
-import { SubscriptionFacts } from "./subscriptionFacts";
+import type { AzureDeps } from "../activity";
+
+/** What Azure shows of the machine; the placement is added by the onboarding planner when it needs one. */
+export type MachineObservation = Pick<
+  OnboardingObservation,
+  "machineId" | "machine" | "gatewayLink" | "providerState" | "defaultEndpoint" | "sshServiceConfiguration"
+>;
 
 export async function observeMachine(
-  deps: OnboardingActivityDeps,
-  input: { machineId: string },
-  facts: SubscriptionFacts = new SubscriptionFacts(deps.arm),
-): Promise<ActivityOutput<"observeMachine">> {
+  { arm, facts }: Pick<AzureDeps, "arm" | "facts">,
+  input: { readonly machineId: string },
+): Promise<MachineObservation> {
   const machineId = machineResourceId(parseMachineId(input.machineId));
-  const machine = await findMachine(deps.arm, machineId);
+  const machine = await findMachine(arm, machineId);
   if (!machine) return { machineId };
   const [settings, providerState] = await Promise.all([
-    getMachineSettings(deps.arm, machineId),
+    getMachineSettings(arm, machineId),
     facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
   ]);
-  const observed: ActivityOutput<"observeMachine"> = {
+  const observed: MachineObservation = {
     machineId,
     machine: withoutSecrets(machine),
     providerState,
     ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
   };
-  if (providerState.toLowerCase() !== "registered" || !settings.gatewayResourceId) return observed;
-  const endpoint = await getDefaultEndpoint(deps.arm, machineId);
+  if (!isRegistered(providerState) || !settings.gatewayResourceId) return observed;
+  const endpoint = await getDefaultEndpoint(arm, machineId);
   if (!endpoint) return observed;
-  const ssh = await getSshServiceConfiguration(deps.arm, machineId);
+  const ssh = await getSshServiceConfiguration(arm, machineId);
   return {
     ...observed,
     defaultEndpoint: pick({ provisioningState: endpoint.provisioningState }),

@@ -1,35 +1,61 @@
-// Onboards one machine: observe → plan → act. Instance id `machineInstanceId(machineId)`,
-// so a duplicate event finds this instance instead of starting another. The plan comes from an
-// activity (which reads Azure and the settings: configuration read in an orchestrator would change
-// on replay after a deployment); this orchestrator only sequences
-// the steps, waits with durable timers and external events, and checks each write's answer.
+// Onboards one machine: observe → plan → act. Instance id `machineInstanceId(machineId)`, so a
+// duplicate event finds this instance instead of starting another. The plan comes from an
+// activity (which reads Azure and the settings: configuration read in an orchestrator would
+// change on replay after a deployment); this orchestrator only sequences the steps, waits with
+// durable timers and external events, and checks each write's answer.
 //
-// Waits: a machine that is not Connected is looked at again every 5 minutes up to the configured
-// wait; a gateway or a provider registration is joined (its singleton does the work and the
-// polling) and awaited as an event, with a status check on the singleton every 5 minutes and a
-// deadline timer as backstop, then one re-read of Azure when no word came; a Run Command is read on its schedule. Custom status at every step: `step`,
-// `done`, `total`, `message`, `waitingFor`.
+// Reading it top to bottom:
+// 1. Plan, looking again every 5 minutes at a machine that is not Connected, up to the wait the
+//    plan names.
+// 2. Run the steps in order. Every activity call answers one shape (stepFailure.ts): its value,
+//    or the StepFailure that ends the run. A write whose answer does not confirm it fails with
+//    its own code: AttachNotConfirmed, EndpointFailed, SshConfigurationNotConfirmed; a Run
+//    Command that did not succeed, RunCommandFailed or RunCommandTimedOut.
+// 3. The gateway and the provider are shared operations: the machine joins the singleton that
+//    does the work and waits for its release (`awaitShared`), checking on the singleton every 5
+//    minutes, with a deadline timer as backstop and then one look at Azure when no word came
+//    (GatewayNotReady, ProviderNotRegistered); a failed release is GatewayCreationFailed or
+//    ProviderRegistrationFailed.
+// 4. Finish: publish the outcome (when a topic is configured) and return it.
+// Custom status at every step: `step`, `done`, `total`, `message`, `waitingFor`.
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
-import { onboardingStatus } from "../shared/onboarding/describePlan";
+import { hasFailed, hasSucceeded, isRegistered } from "../../shared/azure/azureStates";
+import { onboardingStatus } from "../../shared/onboarding/describePlan";
 import {
   type OnboardingResult,
   outcomeEventType,
   resultFromStop,
-} from "../shared/onboarding/onboardingResult";
-import { describeStep } from "../shared/onboarding/steps";
+} from "../../shared/onboarding/onboardingResult";
+import { describeStep, type OnboardingStep } from "../../shared/onboarding/steps";
 import {
   connectionSchedule,
   nextLookAt,
   providerRegistrationSchedule,
-} from "../shared/onboarding/waitSchedules";
-import { type ActivityOutput, callActivity, type SharedOperationOutcome } from "./activityMap";
-import { runAgentCommand } from "./agentRunCommand";
-import type { EventInbox } from "./eventInbox";
-import { nowMs, releaseInbox, sleepUntil } from "./orchestrationWaits";
-import { eventNames } from "./orchestratorNames";
-import { activityFailure, fail, guarded, type StepFailure } from "./stepFailure";
+} from "../../shared/onboarding/waitSchedules";
+import type { ActivityOutput } from "../activity";
+import type { EventInbox } from "../eventInbox";
+import { attachGateway, readGatewayState } from "../gateways/gatewayActivities";
+import { gatewayCreation, joinGatewayCreation } from "../gateways/gatewayCreation";
+import { runAgentCommand } from "../machines/agentRunCommand";
+import { nowMs, releaseInbox, sleepUntil } from "../orchestrationWaits";
+import {
+  readSharedOperation,
+  type SharedOperation,
+  type SharedOperationJoin,
+  type SharedOperationOutcome,
+} from "../sharedOperation";
+import { failure, step, type StepFailure, type StepResult } from "../stepFailure";
+import {
+  deleteSshServiceConfiguration,
+  putDefaultEndpoint,
+  putSshServiceConfiguration,
+} from "./connectivityActivities";
+import { planOnboarding } from "./planOnboarding";
+import { readProviderState } from "./providerActivities";
+import { joinProviderRegistration, providerRegistration } from "./providerRegistration";
+import { publishOutcome } from "./publishOutcome";
 
 const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
@@ -37,61 +63,35 @@ const inputSchema = z.object({
   trigger: z.string().max(64).optional(),
 });
 
-type Plan = ActivityOutput<"planOnboarding">["plan"];
-type Steps = Extract<Plan, { kind: "steps" }>;
-type Step = Steps["steps"][number];
-type Joined = ActivityOutput<"joinGatewayCreation">;
-
-/** A waiting machine gives its singleton this much longer than the singleton's own deadline. */
-const backstopSlackMs = 15 * 60_000;
+type Planned = ActivityOutput<typeof planOnboarding>;
 
 export function* onboardMachineOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, OnboardingResult, unknown> {
   const { machineId } = inputSchema.parse(context.df.getInput());
-  const startMs = nowMs(context);
 
-  // ---- observe and plan, waiting out a machine that is not Connected ----
-  let planned: ActivityOutput<"planOnboarding">;
-  let observedAt: string;
-  for (;;) {
-    context.df.setCustomStatus({ step: "plan", done: 0, total: 0, message: "Observing the machine" });
-    observedAt = context.df.currentUtcDateTime.toISOString();
-    const result = yield* guarded(context, callActivity(context, "planOnboarding", { machineId }));
-    if ("code" in result) return yield* finish(context, failed(machineId, result, [], []));
-    if (!result.ok) {
-      return yield* finish(context, failed(machineId, activityFailure(result.error), [], []));
-    }
-    planned = result.value;
-    const plan = planned.plan;
-    if (plan.kind === "stop" && plan.waitFor) {
-      const next = nextLookAt(startMs, nowMs(context), connectionSchedule(plan.waitFor.maxMinutes));
-      if (next !== undefined) {
-        context.df.setCustomStatus(onboardingStatus(plan, 0));
-        yield* sleepUntil(context, next);
-        continue;
-      }
-    }
-    break;
-  }
-  const { plan, machine } = planned;
+  // 1. plan
+  const planned = yield* planOnceConnected(context, machineId);
+  if (!planned.ok) return yield* finish(context, failed(machineId, planned.failure, [], []));
+  const { plan, machine } = planned.value;
   if (plan.kind === "stop") return yield* finish(context, resultFromStop(plan, machine));
 
-  // ---- act ----
-  const run = new RunState(context, plan, observedAt);
+  // 2. act
+  const run = new Run(context, planned.value.observedAt);
   const done: string[] = [];
-  for (const [index, step] of plan.steps.entries()) {
+  for (const [index, next] of plan.steps.entries()) {
     context.df.setCustomStatus(onboardingStatus(plan, index));
-    const failure = yield* guarded(context, runStep(run, step));
-    if (failure) {
+    const stopped = yield* runStep(run, next);
+    if (stopped)
       return yield* finish(context, {
-        ...failed(machineId, failure, done, plan.warnings),
+        ...failed(machineId, stopped, done, plan.warnings),
         ...machineOf(machine),
       });
-    }
-    done.push(describeStep(step));
+    done.push(describeStep(next));
   }
   context.df.setCustomStatus(onboardingStatus(plan, plan.steps.length));
+
+  // 4. finish
   if (plan.followUp) {
     return yield* finish(context, {
       machineId: plan.machineId,
@@ -117,127 +117,75 @@ export function* onboardMachineOrchestrator(
   });
 }
 
-/** What the steps of one run share: the orchestration, the plan, and the singletons joined. */
-class RunState {
-  readonly joins = new Map<string, Joined>();
-  private readonly releases = new Map<string, EventInbox<SharedOperationOutcome>>();
-  constructor(
-    readonly context: OrchestrationContext,
-    readonly plan: Steps,
-    readonly observedAt: string,
-  ) {}
-
-  get waiter(): string {
-    return this.context.df.instanceId;
-  }
-
-  /** One inbox per release event for the whole run, so a late release is never handed to a lost wait. */
-  releaseInbox(
-    eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
-  ): EventInbox<SharedOperationOutcome> {
-    let inbox = this.releases.get(eventName);
-    if (!inbox) {
-      inbox = releaseInbox(this.context, eventName);
-      this.releases.set(eventName, inbox);
-    }
-    return inbox;
-  }
-
-  gatewayDeadlineMinutes(gatewayId: string): number {
-    const wait = this.plan.steps.find(
-      (s): s is Extract<Step, { kind: "waitForGateway" }> =>
-        s.kind === "waitForGateway" && s.gatewayId.toLowerCase() === gatewayId.toLowerCase(),
-    );
-    return wait?.deadlineMinutes ?? 120;
+/** The plan, and when Azure was looked at for it; a machine that is not Connected is looked at again on its schedule. */
+function* planOnceConnected(
+  context: OrchestrationContext,
+  machineId: string,
+): Generator<Task, StepResult<Planned & { readonly observedAt: string }>, unknown> {
+  const startMs = nowMs(context);
+  for (;;) {
+    context.df.setCustomStatus({ step: "plan", done: 0, total: 0, message: "Observing the machine" });
+    const observedAt = context.df.currentUtcDateTime.toISOString();
+    const planned = yield* step(context, planOnboarding, { machineId });
+    if (!planned.ok) return planned;
+    const { plan } = planned.value;
+    const next =
+      plan.kind === "stop" && plan.waitFor
+        ? nextLookAt(startMs, nowMs(context), connectionSchedule(plan.waitFor.maxMinutes))
+        : undefined;
+    if (next === undefined) return { ok: true, value: { ...planned.value, observedAt } };
+    context.df.setCustomStatus(onboardingStatus(plan, 0));
+    yield* sleepUntil(context, next);
   }
 }
 
-function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | undefined, unknown> {
+// ---------- 2. the steps ----------
+
+/** Undefined once the step is done; otherwise why the run stops. */
+function* runStep(run: Run, next: OnboardingStep): Generator<Task, StepFailure | undefined, unknown> {
   const { context } = run;
-  switch (step.kind) {
-    case "createGateway":
+  switch (next.kind) {
+    case "createGateway": {
+      const joined = yield* run.join(gatewayWait(run, next));
+      return joined.ok ? undefined : joined.failure;
+    }
     case "registerProvider": {
-      const joined = yield* join(run, step);
-      return "code" in joined ? joined : undefined;
+      const joined = yield* run.join(providerWait(run, next));
+      return joined.ok ? undefined : joined.failure;
     }
-    case "waitForGateway": {
-      const released = yield* awaitRelease(
-        run,
-        step,
-        eventNames.gatewayCreation,
-        step.deadlineMinutes * 60_000 + backstopSlackMs,
-      );
-      if (!isLookAtAzure(released)) {
-        return released === undefined || "code" in released
-          ? released
-          : fail("GatewayCreationFailed", released.message);
-      }
-      // No word from the singleton: one look at Azure decides.
-      const read = yield* callActivity(context, "readGatewayState", { gatewayId: step.gatewayId });
-      if (read.ok && read.value.provisioningState?.toLowerCase() === "succeeded") return undefined;
-      return fail(
-        "GatewayNotReady",
-        `Gateway ${lastSegment(step.gatewayId)} was not ready ${released.lookAtAzure ?? `after waiting ${step.deadlineMinutes} minutes`}` +
-          (read.ok
-            ? ` (${read.value.exists ? read.value.provisioningState : "it does not exist"})`
-            : ` (${read.error.message})`),
-      );
-    }
-    case "waitForProvider": {
-      const released = yield* awaitRelease(
-        run,
-        step,
-        eventNames.providerRegistration,
-        providerRegistrationSchedule.deadlineMs + backstopSlackMs,
-      );
-      if (!isLookAtAzure(released)) {
-        return released === undefined || "code" in released
-          ? released
-          : fail("ProviderRegistrationFailed", released.message);
-      }
-      const read = yield* callActivity(context, "readProviderState", {
-        subscriptionId: step.subscriptionId,
-        namespace: step.namespace,
-      });
-      if (read.ok && read.value.state.toLowerCase() === "registered") return undefined;
-      return fail(
-        "ProviderNotRegistered",
-        `${step.namespace} was not registered in subscription ${step.subscriptionId} ${released.lookAtAzure ?? "in time"}` +
-          (read.ok ? ` (${read.value.state})` : ` (${read.error.message})`),
-      );
-    }
+    case "waitForGateway":
+      return yield* awaitShared(run, gatewayWait(run, next));
+    case "waitForProvider":
+      return yield* awaitShared(run, providerWait(run, next));
     case "attachGateway": {
-      const attached = yield* callActivity(context, "attachGateway", {
-        machineId: step.machineId,
-        gatewayId: step.gatewayId,
+      const attached = yield* step(context, attachGateway, {
+        machineId: next.machineId,
+        gatewayId: next.gatewayId,
       });
-      if (!attached.ok) return activityFailure(attached.error);
-      if (attached.value.gatewayResourceId.toLowerCase() !== step.gatewayId.toLowerCase()) {
-        return fail(
-          "AttachNotConfirmed",
-          `The machine's settings name gateway ${attached.value.gatewayResourceId} after the write, not ${step.gatewayId}`,
-        );
-      }
-      return undefined;
+      if (!attached.ok) return attached.failure;
+      const linked = attached.value.gatewayResourceId;
+      return linked.toLowerCase() === next.gatewayId.toLowerCase()
+        ? undefined
+        : failure(
+            "AttachNotConfirmed",
+            `The machine's settings name gateway ${linked} after the write, not ${next.gatewayId}`,
+          );
     }
     case "switchAgentToGateway":
     case "openSshPort":
-      return yield* runAgentCommand(context, step);
+      return yield* runAgentCommand(context, next);
     case "createDefaultEndpoint": {
-      const endpoint = yield* callActivity(context, "putDefaultEndpoint", { machineId: step.machineId });
-      if (!endpoint.ok) return activityFailure(endpoint.error);
-      return isFailedState(endpoint.value.provisioningState)
-        ? fail(
-            "EndpointFailed",
-            `The default endpoint's provisioning ${endpoint.value.provisioningState ?? ""}`,
-          )
+      const endpoint = yield* step(context, putDefaultEndpoint, { machineId: next.machineId });
+      if (!endpoint.ok) return endpoint.failure;
+      const state = endpoint.value.provisioningState;
+      return hasFailed(state)
+        ? failure("EndpointFailed", `The default endpoint's provisioning ${state ?? ""}`)
         : undefined;
     }
     case "createSshServiceConfiguration":
-      return yield* putSsh(run, step.machineId, step.port, true);
     case "repairSshServiceConfiguration":
-      // PUT over the old configuration, as `az ssh arc` changes a port: no moment without SSH.
-      return yield* putSsh(run, step.machineId, step.port, true);
+      // A repair PUTs over the old configuration, as `az ssh arc` changes a port: no moment without SSH.
+      return yield* putSsh(run, next.machineId, next.port, true);
   }
 }
 
@@ -247,110 +195,175 @@ function* runStep(run: RunState, step: Step): Generator<Task, StepFailure | unde
  * over it does not clear — is deleted and created once; that is the only delete.
  */
 function* putSsh(
-  run: RunState,
+  run: Run,
   machineId: string,
   port: number,
   mayRepair: boolean,
 ): Generator<Task, StepFailure | undefined, unknown> {
-  const put = yield* callActivity(run.context, "putSshServiceConfiguration", { machineId, port });
-  if (!put.ok) return activityFailure(put.error);
-  if (put.value.port === port && !isFailedState(put.value.provisioningState)) return undefined;
+  const put = yield* step(run.context, putSshServiceConfiguration, { machineId, port });
+  if (!put.ok) return put.failure;
+  if (put.value.port === port && !hasFailed(put.value.provisioningState)) return undefined;
   if (mayRepair) {
-    const deleted = yield* callActivity(run.context, "deleteSshServiceConfiguration", { machineId });
-    if (!deleted.ok) return activityFailure(deleted.error);
+    const deleted = yield* step(run.context, deleteSshServiceConfiguration, { machineId });
+    if (!deleted.ok) return deleted.failure;
     return yield* putSsh(run, machineId, port, false);
   }
-  return fail(
+  return failure(
     "SshConfigurationNotConfirmed",
     `The SSH service configuration answered port ${put.value.port ?? "none"} (${put.value.provisioningState ?? "no state"}), not ${port}`,
   );
 }
 
-/** No word came from the singleton: the caller looks at Azure once; `lookAtAzure` says why, when not the deadline. */
-interface LookAtAzure {
-  readonly lookAtAzure: string | undefined;
-}
+// ---------- 3. shared operations: join, wait for the release, look at Azure when none came ----------
 
-function isLookAtAzure(value: unknown): value is LookAtAzure {
-  return typeof value === "object" && value !== null && "lookAtAzure" in value;
-}
-
+/** A waiting machine gives its singleton this much longer than the singleton's own deadline. */
+const backstopSlackMs = 15 * 60_000;
 /** How often a waiting machine checks that its singleton is still there to release it. */
 const singletonCheckEveryMs = 5 * 60_000;
 
+/** One shared operation as a machine waits for it. */
+interface SharedWait {
+  readonly operation: SharedOperation;
+  /** The join activity, with this operation's input. */
+  join(joiner: {
+    readonly waiter: string;
+    readonly observedAt: string;
+  }): Generator<Task, StepResult<SharedOperationJoin>, unknown>;
+  /** How long the machine waits for a release before it looks at Azure itself. */
+  readonly backstopMs: number;
+  /** The code when the singleton releases it with a failure. */
+  readonly failedCode: string;
+  /** No word came (`why`, or the backstop when undefined): one look at Azure decides. */
+  lookAtAzure(why: string | undefined): Generator<Task, StepFailure | undefined, unknown>;
+}
+
+function gatewayWait(
+  run: Run,
+  next: Extract<OnboardingStep, { kind: "createGateway" | "waitForGateway" }>,
+): SharedWait {
+  const { gatewayId, location, deadlineMinutes } = next;
+  return {
+    operation: gatewayCreation({ gatewayId, location, deadlineMinutes }),
+    join: (joiner) =>
+      step(run.context, joinGatewayCreation, { gatewayId, location, deadlineMinutes, ...joiner }),
+    backstopMs: deadlineMinutes * 60_000 + backstopSlackMs,
+    failedCode: "GatewayCreationFailed",
+    *lookAtAzure(why) {
+      const read = yield* step(run.context, readGatewayState, { gatewayId });
+      if (read.ok && hasSucceeded(read.value.provisioningState)) return undefined;
+      const seen = read.ok
+        ? read.value.exists
+          ? read.value.provisioningState
+          : "it does not exist"
+        : read.failure.reason;
+      return failure(
+        "GatewayNotReady",
+        `Gateway ${lastSegment(gatewayId)} was not ready ${why ?? `after waiting ${deadlineMinutes} minutes`} (${seen})`,
+      );
+    },
+  };
+}
+
+function providerWait(
+  run: Run,
+  next: Extract<OnboardingStep, { kind: "registerProvider" | "waitForProvider" }>,
+): SharedWait {
+  const { subscriptionId, namespace } = next;
+  return {
+    operation: providerRegistration({ subscriptionId, namespace }),
+    join: (joiner) => step(run.context, joinProviderRegistration, { subscriptionId, namespace, ...joiner }),
+    backstopMs: providerRegistrationSchedule.deadlineMs + backstopSlackMs,
+    failedCode: "ProviderRegistrationFailed",
+    *lookAtAzure(why) {
+      const read = yield* step(run.context, readProviderState, { subscriptionId, namespace });
+      if (read.ok && isRegistered(read.value.state)) return undefined;
+      return failure(
+        "ProviderNotRegistered",
+        `${namespace} was not registered in subscription ${subscriptionId} ${why ?? "in time"} (${read.ok ? read.value.state : read.failure.reason})`,
+      );
+    },
+  };
+}
+
+/** Undefined once the shared operation succeeded; otherwise why the machine cannot go on. */
+function* awaitShared(run: Run, wait: SharedWait): Generator<Task, StepFailure | undefined, unknown> {
+  const joined = yield* run.join(wait);
+  if (!joined.ok) return joined.failure;
+  const heard =
+    joined.value.state === "ended"
+      ? { outcome: joined.value.outcome }
+      : yield* listenForRelease(run, wait, joined.value.instanceId);
+  if ("failure" in heard) return heard.failure;
+  if ("silence" in heard) return yield* wait.lookAtAzure(heard.silence);
+  return heard.outcome.succeeded ? undefined : failure(wait.failedCode, heard.outcome.message);
+}
+
+type Heard =
+  | { readonly outcome: SharedOperationOutcome }
+  | { readonly failure: StepFailure }
+  /** No word will come: the backstop passed (undefined), or the singleton ended without one. */
+  | { readonly silence: string | undefined };
+
 /**
- * Waits for a shared operation joined earlier in the run (or joins it now): undefined when it
- * succeeded, its failed outcome, a StepFailure when joining failed, or LookAtAzure when no word
- * will come — the machine's own deadline passed, or the singleton ended without releasing it.
- *
- * The release is an event; every few minutes the machine also reads the singleton's status,
- * because an event raised to an orchestration in the very episode it completes is never read:
- * a machine that joined at that moment learns the outcome at its next check, not its deadline.
+ * Waits for the singleton's release. Every few minutes the machine also reads the singleton's
+ * status, because an event raised to an orchestration in the very episode it completes is never
+ * read: a machine that joined at that moment learns the outcome at its next check, not its
+ * deadline. Every wait goes through the run's inbox for the event (eventInbox.ts).
  */
-function* awaitRelease(
-  run: RunState,
-  step: Extract<Step, { kind: "waitForGateway" | "waitForProvider" }>,
-  eventName: (typeof eventNames)["gatewayCreation" | "providerRegistration"],
-  backstopMs: number,
-): Generator<Task, SharedOperationOutcome | StepFailure | LookAtAzure | undefined, unknown> {
-  const joined = run.joins.get(joinKey(step)) ?? (yield* join(run, step));
-  if ("code" in joined) return joined;
-  if (joined.state === "ended") return settled(joined.outcome);
-  const inbox = run.releaseInbox(eventName);
-  const backstopAt = nowMs(run.context) + backstopMs;
+function* listenForRelease(run: Run, wait: SharedWait, instanceId: string): Generator<Task, Heard, unknown> {
+  const inbox = run.inbox(wait.operation.eventName);
+  const backstopAt = nowMs(run.context) + wait.backstopMs;
   for (;;) {
     const checkAt = Math.min(backstopAt, nowMs(run.context) + singletonCheckEveryMs);
     const [released] = (yield* inbox.until(checkAt)).events;
-    if (released) return settled(released);
-    if (nowMs(run.context) >= backstopAt) return { lookAtAzure: undefined };
+    if (released) return { outcome: released };
+    if (nowMs(run.context) >= backstopAt) return { silence: undefined };
     if (nowMs(run.context) < checkAt) continue;
-    const read = yield* callActivity(run.context, "readSharedOperation", { instanceId: joined.instanceId });
-    if (!read.ok) return activityFailure(read.error);
+    const read = yield* step(run.context, readSharedOperation, { instanceId });
+    if (!read.ok) return { failure: read.failure };
     if (read.value.state === "ended") {
       // Its release may be in the inbox already, raised just before it ended.
       const [late] = inbox.take();
-      if (late) return settled(late);
+      if (late) return { outcome: late };
       return read.value.outcome
-        ? settled(read.value.outcome)
-        : { lookAtAzure: `after its orchestration ended ${read.value.runtimeStatus}` };
+        ? { outcome: read.value.outcome }
+        : { silence: `after its orchestration ended ${read.value.runtimeStatus}` };
     }
   }
 }
 
-function settled(outcome: SharedOperationOutcome): SharedOperationOutcome | undefined {
-  return outcome.succeeded ? undefined : outcome;
+/** What the steps of one run share: the singletons joined, and one inbox per release event. */
+class Run {
+  private readonly joins = new Map<string, SharedOperationJoin>();
+  private readonly inboxes = new Map<string, EventInbox<SharedOperationOutcome>>();
+
+  constructor(
+    readonly context: OrchestrationContext,
+    /** When Azure was looked at for the plan: a singleton that ended before is stale. */
+    private readonly observedAt: string,
+  ) {}
+
+  /** Joins the operation once per run; a wait after its begin step reuses that join. */
+  *join(wait: SharedWait): Generator<Task, StepResult<SharedOperationJoin>, unknown> {
+    const earlier = this.joins.get(wait.operation.instanceId);
+    if (earlier) return { ok: true, value: earlier };
+    const joined = yield* wait.join({ waiter: this.context.df.instanceId, observedAt: this.observedAt });
+    if (joined.ok) this.joins.set(wait.operation.instanceId, joined.value);
+    return joined;
+  }
+
+  /** One inbox per release event for the whole run, so a late release is never handed to a lost wait. */
+  inbox(eventName: string): EventInbox<SharedOperationOutcome> {
+    let inbox = this.inboxes.get(eventName);
+    if (!inbox) {
+      inbox = releaseInbox(this.context, eventName);
+      this.inboxes.set(eventName, inbox);
+    }
+    return inbox;
+  }
 }
 
-function* join(
-  run: RunState,
-  step: Extract<Step, { kind: "createGateway" | "waitForGateway" | "registerProvider" | "waitForProvider" }>,
-): Generator<Task, Joined | StepFailure, unknown> {
-  const common = { waiter: run.waiter, observedAt: run.observedAt };
-  const joined =
-    step.kind === "createGateway" || step.kind === "waitForGateway"
-      ? yield* callActivity(run.context, "joinGatewayCreation", {
-          gatewayId: step.gatewayId,
-          location: step.location,
-          deadlineMinutes: run.gatewayDeadlineMinutes(step.gatewayId),
-          ...common,
-        })
-      : yield* callActivity(run.context, "joinProviderRegistration", {
-          subscriptionId: step.subscriptionId,
-          namespace: step.namespace,
-          ...common,
-        });
-  if (!joined.ok) return activityFailure(joined.error);
-  run.joins.set(joinKey(step), joined.value);
-  return joined.value;
-}
-
-function joinKey(
-  step: Extract<Step, { kind: "createGateway" | "waitForGateway" | "registerProvider" | "waitForProvider" }>,
-): string {
-  return "gatewayId" in step
-    ? `gateway:${step.gatewayId.toLowerCase()}`
-    : `provider:${step.subscriptionId.toLowerCase()}/${step.namespace.toLowerCase()}`;
-}
+// ---------- 4. the end ----------
 
 /** Ends the run: publishes the outcome (when a topic is configured) and returns it. */
 function* finish(
@@ -360,12 +373,8 @@ function* finish(
   const eventType = outcomeEventType(result.outcome);
   if (eventType) {
     const runId = `${context.df.instanceId}@${context.df.currentUtcDateTime.toISOString()}`;
-    const published = yield* guarded(
-      context,
-      callActivity(context, "publishOutcome", { eventType, runId, result }),
-    );
-    if ("code" in published) context.warn(`Publishing the outcome failed: ${published.reason}`);
-    else if (!published.ok) context.warn(`Publishing the outcome failed: ${published.error.message}`);
+    const published = yield* step(context, publishOutcome, { eventType, runId, result });
+    if (!published.ok) context.warn(`Publishing the outcome failed: ${published.failure.reason}`);
   }
   context.df.setCustomStatus({
     step: result.outcome,
@@ -378,20 +387,15 @@ function* finish(
 
 function failed(
   machineId: string,
-  failure: StepFailure,
+  why: StepFailure,
   done: readonly string[],
   warnings: readonly string[],
 ): OnboardingResult {
-  return { machineId, outcome: failure.outcome, code: failure.code, reason: failure.reason, done, warnings };
+  return { machineId, outcome: why.outcome, code: why.code, reason: why.reason, done, warnings };
 }
 
-function machineOf(machine: ActivityOutput<"planOnboarding">["machine"]): Pick<OnboardingResult, "machine"> {
+function machineOf(machine: Planned["machine"]): Pick<OnboardingResult, "machine"> {
   return machine ? { machine } : {};
-}
-
-function isFailedState(state: string | undefined): boolean {
-  const lower = (state ?? "").toLowerCase();
-  return lower === "failed" || lower === "canceled";
 }
 
 function lastSegment(id: string): string {

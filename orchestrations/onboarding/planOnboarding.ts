@@ -4,36 +4,52 @@
 // between replays would make it non-deterministic).
 // Placement is read only when the plan needs it: a machine that stops earlier (out of scope,
 // opted out, disconnected, old agent) costs no gateway list and no Resource Graph query.
+import { z } from "zod";
+
 import {
   type GatewayPlacementPolicy,
   gatewaySubscriptionFor,
   tryPlaceGateway,
   withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
-import { type OnboardingObservation, planOnboarding } from "../../shared/onboarding/plan";
+import {
+  machineSummarySchema,
+  type OnboardingObservation,
+  onboardingPlanSchema,
+} from "../../shared/onboarding/onboardingPlan";
+import { planOnboarding as plan } from "../../shared/onboarding/plan";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { isInScope } from "../../shared/onboarding/scope";
 import { machineResourceId, parseMachineId, parseResourceId, sameResourceId } from "../../shared/resourceId";
-import type { ActivityInput, ActivityOutput } from "../activityMap";
-import type { OnboardingActivityDeps } from "./deps";
-import { observeMachine } from "./observeMachine";
-import type { SubscriptionFacts } from "./subscriptionFacts";
+import { resourceIdField } from "../../shared/validation/fields";
+import { type AzureDeps, defineActivity } from "../activity";
+import { observeMachine } from "../machines/observeMachine";
 
-export async function planMachine(
-  deps: OnboardingActivityDeps,
-  facts: SubscriptionFacts,
-  input: ActivityInput<"planOnboarding">,
-): Promise<ActivityOutput<"planOnboarding">> {
+/** Observes the machine, places its gateway when it has none, and plans (shared/onboarding/plan.ts). */
+export const planOnboarding = defineActivity({
+  name: "planOnboarding_v1",
+  needs: "azure",
+  input: z.strictObject({ machineId: resourceIdField }),
+  output: z.strictObject({
+    plan: onboardingPlanSchema,
+    /** What the final table shows about the machine; absent when it was not read (out of scope, deleted). */
+    machine: machineSummarySchema.optional(),
+  }),
+  handler: planMachine,
+});
+
+async function planMachine(deps: AzureDeps, input: { readonly machineId: string }) {
+  const { facts } = deps;
   const policy = onboardingPolicyFrom(deps.settings);
   const machineId = machineResourceId(parseMachineId(input.machineId));
   // Out of scope: nothing is read at all, the planner says why from the id alone.
   if (!isInScope(machineId, policy.scopes)) {
-    return { plan: planOnboarding({ machineId }, policy) };
+    return { plan: plan({ machineId }, policy) };
   }
-  const observed = await observeMachine(deps, { machineId }, facts);
-  let plan = planOnboarding(observed, policy);
+  const observed = await observeMachine(deps, { machineId });
+  let planned = plan(observed, policy);
   const machine = observed.machine;
-  if (machine && plan.kind === "stop" && plan.code === "GatewayNotPlaced") {
+  if (machine && planned.kind === "stop" && planned.code === "GatewayNotPlaced") {
     const placementPolicy: GatewayPlacementPolicy = policy.gateway;
     const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
     // With a hub, its gateways (and its 5-gateway quota) serve every subscription in scope, so
@@ -81,10 +97,10 @@ export async function planMachine(
           }
         : {}),
     };
-    plan = planOnboarding(withPlacement, policy);
+    planned = plan(withPlacement, policy);
   }
   return {
-    plan,
+    plan: planned,
     ...(machine
       ? {
           machine: {

@@ -5,18 +5,14 @@
 // which names `{namespace}/register/action` and the subscription. Every machine that joined is
 // released with the outcome, as for gateways.
 import type { OrchestrationContext, Task } from "durable-functions";
-import { z } from "zod";
 
-import { nextLookAt, providerRegistrationSchedule } from "../shared/onboarding/waitSchedules";
-import { callActivity, type SharedOperationOutcome } from "./activityMap";
-import { nowMs, SingletonWaiters } from "./orchestrationWaits";
-import { eventNames } from "./orchestratorNames";
-
-const inputSchema = z.object({
-  subscriptionId: z.string().min(1),
-  namespace: z.string().min(1),
-  waiters: z.array(z.string()).default([]),
-});
+import { registrationPhaseOf } from "../../shared/azure/azureStates";
+import { nextLookAt, providerRegistrationSchedule } from "../../shared/onboarding/waitSchedules";
+import { callActivity } from "../activity";
+import { nowMs, SingletonWaiters } from "../orchestrationWaits";
+import type { SharedOperationOutcome } from "../sharedOperation";
+import { readProviderState, registerProvider } from "./providerActivities";
+import { providerRegistrationEvent, providerRegistrationInputSchema } from "./providerRegistration";
 
 export interface ProviderRegistrationOutput extends SharedOperationOutcome {
   readonly subscriptionId: string;
@@ -27,7 +23,7 @@ export interface ProviderRegistrationOutput extends SharedOperationOutcome {
 export function* providerRegistrationOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, ProviderRegistrationOutput, unknown> {
-  const input = inputSchema.parse(context.df.getInput());
+  const input = providerRegistrationInputSchema.parse(context.df.getInput());
   const { subscriptionId, namespace } = input;
   const waiters = new SingletonWaiters(context, input.waiters);
   const startMs = nowMs(context);
@@ -36,10 +32,10 @@ export function* providerRegistrationOrchestrator(
 
   status(`Registering ${namespace} in subscription ${subscriptionId}`);
   let outcome: SharedOperationOutcome | undefined;
-  const registered = yield* callActivity(context, "registerProvider", { subscriptionId, namespace });
+  const registered = yield* callActivity(context, registerProvider, { subscriptionId, namespace });
   if (!registered.ok) {
     outcome = { succeeded: false, message: registered.error.message };
-  } else if (registered.value.state.toLowerCase() === "registered") {
+  } else if (registrationPhaseOf(registered.value.state) === "registered") {
     outcome = { succeeded: true, message: `${namespace} is registered in subscription ${subscriptionId}` };
   }
   let state = registered.ok ? registered.value.state : "";
@@ -48,22 +44,22 @@ export function* providerRegistrationOrchestrator(
     if (next === undefined) {
       outcome = {
         succeeded: false,
-        message: `${namespace} was still ${state} in subscription ${subscriptionId} after ${providerRegistrationSchedule.deadlineMs / 60_000} minutes; check it with 'az provider show -n ${namespace}' and retry with remediate now`,
+        message: `${namespace} was still ${state} in subscription ${subscriptionId} after ${providerRegistrationSchedule.deadlineMs / 60_000} minutes; check it with 'az provider show -n ${namespace}', then onboard the waiting machines again: a new write to a machine (a tag change, for one) starts its onboarding`,
       };
       break;
     }
     status(`Waiting for ${namespace} to be registered in subscription ${subscriptionId} (now ${state})`);
     yield* waiters.sleepUntil(next);
-    const read = yield* callActivity(context, "readProviderState", { subscriptionId, namespace });
+    const read = yield* callActivity(context, readProviderState, { subscriptionId, namespace });
     if (!read.ok) {
       outcome = { succeeded: false, message: read.error.message };
       break;
     }
     state = read.value.state;
-    const lower = state.toLowerCase();
-    if (lower === "registered") {
+    const phase = registrationPhaseOf(state);
+    if (phase === "registered") {
       outcome = { succeeded: true, message: `${namespace} is registered in subscription ${subscriptionId}` };
-    } else if (lower === "notregistered" || lower === "unregistered" || lower === "unregistering") {
+    } else if (phase === "notRegistered" || phase === "unregistering") {
       outcome = {
         succeeded: false,
         message: `${namespace} went to ${state} in subscription ${subscriptionId} while it was being registered (someone unregistered it?)`,
@@ -72,7 +68,7 @@ export function* providerRegistrationOrchestrator(
   }
 
   status(`${outcome.succeeded ? "Registered" : "Failed"}: releasing ${waiters.size} waiting machine(s)`);
-  const released = yield* waiters.releaseAll(eventNames.providerRegistration, outcome);
+  const released = yield* waiters.releaseAll(providerRegistrationEvent, outcome);
   context.df.setCustomStatus({ step: outcome.succeeded ? "done" : "failed", message: outcome.message });
   return { ...outcome, subscriptionId, namespace, waiters: released };
 }

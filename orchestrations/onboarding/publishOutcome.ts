@@ -6,16 +6,33 @@
 import { createHash } from "node:crypto";
 
 import { EventGridPublisherClient } from "@azure/eventgrid";
+import { z } from "zod";
 
-import type { ActivityInput, ActivityOutput } from "../activityMap";
-import type { OnboardingActivityDeps } from "./deps";
+import { onboardingResultSchema, outcomeEventTypes } from "../../shared/onboarding/onboardingResult";
+import { type AzureDeps, defineActivity } from "../activity";
 
 const clients = new Map<string, EventGridPublisherClient<"EventGrid">>();
 
-export async function publishOutcome(
-  deps: OnboardingActivityDeps,
-  input: ActivityInput<"publishOutcome">,
-): Promise<ActivityOutput<"publishOutcome">> {
+const publishInput = z.strictObject({
+  eventType: z.enum(outcomeEventTypes),
+  /** Unique per run and outcome, so a retried publish repeats the same event id (consumers dedupe on it). */
+  runId: z.string().min(1).max(256),
+  result: onboardingResultSchema,
+});
+
+/** Publishes an onboarding outcome to ARC_OUTCOME_TOPIC_ENDPOINT; does nothing when none is configured. */
+export const publishOutcome = defineActivity({
+  name: "publishOutcome_v1",
+  needs: "azure",
+  input: publishInput,
+  output: z.strictObject({ published: z.boolean() }),
+  handler: publish,
+});
+
+async function publish(
+  deps: AzureDeps,
+  input: z.output<typeof publishInput>,
+): Promise<{ published: boolean }> {
   const endpoint = deps.settings.ARC_OUTCOME_TOPIC_ENDPOINT;
   if (endpoint === undefined) return { published: false };
   let client = clients.get(endpoint);

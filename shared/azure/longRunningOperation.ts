@@ -8,6 +8,7 @@ import { UnexpectedArmError } from "../errors";
 import type { ArmContext } from "./armContext";
 import { readArmErrorBody, retryAfterMs } from "./armErrors";
 import { readObject, readProperties, readString } from "./armPayload";
+import { type OperationState, operationStateOf } from "./azureStates";
 
 export type MonitorKind =
   | "azure-asyncoperation"
@@ -36,8 +37,6 @@ export interface OperationHandle {
 export type OperationStart<T> =
   | { readonly done: true; readonly result: T }
   | { readonly done: false; readonly operation: OperationHandle; readonly result?: T };
-
-export type OperationState = "running" | "succeeded" | "failed" | "canceled";
 
 export interface OperationStatus {
   readonly state: OperationState;
@@ -69,21 +68,6 @@ export function operationHandleFrom(
     monitorKind: asyncOperation ? "azure-asyncoperation" : "location",
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
-}
-
-/** Provisioning states that end an operation; every other value (Creating, Updating, Accepted…) is still running. */
-export function operationStateOf(status: string | undefined): OperationState {
-  switch ((status ?? "").toLowerCase()) {
-    case "succeeded":
-      return "succeeded";
-    case "failed":
-      return "failed";
-    case "canceled":
-    case "cancelled":
-      return "canceled";
-    default:
-      return "running";
-  }
 }
 
 /**

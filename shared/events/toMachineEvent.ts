@@ -14,6 +14,7 @@ import {
 } from "@azure/eventgrid";
 
 import { ensureErrorType } from "../errors";
+import { shorten } from "../text";
 import type { IgnoredEvent, MachineEvent, MalformedEvent } from "./machineEvent";
 import { machineResourceOf } from "./machineResourceOf";
 import {
@@ -29,6 +30,8 @@ const deserializer = new EventGridDeserializer();
 export const maxEventsPerDelivery = 5000;
 
 const maxEventIdLength = 1024;
+/** How much of a value from the event a reason quotes. */
+const shownLength = 200;
 
 const machineWrite = "microsoft.hybridcompute/machines/write";
 const machineDelete = "microsoft.hybridcompute/machines/delete";
@@ -131,20 +134,20 @@ async function classify(raw: unknown): Promise<MachineEvent> {
     }
     if (operation === expected) {
       return malformed(
-        `data.operationName is ${shorten(operationName)} but data.resourceUri is not an Arc machine: ${shorten(resourceUri)}`,
+        `data.operationName is ${shorten(operationName, shownLength)} but data.resourceUri is not an Arc machine: ${shorten(resourceUri, shownLength)}`,
         eventId,
       );
     }
     if (resource.kind === "underMachine") {
       return ignored(
-        `${shorten(operationName)} on ${shorten(resource.resourceType)} under a machine (arc-autopilot's own settings, run commands and endpoints among them) does not start onboarding`,
+        `${shorten(operationName, shownLength)} on ${shorten(resource.resourceType, shownLength)} under a machine (arc-autopilot's own settings, run commands and endpoints among them) does not start onboarding`,
         eventId,
         eventType,
         resource.machineId,
       );
     }
     return ignored(
-      `${shorten(operationName)} is not a write or delete of an Arc machine`,
+      `${shorten(operationName, shownLength)} is not a write or delete of an Arc machine`,
       eventId,
       eventType,
     );
@@ -166,13 +169,13 @@ async function classify(raw: unknown): Promise<MachineEvent> {
     const declaredType = resourceInfo.type?.toLowerCase();
     if (resource.kind === "machine" && declaredType !== undefined && declaredType !== machineType) {
       return malformed(
-        `data.resourceInfo.type ${shorten(resourceInfo.type ?? "")} contradicts its machine id ${shorten(resourceInfo.id)}`,
+        `data.resourceInfo.type ${shorten(resourceInfo.type ?? "", shownLength)} contradicts its machine id ${shorten(resourceInfo.id, shownLength)}`,
         eventId,
       );
     }
     if (resource.kind !== "machine") {
       return ignored(
-        `${shorten(resource.resourceType)} is not an Arc machine`,
+        `${shorten(resource.resourceType, shownLength)} is not an Arc machine`,
         eventId,
         eventType,
         resource.kind === "underMachine" ? resource.machineId : undefined,
@@ -198,7 +201,11 @@ async function classify(raw: unknown): Promise<MachineEvent> {
       eventType,
     );
   }
-  return ignored(`Event type ${shorten(eventType)} is not one arc-autopilot acts on`, eventId, eventType);
+  return ignored(
+    `Event type ${shorten(eventType, shownLength)} is not one arc-autopilot acts on`,
+    eventId,
+    eventType,
+  );
 }
 
 /** The SDK's guard, for either schema (its overloads take one schema at a time). */
@@ -248,9 +255,5 @@ function describeValue(value: unknown): string {
 }
 
 function message(error: unknown): string {
-  return shorten(ensureErrorType(error).message);
-}
-
-function shorten(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return shorten(ensureErrorType(error).message, shownLength);
 }

@@ -8,10 +8,20 @@
 // reported as not detachable with the command to run locally, and its cloud link is left alone:
 // a half-detached machine (link gone, agent still in gateway mode) is worse than an attached one.
 // Pure: no I/O.
-import { connectionTypeScript } from "../azure/agentCommands";
+import { z } from "zod";
+
+import { connectionTypeScript, osTypeOf } from "../azure/agentCommands";
+import { isConnected } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
-import { connectionTypeCommand, type LocalAction, localOsTypeOf } from "../onboarding/localActions";
+import { connectionTypeCommand, type LocalAction, localActionSchema } from "../onboarding/localActions";
 import { isMonitorMode, runCommandBlockers } from "../onboarding/runCommandReadiness";
+import {
+  resourceIdField,
+  runCommandNameField,
+  scriptField,
+  shortTextField,
+  textField,
+} from "../validation/fields";
 
 export const detachRunCommandName = "arc-autopilot-connection-type";
 
@@ -23,28 +33,61 @@ export interface DetachObservation {
   readonly gatewayLink?: string;
 }
 
-export type DetachStep =
-  | {
-      readonly kind: "switchAgentToDirect";
-      readonly machineId: string;
-      readonly location: string;
-      readonly runCommandName: string;
-      readonly script: string;
-    }
-  | { readonly kind: "clearGatewayLink"; readonly machineId: string; readonly gatewayId: string };
+// The plan and the result as they cross into history; the schemas are the types.
 
-export type DetachStopCode =
-  "MachineNotFound" | "NotAttached" | "NotConnected" | "MonitorMode" | "RunCommandBlocked" | "UnknownOsType";
+export const detachStepSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("switchAgentToDirect"),
+    machineId: resourceIdField,
+    location: shortTextField,
+    runCommandName: runCommandNameField,
+    script: scriptField,
+  }),
+  z.strictObject({
+    kind: z.literal("clearGatewayLink"),
+    machineId: resourceIdField,
+    gatewayId: resourceIdField,
+  }),
+]);
 
-export type DetachPlan =
-  | {
-      readonly kind: "stop";
-      readonly outcome: "not-attached" | "skipped" | "needs-local-action" | "failed";
-      readonly code: DetachStopCode;
-      readonly reason: string;
-      readonly localAction?: LocalAction;
-    }
-  | { readonly kind: "steps"; readonly gatewayId: string; readonly steps: readonly DetachStep[] };
+const detachStopCodes = [
+  "MachineNotFound",
+  "NotAttached",
+  "NotConnected",
+  "MonitorMode",
+  "RunCommandBlocked",
+  "UnknownOsType",
+] as const;
+
+export const detachPlanSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("stop"),
+    outcome: z.enum(["not-attached", "skipped", "needs-local-action", "failed"]),
+    code: z.enum(detachStopCodes),
+    reason: textField,
+    localAction: localActionSchema.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("steps"),
+    gatewayId: resourceIdField,
+    steps: z.array(detachStepSchema).readonly(),
+  }),
+]);
+
+/** What a detach run ends with. */
+export const detachResultSchema = z.strictObject({
+  machineId: resourceIdField,
+  outcome: z.enum(["detached", "not-attached", "skipped", "needs-local-action", "failed"]),
+  code: z.string().optional(),
+  reason: textField,
+  done: z.array(textField).readonly(),
+  localAction: localActionSchema.optional(),
+});
+
+export type DetachStep = z.output<typeof detachStepSchema>;
+export type DetachStopCode = (typeof detachStopCodes)[number];
+export type DetachPlan = z.output<typeof detachPlanSchema>;
+export type DetachResult = z.output<typeof detachResultSchema>;
 
 export function planDetach(observed: DetachObservation): DetachPlan {
   const { machine, gatewayLink, machineId } = observed;
@@ -64,7 +107,7 @@ export function planDetach(observed: DetachObservation): DetachPlan {
       reason: `${machine.name} is not attached to a gateway; nothing to detach`,
     };
   }
-  const osType = localOsTypeOf(machine.osType);
+  const osType = osTypeOf(machine.osType);
   const gatewayName = gatewayLink.split("/").pop() ?? gatewayLink;
   const local = (why: string): LocalAction => ({
     osType,
@@ -82,7 +125,7 @@ export function planDetach(observed: DetachObservation): DetachPlan {
     localAction: local(why.charAt(0).toUpperCase() + why.slice(1)),
   });
 
-  if (machine.status.toLowerCase() !== "connected") {
+  if (!isConnected(machine.status)) {
     return notDetachable(
       "NotConnected",
       `the machine is ${machine.status}, so Run Command cannot reach its agent`,

@@ -1,6 +1,6 @@
 // Plans in words and numbers, for an orchestration's custom status (`step`, `done`, `total`,
 // `message`, `waitingFor`: what an operator polling the status URL reads) and for the final table of outcomes.
-import type { OnboardingOutcome, OnboardingPlan } from "./plan";
+import type { OnboardingOutcome, OnboardingPlan } from "./onboardingPlan";
 import { describeStep, type OnboardingStep, type OnboardingStepKind } from "./steps";
 
 export interface PlanDescription {

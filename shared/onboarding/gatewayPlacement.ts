@@ -17,13 +17,14 @@
 // With ARC_GATEWAY_SUBSCRIPTION (`hubSubscriptionId`) every machine in scope uses the gateways of
 // that one subscription: they are listed and created there, and its 5-gateway quota applies to
 // all machines. Attachment counts are estimates (`withEstimatedAttachments`).
+import { hasFailed, hasSucceeded, isGoingAway } from "../azure/azureStates";
 import { QuotaError, ValidationError } from "../errors";
 import { gatewayResourceId, normalizeResourceId, parseGatewayId } from "../resourceId";
+import { shorten } from "../text";
+import { locationPlaceholder, validateGatewayNameTemplate } from "../validation/gatewayNameTemplate";
 
 /** Azure's hard limit ("5 Arc gateway resources per subscription", docs/azure-facts.md §3); not a setting. */
 export const gatewaysPerSubscription = 5;
-
-export const locationPlaceholder = "{location}";
 
 export interface GatewayPlacementPolicy {
   /** The resource group gateways are created in (and overflow machines are placed from), in the gateway subscription. */
@@ -149,30 +150,6 @@ export function geographyOf(location: string): string | undefined {
   return geographyByRegion.get(normalizeLocation(location));
 }
 
-const gatewayNameCharacters = /^[a-zA-Z0-9\-_.]+$/; // the spec's gatewayName pattern (HybridCompute 2025-01-13)
-
-/** Checks a name template: literal parts are gateway-name characters, `{location}` appears, nothing else in braces. */
-export function validateGatewayNameTemplate(template: string): string {
-  const trimmed = template.trim();
-  const literal = trimmed.split(locationPlaceholder).join("");
-  const problem = !trimmed.includes(locationPlaceholder)
-    ? `it must contain ${locationPlaceholder}: one gateway per region needs a name per region`
-    : /[{}]/.test(literal)
-      ? `${locationPlaceholder} is the only placeholder`
-      : literal !== "" && !gatewayNameCharacters.test(literal)
-        ? "gateway names allow only letters, digits, '-', '_' and '.'"
-        : trimmed.length > 60
-          ? "it is longer than 60 characters"
-          : undefined;
-  if (problem) {
-    throw new ValidationError(
-      `Gateway name template '${shorten(trimmed)}' is invalid: ${problem}`,
-      "InvalidTemplate",
-    );
-  }
-  return trimmed;
-}
-
 /** ARM region names are lowercase without spaces (`East US` and `eastus` are one region). */
 export function normalizeLocation(location: string): string {
   return location.replace(/\s+/g, "").toLowerCase();
@@ -183,7 +160,7 @@ export function gatewayNameFor(template: string, location: string, ordinal = 1):
   const region = normalizeLocation(location);
   if (!/^[a-z0-9]+$/.test(region)) {
     throw new ValidationError(
-      `'${shorten(location)}' is not an Azure region name such as eastus`,
+      `'${shorten(location, 80)}' is not an Azure region name such as eastus`,
       "InvalidLocation",
     );
   }
@@ -223,11 +200,10 @@ export function placeGateway(
       break; // no new gateway for this region: another region's must do
     }
     regionGateways++;
-    const state = found.provisioningState.toLowerCase();
     // Being deleted: the name is busy until it is gone, and machines must not attach to it.
-    if (state === "deleting" || state === "deleted") continue;
+    if (isGoingAway(found.provisioningState)) continue;
     // A failed creation is retried in place (PUT on the same name), which costs no quota.
-    if (state === "failed" || state === "canceled") return { create: { gatewayId: found.id, location } };
+    if (hasFailed(found.provisioningState)) return { create: { gatewayId: found.id, location } };
     if (found.attachedMachines >= policy.capacity) continue;
     return { use: found.id };
   }
@@ -258,7 +234,7 @@ export function rankOverflowGateways(
   const geography = geographyOf(location);
   const group = policy.resourceGroup.toLowerCase();
   const key = (gateway: ExistingGateway) => {
-    const ready = gateway.provisioningState.toLowerCase() === "succeeded";
+    const ready = hasSucceeded(gateway.provisioningState);
     const near = geography !== undefined && geographyOf(gateway.location) === geography;
     return { near, room: policy.capacity - gateway.attachedMachines, ready };
   };
@@ -302,7 +278,8 @@ export interface PlacingMachines {
  * `placeGateway` sends it: one machine at a time to the gateway `rankOverflowGateways` puts first
  * (regions in name order). Below the quota the rest of a region is taken as not attached yet
  * (those machines would get a gateway of their own). A gateway named otherwise counts only the
- * overflow it is given; the drift sweep and gateway retirement count exactly.
+ * overflow it is given; an exact count needs each machine's link
+ * (gateway retirement, and the drift sweep on the roadmap, will read them).
  *
  * `gatewaySubscriptionId` is where the gateways are (the hub, or the machines' own subscription);
  * `machinesByLocation` counts every machine that uses them (with a hub, across the scope).
@@ -444,8 +421,7 @@ function overflowWarning(
         ? `it has the most room left of the gateways in ${geography}`
         : `no gateway in ${geography} has room, and it has the most room left of the others`;
   const room = Math.max(0, policy.capacity - chosen.attachedMachines);
-  const state =
-    chosen.provisioningState.toLowerCase() === "succeeded" ? "" : `, still ${chosen.provisioningState}`;
+  const state = hasSucceeded(chosen.provisioningState) ? "" : `, still ${chosen.provisioningState}`;
   return (
     `Gateway ${name} in ${where} serves this machine of region ${location}: ${why}. ` +
     `A gateway serves machines of any region (its region only places its control plane); ` +
@@ -474,8 +450,4 @@ function quotaError(
       `needed, or use the gateways of another subscription (ARC_GATEWAY_SUBSCRIPTION).`,
     "GatewayQuotaExceeded",
   );
-}
-
-function shorten(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

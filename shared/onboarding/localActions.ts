@@ -4,17 +4,20 @@
 // so for these the plan stops with `needs-local-action` and hands over these lines.
 // Sources for each command are on the function; Windows lines run in an elevated PowerShell,
 // Linux lines with sudo, as the docs show them.
+import { z } from "zod";
+
+import { agentSettings, azcmagentLine, type OsType, osTypeOf } from "../azure/agentCommands";
 import type { ArcMachine, ExtensionIdentity } from "../azure/machines";
 
-export type LocalOsType = "windows" | "linux" | "unknown";
-
-export interface LocalAction {
-  readonly osType: LocalOsType;
+export const localActionSchema = z.strictObject({
+  osType: z.enum(["windows", "linux", "unknown"]),
   /** Run in order on the machine. */
-  readonly commands: readonly string[];
+  commands: z.array(z.string().max(8192)).readonly(),
   /** What the commands do and how to run them. */
-  readonly explanation: string;
-}
+  explanation: z.string().max(8192),
+});
+
+export type LocalAction = z.output<typeof localActionSchema>;
 
 /** Run Command's handler extension per OS ([docs] security-extensions.md; docs/azure-facts.md §6). */
 export function runCommandHandlerFor(osType: "windows" | "linux"): ExtensionIdentity {
@@ -24,53 +27,34 @@ export function runCommandHandlerFor(osType: "windows" | "linux"): ExtensionIden
   };
 }
 
-export function localOsTypeOf(osType: string | undefined): LocalOsType {
-  const lower = (osType ?? "").trim().toLowerCase();
-  return lower === "windows" || lower === "linux" ? lower : "unknown";
-}
-
-function azcmagent(osType: LocalOsType, args: string): string {
-  return `${osType === "linux" ? "sudo " : ""}azcmagent ${args}`;
-}
-
 /** Leaves monitor mode: `azcmagent config set config.mode full` ([docs] security-extensions.md "Agent monitor mode"). */
-export function fullModeCommand(osType: LocalOsType): string {
-  return azcmagent(osType, "config set config.mode full");
+export function fullModeCommand(osType: OsType): string {
+  return azcmagentLine(osType, "operator", agentSettings.fullMode);
 }
 
 /** Sets how the agent reaches Azure: `azcmagent config set connection.type direct|gateway` (docs/azure-facts.md §4). */
-export function connectionTypeCommand(osType: LocalOsType, connectionType: "direct" | "gateway"): string {
-  return azcmagent(osType, `config set connection.type ${connectionType}`);
+export function connectionTypeCommand(osType: OsType, connectionType: "direct" | "gateway"): string {
+  return azcmagentLine(osType, "operator", agentSettings.connectionType(connectionType));
 }
 
 /** Re-enables the extension manager: `azcmagent config set extensions.enabled true` ([docs] security-extensions.md). */
-export function enableExtensionsCommand(osType: LocalOsType): string {
-  return azcmagent(osType, "config set extensions.enabled true");
+export function enableExtensionsCommand(osType: OsType): string {
+  return azcmagentLine(osType, "operator", agentSettings.enableExtensions);
 }
 
 /** Appends to the allowlist, keeping it: `--add` ([docs] azcmagent-config.md "azcmagent config set"). */
-export function allowExtensionCommand(osType: LocalOsType, extension: ExtensionIdentity): string {
-  return azcmagent(
-    osType,
-    `config set extensions.allowlist "${extension.publisher}/${extension.type}" --add`,
-  );
+export function allowExtensionCommand(osType: OsType, extension: ExtensionIdentity): string {
+  return azcmagentLine(osType, "operator", agentSettings.allowExtension(extension));
 }
 
 /** Removes one entry from the blocklist, keeping the rest: `--remove` ([docs] azcmagent-config.md). */
-export function unblockExtensionCommand(osType: LocalOsType, extension: ExtensionIdentity): string {
-  return azcmagent(
-    osType,
-    `config set extensions.blocklist "${extension.publisher}/${extension.type}" --remove`,
-  );
+export function unblockExtensionCommand(osType: OsType, extension: ExtensionIdentity): string {
+  return azcmagentLine(osType, "operator", agentSettings.unblockExtension(extension));
 }
 
-/**
- * Adds the SSH port to the agent's incoming-connections list without dropping the others. `--add`
- * is documented for multi-value properties ([docs] azcmagent-config.md); the agent version that
- * introduced it is [UNVERIFIED].
- */
-export function addIncomingPortCommand(osType: LocalOsType, port: number): string {
-  return azcmagent(osType, `config set incomingconnections.ports ${port} --add`);
+/** Adds the SSH port to the agent's incoming-connections list without dropping the others. */
+export function addIncomingPortCommand(osType: OsType, port: number): string {
+  return azcmagentLine(osType, "operator", agentSettings.addIncomingPort(port));
 }
 
 /**
@@ -80,7 +64,7 @@ export function addIncomingPortCommand(osType: LocalOsType, port: number): strin
  * ([docs] azcmagent-upgrade.md), which a machine below the minimum never has.
  */
 export function upgradeAgentAction(machine: Pick<ArcMachine, "osType" | "osName" | "osSku">): LocalAction {
-  const osType = localOsTypeOf(machine.osType);
+  const osType = osTypeOf(machine.osType);
   if (osType === "windows") {
     return {
       osType,

@@ -1,13 +1,15 @@
 // The planner's step-finding parts, one per concern: the gateway, the provider, the SSH
 // endpoint and service configuration, and the agent's own incoming-ports list. Each looks at one
 // slice of the observation and returns only what is missing (plan.ts orders and checks them).
-import { mergeIncomingPorts } from "../azure/agentCommands";
+import { mergeIncomingPorts, osTypeOf } from "../azure/agentCommands";
+import { hasFailed, hasSucceeded, isDeletedState, registrationPhaseOf } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
 import { normalizeResourceId, parseGatewayId } from "../resourceId";
-import { type AgentVersion, compareAgentVersions } from "./agentVersion";
+import { shorten } from "../text";
+import { type AgentVersion, compareAgentVersions } from "../validation/agentVersion";
 import { normalizeLocation } from "./gatewayPlacement";
-import { addIncomingPortCommand, localOsTypeOf } from "./localActions";
-import type { OnboardingObservation, Stop } from "./plan";
+import { addIncomingPortCommand } from "./localActions";
+import type { OnboardingObservation, Stop } from "./onboardingPlan";
 import { hybridConnectivityNamespace, type OnboardingPolicy } from "./policy";
 import type { OnboardingStep } from "./steps";
 
@@ -55,13 +57,13 @@ export function gatewaySteps(
     observed.targetGateway !== undefined && sameId(observed.targetGateway.id, gatewayId)
       ? observed.targetGateway
       : undefined;
-  const state = observedGateway?.provisioningState.trim().toLowerCase();
+  const state = observedGateway?.provisioningState;
   const attach: OnboardingStep = { kind: "attachGateway", machineId, gatewayId };
-  if (state === "succeeded") return { gatewayId, attaching: true, begin: [], then: [attach], warnings };
+  if (hasSucceeded(state)) return { gatewayId, attaching: true, begin: [], then: [attach], warnings };
   // Create when it does not exist (a `create` placement) or its creation ended without success;
   // a gateway still Creating (or Accepted, Updating…) only needs the wait.
-  const ended =
-    state === undefined ? "create" in placement : ["failed", "canceled", "deleted"].includes(state);
+  const ended = state === undefined ? "create" in placement : hasFailed(state) || isDeletedState(state);
+  const { deadlineMinutes } = policy.gateway;
   const location =
     "create" in placement
       ? placement.create.location
@@ -69,11 +71,8 @@ export function gatewaySteps(
   return {
     gatewayId,
     attaching: true,
-    begin: ended ? [{ kind: "createGateway", gatewayId, location }] : [],
-    then: [
-      { kind: "waitForGateway", gatewayId, location, deadlineMinutes: policy.gateway.deadlineMinutes },
-      attach,
-    ],
+    begin: ended ? [{ kind: "createGateway", gatewayId, location, deadlineMinutes }] : [],
+    then: [{ kind: "waitForGateway", gatewayId, location, deadlineMinutes }, attach],
     warnings,
   };
 }
@@ -82,15 +81,15 @@ export function providerSteps(
   observed: OnboardingObservation,
   subscriptionId: string,
 ): { readonly begin: readonly OnboardingStep[]; readonly then: readonly OnboardingStep[] } {
-  const state = (observed.providerState ?? "").trim().toLowerCase();
-  if (state === "registered") return { begin: [], then: [] };
+  const phase = registrationPhaseOf(observed.providerState);
+  if (phase === "registered") return { begin: [], then: [] };
   const wait: OnboardingStep = {
     kind: "waitForProvider",
     subscriptionId,
     namespace: hybridConnectivityNamespace,
   };
   // Registering is under way: only wait. Anything else (NotRegistered, Unregistering, unknown) registers first.
-  return state === "registering"
+  return phase === "registering"
     ? { begin: [], then: [wait] }
     : {
         begin: [{ kind: "registerProvider", subscriptionId, namespace: hybridConnectivityNamespace }],
@@ -104,7 +103,7 @@ export function sshSteps(
   machineId: string,
 ): OnboardingStep[] {
   // The service configuration lives under the endpoint: a missing endpoint means a missing configuration.
-  if (observed.defaultEndpoint === undefined || isFailed(observed.defaultEndpoint.provisioningState)) {
+  if (observed.defaultEndpoint === undefined || hasFailed(observed.defaultEndpoint.provisioningState)) {
     return [
       { kind: "createDefaultEndpoint", machineId },
       { kind: "createSshServiceConfiguration", machineId, port: policy.sshPort },
@@ -116,7 +115,7 @@ export function sshSteps(
   const problem =
     configuration.serviceName.trim().toUpperCase() !== "SSH"
       ? `it is for service ${shorten(configuration.serviceName)}`
-      : isFailed(configuration.provisioningState)
+      : hasFailed(configuration.provisioningState)
         ? `its provisioning ${configuration.provisioningState ?? ""}`
         : configuration.port === undefined
           ? "it has no port"
@@ -147,7 +146,7 @@ export function portDecision(
   policy: OnboardingPolicy,
 ): { readonly ports?: string[]; readonly warning?: string } | { readonly stop: Stop } {
   if (compareAgentVersions(agent, policy.agentVersions.serviceConfigurationPorts) >= 0) return {};
-  const osType = localOsTypeOf(machine.osType);
+  const osType = osTypeOf(machine.osType);
   const reported = machine.agentConfiguration.incomingConnectionsPorts;
   if (reported.length === 0) {
     return {
@@ -194,13 +193,4 @@ function sameId(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isFailed(provisioningState: string | undefined): boolean {
-  const state = (provisioningState ?? "").trim().toLowerCase();
-  return state === "failed" || state === "canceled";
-}
-
-function shorten(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

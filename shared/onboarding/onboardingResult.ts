@@ -1,28 +1,27 @@
 // What one onboarding run ends with: the orchestration's output, the final table's row, and what
-// an outcome event carries. Plain data, built by the orchestrator from the plan and what it did.
-import type { LocalAction } from "./localActions";
-import type { OnboardingOutcome, OnboardingStop } from "./plan";
+// an outcome event carries. Plain data, built by the orchestrator from the plan and what it did;
+// the schema is the type, and checks the result an outcome event is published with.
+import { z } from "zod";
 
-export type OnboardingResultOutcome = "onboarded" | "already-onboarded" | OnboardingOutcome;
+import { resourceIdField, shortTextField, textField } from "../validation/fields";
+import { localActionSchema } from "./localActions";
+import { machineSummarySchema, onboardingOutcomes, type OnboardingStop } from "./onboardingPlan";
 
-export interface OnboardingResult {
-  readonly machineId: string;
-  readonly outcome: OnboardingResultOutcome;
+export const onboardingResultSchema = z.strictObject({
+  machineId: resourceIdField,
+  outcome: z.enum(["onboarded", "already-onboarded", ...onboardingOutcomes]),
   /** Why it stopped or failed (`OutOfScope`, `AgentTooOld`, `GatewayCreationFailed`…); absent when onboarded. */
-  readonly code?: string;
-  readonly reason: string;
+  code: shortTextField.optional(),
+  reason: textField,
   /** The steps this run completed, in words. */
-  readonly done: readonly string[];
-  readonly warnings: readonly string[];
-  readonly localAction?: LocalAction;
-  readonly machine?: {
-    readonly name: string;
-    readonly location: string;
-    readonly status: string;
-    readonly agentVersion?: string;
-    readonly osType?: string;
-  };
-}
+  done: z.array(textField).readonly(),
+  warnings: z.array(textField).readonly(),
+  localAction: localActionSchema.optional(),
+  machine: machineSummarySchema.optional(),
+});
+
+export type OnboardingResult = z.output<typeof onboardingResultSchema>;
+export type OnboardingResultOutcome = OnboardingResult["outcome"];
 
 export function resultFromStop(
   stop: Pick<OnboardingStop, "machineId" | "outcome" | "code" | "reason" | "warnings" | "localAction">,
@@ -40,10 +39,14 @@ export function resultFromStop(
   };
 }
 
-export type OutcomeEventType =
-  "ArcAutopilot.MachineOnboarded" | "ArcAutopilot.OnboardingFailed" | "ArcAutopilot.NeedsLocalAction";
+export const outcomeEventTypes = [
+  "ArcAutopilot.MachineOnboarded",
+  "ArcAutopilot.OnboardingFailed",
+  "ArcAutopilot.NeedsLocalAction",
+] as const;
+export type OutcomeEventType = (typeof outcomeEventTypes)[number];
 
-/** The Event Grid event type an outcome is published as (issue 4 §7); none for a skip, a wait or no change. */
+/** The Event Grid event type an outcome is published as; none for a skip, a wait or no change. */
 export function outcomeEventType(outcome: OnboardingResultOutcome): OutcomeEventType | undefined {
   switch (outcome) {
     case "onboarded":

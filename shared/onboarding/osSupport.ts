@@ -4,7 +4,12 @@
 // sshd (docs/azure-facts.md §8) — which is why the policy only warns by default. Versions compare per
 // numeric part like agent versions (RHEL 7.10 > 7.9).
 import type { ArcMachine } from "../azure/machines";
-import { type AgentVersion, compareAgentVersions, isAgentVersion, parseAgentVersion } from "./agentVersion";
+import {
+  type AgentVersion,
+  compareAgentVersions,
+  isAgentVersion,
+  parseAgentVersion,
+} from "../validation/agentVersion";
 
 export type OsSupport = { readonly supported: true } | { readonly supported: false; readonly reason: string };
 

@@ -11,112 +11,34 @@
 // the provider, the endpoint, the SSH service configuration, and the agent's incoming port for
 // agents that predate service-configuration ports. Run Command steps are checked last: only when
 // one is actually needed can a locked-down agent stop the plan.
-import { agentOsTypeOf, connectionTypeScript, incomingPortsScript } from "../azure/agentCommands";
-import type { ConnectivityEndpoint, SshServiceConfiguration } from "../azure/hybridConnectivity";
+import { agentOsTypeOf, connectionTypeScript, incomingPortsScript, osTypeOf } from "../azure/agentCommands";
+import { isConnected } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
-import type { RegistrationState } from "../azure/resourceProviders";
 import { machineResourceId, parseMachineId } from "../resourceId";
-import { type AgentVersion, compareAgentVersions, isAgentVersion, parseAgentVersion } from "./agentVersion";
-import type { GatewayPlacementOutcome } from "./gatewayPlacement";
-import { fullModeCommand, type LocalAction, localOsTypeOf, upgradeAgentAction } from "./localActions";
+import { shorten } from "../text";
+import {
+  type AgentVersion,
+  compareAgentVersions,
+  isAgentVersion,
+  parseAgentVersion,
+} from "../validation/agentVersion";
+import { fullModeCommand, upgradeAgentAction } from "./localActions";
 import { type GatewayPart, gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
+import type {
+  OnboardingFollowUp,
+  OnboardingObservation,
+  OnboardingOutcome,
+  OnboardingPlan,
+  OnboardingStop,
+  OnboardingStopCode,
+  Stop,
+  StopDetails,
+} from "./onboardingPlan";
 import { checkOsSupport } from "./osSupport";
 import type { OnboardingPolicy } from "./policy";
 import { isMonitorMode, runCommandBlockers } from "./runCommandReadiness";
 import { hasOptOutTag, isInScope } from "./scope";
-import { type OnboardingStep, type OnboardingStepKind, runCommandNames } from "./steps";
-
-/** Everything the planner needs, read by an activity before planning. */
-export interface OnboardingObservation {
-  /** The machine onboarding was started for. */
-  readonly machineId: string;
-  /** The machine as ARM reports it; undefined when ARM answered 404. */
-  readonly machine?: ArcMachine;
-  /** `settings/default` → `gatewayResourceId`; undefined when the machine is not attached. */
-  readonly gatewayLink?: string;
-  /** Where the machine's gateway is, from `placeGateway`; needed only when it is not attached. */
-  readonly gatewayPlacement?: GatewayPlacementOutcome;
-  /** The gateway the placement names, as ARM last reported it; undefined when it does not exist (or was not read). */
-  readonly targetGateway?: {
-    readonly id: string;
-    readonly provisioningState: string;
-    readonly location?: string;
-  };
-  /** Microsoft.HybridConnectivity in the machine's subscription; undefined when not read. */
-  readonly providerState?: RegistrationState;
-  /** `endpoints/default`; undefined when it does not exist. */
-  readonly defaultEndpoint?: Pick<ConnectivityEndpoint, "provisioningState">;
-  /** `endpoints/default/serviceConfigurations/SSH`; undefined when it does not exist. */
-  readonly sshServiceConfiguration?: Pick<
-    SshServiceConfiguration,
-    "serviceName" | "port" | "provisioningState"
-  >;
-  /**
-   * The agent's local `connection.type`, when known (a Run Command's `azcmagent show`). ARM does not
-   * report it (docs/azure-facts.md §4), so for an attached machine it is assumed switched unless this says `direct`.
-   */
-  readonly agentConnectionType?: "gateway" | "direct";
-}
-
-export type OnboardingOutcome = "skipped" | "pending" | "needs-local-action" | "failed";
-
-export const onboardingStopCodes = [
-  "NoScopes",
-  "OutOfScope",
-  "MachineNotFound",
-  "OptedOut",
-  "NotConnected",
-  "MonitorMode",
-  "AgentVersionUnknown",
-  "InvalidAgentVersion",
-  "AgentTooOld",
-  "AgentTooOldForGateway",
-  "UnsupportedOs",
-  "GatewayNotPlaced",
-  "GatewayPlacementFailed",
-  "UnknownOsType",
-  "UnreadablePorts",
-  "RunCommandBlocked",
-] as const;
-
-export type OnboardingStopCode = (typeof onboardingStopCodes)[number];
-
-/** Onboarding cannot go on now: why, and what would change that. */
-export interface OnboardingStop {
-  readonly kind: "stop";
-  readonly machineId: string;
-  readonly outcome: OnboardingOutcome;
-  readonly code: OnboardingStopCode;
-  readonly reason: string;
-  /** For `needs-local-action`: what to run on the machine. */
-  readonly localAction?: LocalAction;
-  /** For a machine that is not Connected: the orchestrator may wait this long (a durable timer) and observe again. */
-  readonly waitFor?: { readonly condition: "machineConnected"; readonly maxMinutes: number };
-  /** The steps a local restriction kept from running. */
-  readonly blockedSteps?: readonly OnboardingStepKind[];
-  readonly warnings: readonly string[];
-}
-
-/** The steps still missing, in order; empty when the machine is fully onboarded. */
-export interface OnboardingSteps {
-  readonly kind: "steps";
-  readonly machineId: string;
-  readonly steps: readonly OnboardingStep[];
-  readonly warnings: readonly string[];
-  /**
-   * What is left for a person once the steps are done: the run then ends `needs-local-action`
-   * with this, not `onboarded` (an agent too old for a gateway still gets SSH over Arc).
-   */
-  readonly followUp?: OnboardingFollowUp;
-}
-
-export interface OnboardingFollowUp {
-  readonly code: OnboardingStopCode;
-  readonly reason: string;
-  readonly localAction: LocalAction;
-}
-
-export type OnboardingPlan = OnboardingStop | OnboardingSteps;
+import { type OnboardingStep, runCommandNames } from "./steps";
 
 export function planOnboarding(observed: OnboardingObservation, policy: OnboardingPolicy): OnboardingPlan {
   const warnings: string[] = [];
@@ -158,18 +80,22 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
         : `${policy.optOutTag.name}:${policy.optOutTag.value}`;
     return stop("skipped", "OptedOut", `The machine is tagged ${tag}, which opts it out of arc-autopilot`);
   }
-  if (machine.status.trim().toLowerCase() !== "connected") {
+  if (!isConnected(machine.status)) {
     const since = machine.lastStatusChange ? ` since ${shorten(machine.lastStatusChange)}` : "";
     return stop(
       "pending",
       "NotConnected",
-      `The machine is ${shorten(machine.status)}${since}, not Connected; onboarding resumes when its agent reconnects (the drift sweep retries it)`,
+      `The machine is ${shorten(machine.status)}${since}, not Connected; ${
+        policy.connectWaitMinutes > 0
+          ? `onboarding looks again every 5 minutes for up to ${policy.connectWaitMinutes} minutes, and after that a new write to the machine (a tag change, for one) starts it again`
+          : "a new write to the machine (a tag change, for one) starts its onboarding again"
+      }`,
       policy.connectWaitMinutes > 0
         ? { waitFor: { condition: "machineConnected", maxMinutes: policy.connectWaitMinutes } }
         : {},
     );
   }
-  const osType = localOsTypeOf(machine.osType);
+  const osType = osTypeOf(machine.osType);
   // Monitor mode "disables remote connectivity" ([docs] azure-management-docs security-machine-configuration.md),
   // so SSH over Arc cannot work however the cloud side is set up: stop before any write.
   if (isMonitorMode(machine)) {
@@ -181,7 +107,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
         localAction: {
           osType,
           commands: [fullModeCommand(osType)],
-          explanation: `Switch the agent back to full mode${osType === "windows" ? " in an elevated PowerShell" : ""}; the next onboarding run (or drift sweep) continues from there.`,
+          explanation: `Switch the agent back to full mode${osType === "windows" ? " in an elevated PowerShell" : ""}; a new write to the machine (a tag change, for one) then starts its onboarding again, which continues from there.`,
         },
       },
     );
@@ -252,7 +178,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
           localAction: {
             osType,
             commands: blockers.map((b) => b.command),
-            explanation: `Allow Run Command on the machine${osType === "windows" ? " (elevated PowerShell)" : ""}; the next onboarding run (or drift sweep) continues from there.`,
+            explanation: `Allow Run Command on the machine${osType === "windows" ? " (elevated PowerShell)" : ""}; a new write to the machine (a tag change, for one) then starts its onboarding again, which continues from there.`,
           },
           blockedSteps: runCommandKinds,
         },
@@ -322,9 +248,6 @@ function gatewayLeftAlone(observed: OnboardingObservation): Omit<GatewayPart, "g
   return { gatewayId: link, attaching: false, begin: [], then: [], warnings: [] };
 }
 
-export type StopDetails = Partial<Pick<OnboardingStop, "localAction" | "waitFor" | "blockedSteps">>;
-export type Stop = [OnboardingOutcome, OnboardingStopCode, string, StopDetails?];
-
 type VersionCheck = { readonly agent: AgentVersion } | { readonly stop: Stop };
 
 function agentVersionOf(machine: ArcMachine): VersionCheck {
@@ -341,8 +264,4 @@ function agentVersionOf(machine: ArcMachine): VersionCheck {
     };
   }
   return { agent: parseAgentVersion(machine.agentVersion) };
-}
-
-function shorten(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

@@ -2,8 +2,8 @@
 // configuration and orchestrators only receive this object (never read config in an orchestrator,
 // where a changed setting would make replay non-deterministic).
 import type { Settings } from "../config";
+import type { OptOutTag, Scope } from "../validation/scope";
 import type { GatewayPlacementPolicy } from "./gatewayPlacement";
-import type { OptOutTag, Scope } from "./scope";
 
 /** The provider SSH over Arc needs, registered once per subscription (docs/azure-facts.md §12). */
 export const hybridConnectivityNamespace = "Microsoft.HybridConnectivity";

@@ -4,12 +4,13 @@
 // manager, an allowlist without the handler or a blocklist with it each stop it, and only a
 // command on the machine changes that ([docs] security-extensions.md). Publisher and type compare
 // case-insensitively: the docs themselves write both `Microsoft.CPlat.Core` and `Microsoft.Cplat.Core`.
+import { osTypeOf } from "../azure/agentCommands";
 import type { ArcMachine, ExtensionIdentity } from "../azure/machines";
+import { shorten } from "../text";
 import {
   allowExtensionCommand,
   enableExtensionsCommand,
   fullModeCommand,
-  localOsTypeOf,
   runCommandHandlerFor,
   unblockExtensionCommand,
 } from "./localActions";
@@ -24,7 +25,7 @@ export interface RunCommandBlocker {
 export function runCommandBlockers(
   machine: Pick<ArcMachine, "osType" | "agentConfiguration">,
 ): RunCommandBlocker[] {
-  const osType = localOsTypeOf(machine.osType);
+  const osType = osTypeOf(machine.osType);
   const configuration = machine.agentConfiguration;
   if (isMonitorMode(machine)) {
     // The allowlist and blocklist cannot be edited in monitor mode ([docs] security-extensions.md), so this comes first and alone.
@@ -80,6 +81,5 @@ function listed(extensions: readonly ExtensionIdentity[]): string {
 }
 
 function nameOf(extension: ExtensionIdentity): string {
-  const name = `${extension.publisher}/${extension.type}`;
-  return name.length > 100 ? `${name.slice(0, 100)}…` : name;
+  return shorten(`${extension.publisher}/${extension.type}`, 100);
 }

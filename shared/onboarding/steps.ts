@@ -1,66 +1,103 @@
 // The steps of onboarding one machine, as plain data an orchestrator can carry through history.
 // Each is one idempotent action (or one wait) against Azure; a plan only contains the steps still
-// missing. Run Command steps carry their script, built here from shared/azure/agentCommands, so
-// the activity that runs them decides nothing.
-import type { AgentOsType } from "../azure/agentCommands";
-import { parseGatewayId, parseMachineId } from "../resourceId";
+// missing. Run Command steps carry their script (built by the planner from shared/azure/agentCommands),
+// so the activity that runs them decides nothing. The schema is the type: it checks a plan as it
+// comes back from the planning activity, and `OnboardingStep` is what it accepts.
+import { z } from "zod";
 
-export type OnboardingStep =
-  /** Begin creating the gateway (its singleton orchestration PUTs it once). */
-  | { readonly kind: "createGateway"; readonly gatewayId: string; readonly location: string }
+import { parseGatewayId, parseMachineId } from "../resourceId";
+import {
+  portField,
+  resourceIdField,
+  runCommandNameField,
+  scriptField,
+  shortTextField,
+  textField,
+} from "../validation/fields";
+
+const agentOs = z.enum(["windows", "linux"]);
+const deadlineMinutes = z.number().int().positive();
+
+export const onboardingStepSchema = z.discriminatedUnion("kind", [
+  /** Begin creating the gateway (its singleton orchestration PUTs it once and waits up to the deadline). */
+  z.strictObject({
+    kind: z.literal("createGateway"),
+    gatewayId: resourceIdField,
+    location: shortTextField,
+    deadlineMinutes,
+  }),
   /** Begin registering the provider in the subscription (its singleton POSTs register once). */
-  | { readonly kind: "registerProvider"; readonly subscriptionId: string; readonly namespace: string }
+  z.strictObject({
+    kind: z.literal("registerProvider"),
+    subscriptionId: shortTextField,
+    namespace: shortTextField,
+  }),
   /** Wait until the gateway has Succeeded (released by the singleton's event; backstop deadline). */
-  | {
-      readonly kind: "waitForGateway";
-      readonly gatewayId: string;
-      /** Where a retried creation PUTs it. */
-      readonly location: string;
-      readonly deadlineMinutes: number;
-    }
+  z.strictObject({
+    kind: z.literal("waitForGateway"),
+    gatewayId: resourceIdField,
+    /** Where a retried creation PUTs it. */
+    location: shortTextField,
+    deadlineMinutes,
+  }),
   /** PUT the machine's settings/default with the gateway id. */
-  | { readonly kind: "attachGateway"; readonly machineId: string; readonly gatewayId: string }
+  z.strictObject({
+    kind: z.literal("attachGateway"),
+    machineId: resourceIdField,
+    gatewayId: resourceIdField,
+  }),
   /** Run Command `azcmagent config set connection.type gateway`: agents below the auto-switch version. */
-  | {
-      readonly kind: "switchAgentToGateway";
-      readonly machineId: string;
-      readonly gatewayId: string;
-      readonly location: string;
-      readonly osType: AgentOsType;
-      readonly agentVersion: string;
-      readonly runCommandName: string;
-      readonly script: string;
-    }
+  z.strictObject({
+    kind: z.literal("switchAgentToGateway"),
+    machineId: resourceIdField,
+    gatewayId: resourceIdField,
+    location: shortTextField,
+    osType: agentOs,
+    agentVersion: shortTextField,
+    runCommandName: runCommandNameField,
+    script: scriptField,
+  }),
   /** Wait until the provider is Registered. */
-  | { readonly kind: "waitForProvider"; readonly subscriptionId: string; readonly namespace: string }
+  z.strictObject({
+    kind: z.literal("waitForProvider"),
+    subscriptionId: shortTextField,
+    namespace: shortTextField,
+  }),
   /** PUT endpoints/default. */
-  | { readonly kind: "createDefaultEndpoint"; readonly machineId: string }
+  z.strictObject({ kind: z.literal("createDefaultEndpoint"), machineId: resourceIdField }),
   /** PUT serviceConfigurations/SSH with the port. */
-  | { readonly kind: "createSshServiceConfiguration"; readonly machineId: string; readonly port: number }
+  z.strictObject({
+    kind: z.literal("createSshServiceConfiguration"),
+    machineId: resourceIdField,
+    port: portField,
+  }),
   /**
    * PUT serviceConfigurations/SSH over a configuration with the wrong port or state, as `az ssh
    * arc` changes a port (docs/azure-facts.md §8); deleted and created only when that PUT's answer
    * still disagrees.
    */
-  | {
-      readonly kind: "repairSshServiceConfiguration";
-      readonly machineId: string;
-      readonly port: number;
-      readonly currentPort?: number;
-      readonly reason: string;
-    }
+  z.strictObject({
+    kind: z.literal("repairSshServiceConfiguration"),
+    machineId: resourceIdField,
+    port: portField,
+    currentPort: z.number().int().optional(),
+    reason: textField,
+  }),
   /** Run Command `azcmagent config set incomingconnections.ports …` with every open port kept. */
-  | {
-      readonly kind: "openSshPort";
-      readonly machineId: string;
-      readonly location: string;
-      readonly osType: AgentOsType;
-      readonly agentVersion: string;
-      readonly currentPorts: readonly string[];
-      readonly ports: readonly string[];
-      readonly runCommandName: string;
-      readonly script: string;
-    };
+  z.strictObject({
+    kind: z.literal("openSshPort"),
+    machineId: resourceIdField,
+    location: shortTextField,
+    osType: agentOs,
+    agentVersion: shortTextField,
+    currentPorts: z.array(textField).readonly(),
+    ports: z.array(textField).readonly(),
+    runCommandName: runCommandNameField,
+    script: scriptField,
+  }),
+]);
+
+export type OnboardingStep = z.output<typeof onboardingStepSchema>;
 
 export type OnboardingStepKind = OnboardingStep["kind"];
 

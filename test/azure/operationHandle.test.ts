@@ -1,7 +1,8 @@
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 
 import { createArmContext } from "../../shared/azure/armContext";
-import { operationHandleFrom, operationStateOf, startFromPut } from "../../shared/azure/longRunningOperation";
+import { operationStateOf } from "../../shared/azure/azureStates";
+import { operationHandleFrom, startFromPut } from "../../shared/azure/longRunningOperation";
 
 const resourceId = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.HybridCompute/gateways/gw1";
 const statusUrl = `https://management.azure.com/subscriptions/s1/providers/Microsoft.HybridCompute/locations/eastus/operationstatus/op1?api-version=2025-01-13&t=1&c=${"x".repeat(4000)}`;

@@ -5,7 +5,7 @@ import {
   isAgentVersion,
   isAgentVersionAtLeast,
   parseAgentVersion,
-} from "../../shared/onboarding/agentVersion";
+} from "../../shared/validation/agentVersion";
 
 describe("agent versions", () => {
   test.each([

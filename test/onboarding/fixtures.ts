@@ -2,7 +2,7 @@
 // yet, and the default policy from the settings schema itself, so tests change one thing at a time.
 import type { ArcMachine } from "../../shared/azure/machines";
 import { readSettings } from "../../shared/config";
-import type { OnboardingObservation } from "../../shared/onboarding/plan";
+import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { type OnboardingPolicy, onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { gatewayResourceId, machineResourceId } from "../../shared/resourceId";
 

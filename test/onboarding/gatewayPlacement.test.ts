@@ -9,10 +9,11 @@ import {
   placeGateway,
   regionsByGeography,
   tryPlaceGateway,
-  validateGatewayNameTemplate,
   withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
-import { type OnboardingSteps, planOnboarding } from "../../shared/onboarding/plan";
+import type { OnboardingSteps } from "../../shared/onboarding/onboardingPlan";
+import { planOnboarding } from "../../shared/onboarding/plan";
+import { validateGatewayNameTemplate } from "../../shared/validation/gatewayNameTemplate";
 import { defaultPolicy, observation } from "./fixtures";
 
 const subscriptionId = "s1";

@@ -1,10 +1,6 @@
 import { runScript } from "../../local/emulator/providers/hybridCompute/simulatedAgent";
-import {
-  type OnboardingPlan,
-  type OnboardingSteps,
-  type OnboardingStop,
-  planOnboarding,
-} from "../../shared/onboarding/plan";
+import type { OnboardingPlan, OnboardingSteps, OnboardingStop } from "../../shared/onboarding/onboardingPlan";
+import { planOnboarding } from "../../shared/onboarding/plan";
 import type { OnboardingStep } from "../../shared/onboarding/steps";
 import { gatewayResourceId } from "../../shared/resourceId";
 import {
@@ -77,7 +73,12 @@ describe("planning a machine's onboarding: what is still missing", () => {
       "createDefaultEndpoint",
       "createSshServiceConfiguration",
     ]);
-    expect(step(plan, "createGateway")).toEqual({ kind: "createGateway", gatewayId, location: "eastus" });
+    expect(step(plan, "createGateway")).toEqual({
+      kind: "createGateway",
+      gatewayId,
+      location: "eastus",
+      deadlineMinutes: 120,
+    });
     expect(step(plan, "waitForGateway").deadlineMinutes).toBe(120);
     expect(step(plan, "registerProvider")).toEqual({
       kind: "registerProvider",
@@ -452,7 +453,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
     );
     expect(stop).not.toHaveProperty("steps");
     expect(stop.reason).toBe(
-      "The machine is Disconnected, not Connected; onboarding resumes when its agent reconnects (the drift sweep retries it)",
+      "The machine is Disconnected, not Connected; onboarding looks again every 5 minutes for up to 15 minutes, and after that a new write to the machine (a tag change, for one) starts it again",
     );
   });
 

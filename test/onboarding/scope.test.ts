@@ -1,5 +1,6 @@
 import { ValidationError } from "../../shared/errors";
-import { hasOptOutTag, isInScope, parseOptOutTag, parseScope } from "../../shared/onboarding/scope";
+import { hasOptOutTag, isInScope } from "../../shared/onboarding/scope";
+import { parseOptOutTag, parseScope } from "../../shared/validation/scope";
 
 const machineId =
   "/subscriptions/S1/resourceGroups/RG-Servers/providers/Microsoft.HybridCompute/machines/web-01";

@@ -4,12 +4,20 @@ import * as df from "durable-functions";
 
 import {
   ActivityContractError,
-  activityMap,
   activityRetryOptions,
   callActivity,
   parseActivityResult,
-} from "../../orchestrations/activityMap";
-import { registerOnboardingActivities } from "../../orchestrations/registerActivities";
+} from "../../orchestrations/activity";
+import { type Capability, registerCapabilities } from "../../orchestrations/capability";
+import { gateways } from "../../orchestrations/gateways";
+import { readGatewayState } from "../../orchestrations/gateways/gatewayActivities";
+import { machines } from "../../orchestrations/machines";
+import { onboarding } from "../../orchestrations/onboarding";
+import { putSshServiceConfiguration } from "../../orchestrations/onboarding/connectivityActivities";
+import { planOnboarding } from "../../orchestrations/onboarding/planOnboarding";
+import { readProviderState, registerProvider } from "../../orchestrations/onboarding/providerActivities";
+import { orchestratorNames } from "../../orchestrations/orchestratorNames";
+import { sharedOperations } from "../../orchestrations/sharedOperation";
 import { readSettings } from "../../shared/config";
 import { testMachineId } from "../support/armTestbed";
 
@@ -34,42 +42,68 @@ function fakeContext() {
   return { context, scheduled, task };
 }
 
-describe("the activity map", () => {
+/** What functions/durableFunctions.ts registers. */
+const capabilities: readonly Capability[] = [sharedOperations, machines, onboarding, gateways];
+const activities = capabilities.flatMap((c) => c.activities);
+
+describe("the activity definitions", () => {
   test("every activity has a unique versioned name", () => {
-    const names = Object.values(activityMap).map((a) => a.name);
+    const names = activities.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const [key, definition] of Object.entries(activityMap)) {
-      expect(definition.name).toMatch(new RegExp(`^${key}_v\\d+$`));
-    }
+    for (const name of names) expect(name).toMatch(/^[a-z][A-Za-z]+_v\d+$/);
   });
 
   test("shipped names never change (histories replay against them): add a _v2 beside them instead", () => {
-    expect(Object.fromEntries(Object.entries(activityMap).map(([key, a]) => [key, a.name]))).toEqual({
-      observeMachine: "observeMachine_v1",
-      beginCreateGateway: "beginCreateGateway_v1",
-      readGatewayOperation: "readGatewayOperation_v1",
-      attachGateway: "attachGateway_v1",
-      planDetach: "planDetach_v1",
-      clearGatewayLink: "clearGatewayLink_v1",
-      beginRunCommand: "beginRunCommand_v1",
-      readRunCommand: "readRunCommand_v1",
-      registerProvider: "registerProvider_v1",
-      readProviderState: "readProviderState_v1",
-      putDefaultEndpoint: "putDefaultEndpoint_v1",
-      putSshServiceConfiguration: "putSshServiceConfiguration_v1",
-      deleteSshServiceConfiguration: "deleteSshServiceConfiguration_v1",
-      planOnboarding: "planOnboarding_v1",
-      readGatewayState: "readGatewayState_v1",
-      joinGatewayCreation: "joinGatewayCreation_v1",
-      joinProviderRegistration: "joinProviderRegistration_v1",
-      readSharedOperation: "readSharedOperation_v1",
-      releaseWaiters: "releaseWaiters_v1",
-      publishOutcome: "publishOutcome_v1",
+    expect(activities.map((a) => a.name).sort()).toEqual(
+      [
+        "beginCreateGateway_v1",
+        "readGatewayOperation_v1",
+        "attachGateway_v1",
+        "planDetach_v1",
+        "clearGatewayLink_v1",
+        "beginRunCommand_v1",
+        "readRunCommand_v1",
+        "registerProvider_v1",
+        "readProviderState_v1",
+        "putDefaultEndpoint_v1",
+        "putSshServiceConfiguration_v1",
+        "deleteSshServiceConfiguration_v1",
+        "planOnboarding_v1",
+        "readGatewayState_v1",
+        "joinGatewayCreation_v1",
+        "joinProviderRegistration_v1",
+        "readSharedOperation_v1",
+        "releaseWaiters_v1",
+        "publishOutcome_v1",
+      ].sort(),
+    );
+    expect(capabilities.flatMap((c) => c.orchestrators.map((o) => o.name)).sort()).toEqual(
+      Object.values(orchestratorNames).sort(),
+    );
+    expect(orchestratorNames).toEqual({
+      onboardMachine: "onboardMachine_v1",
+      gatewayCreation: "gatewayCreation_v1",
+      providerRegistration: "providerRegistration_v1",
+      detachMachine: "detachMachine_v1",
     });
   });
 
+  test("only the coordination activities need a durable client", () => {
+    expect(
+      activities
+        .filter((a) => a.needs === "durableClient")
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([
+      "joinGatewayCreation_v1",
+      "joinProviderRegistration_v1",
+      "readSharedOperation_v1",
+      "releaseWaiters_v1",
+    ]);
+  });
+
   test("a well-formed output passes; malformed ones are rejected naming the path, never the value", () => {
-    expect(parseActivityResult("readProviderState", { ok: true, value: { state: "Registered" } })).toEqual({
+    expect(parseActivityResult(readProviderState, { ok: true, value: { state: "Registered" } })).toEqual({
       ok: true,
       value: { state: "Registered" },
     });
@@ -82,10 +116,10 @@ describe("the activity map", () => {
       { ok: false, error: { code: "Throttled", message: "later", kind: "ThrottledError", retryable: true } },
     ];
     for (const raw of malformed) {
-      expect(() => parseActivityResult("readProviderState", raw)).toThrow(ActivityContractError);
+      expect(() => parseActivityResult(readProviderState, raw)).toThrow(ActivityContractError);
     }
     try {
-      parseActivityResult("readProviderState", {
+      parseActivityResult(readProviderState, {
         ok: true,
         value: { state: "Registered", token: "s3cret-token" },
       });
@@ -113,29 +147,30 @@ describe("the activity map", () => {
         scope: "/subscriptions/x",
       },
     };
-    expect(parseActivityResult("registerProvider", failure)).toEqual(failure);
+    expect(parseActivityResult(registerProvider, failure)).toEqual(failure);
   });
 
   test("callActivity schedules the versioned name with the retry policy and validates what comes back", () => {
     const { context, scheduled, task } = fakeContext();
-    const call = callActivity(context, "observeMachine", { machineId });
+    const gatewayId = `${machineId.split("/providers/")[0]}/providers/Microsoft.HybridCompute/gateways/gw-1`;
+    const call = callActivity(context, readGatewayState, { gatewayId });
     expect(call.next().value).toBe(task);
     expect(scheduled).toEqual([
-      { name: "observeMachine_v1", retry: expect.any(df.RetryOptions) as unknown, input: { machineId } },
+      { name: "readGatewayState_v1", retry: expect.any(df.RetryOptions) as unknown, input: { gatewayId } },
     ]);
-    const done = call.next({ ok: true, value: { machineId } });
-    expect(done).toEqual({ done: true, value: { ok: true, value: { machineId } } });
+    const done = call.next({ ok: true, value: { exists: false } });
+    expect(done).toEqual({ done: true, value: { ok: true, value: { exists: false } } });
 
-    const malformed = callActivity(context, "observeMachine", { machineId });
+    const malformed = callActivity(context, planOnboarding, { machineId });
     malformed.next();
-    expect(() => malformed.next({ ok: true, value: { machineId, machine: { id: machineId } } })).toThrow(
+    expect(() => malformed.next({ ok: true, value: { plan: { kind: "steps", machineId } } })).toThrow(
       ActivityContractError,
     );
   });
 
   test("callActivity refuses an input outside the contract before scheduling anything", () => {
     const { context, scheduled } = fakeContext();
-    const call = callActivity(context, "putSshServiceConfiguration", { machineId, port: 0 });
+    const call = callActivity(context, putSshServiceConfiguration, { machineId, port: 0 });
     expect(() => call.next()).toThrow(/port/);
     expect(scheduled).toEqual([]);
   });
@@ -144,7 +179,7 @@ describe("the activity map", () => {
     const { context, scheduled } = fakeContext();
     callActivity(
       context,
-      "readProviderState",
+      readProviderState,
       { subscriptionId: "s", namespace: "n" },
       { retry: false },
     ).next();
@@ -164,11 +199,16 @@ describe("the activity map", () => {
   });
 });
 
-describe("registerOnboardingActivities", () => {
+describe("registerCapabilities", () => {
   afterEach(() => jest.restoreAllMocks());
 
-  test("registers every activity by its versioned name and builds its deps once, on first use", async () => {
+  test("registers every orchestrator and activity by its versioned name and builds the Azure deps once, on first use", async () => {
     const registered = new Map<string, (input: unknown, context: InvocationContext) => Promise<unknown>>();
+    const orchestrations: string[] = [];
+    jest.spyOn(df.app, "orchestration").mockImplementation((name) => {
+      orchestrations.push(name);
+      return {} as ReturnType<typeof df.app.orchestration>;
+    });
     jest.spyOn(df.app, "activity").mockImplementation((name, options) => {
       registered.set(
         name,
@@ -180,23 +220,21 @@ describe("registerOnboardingActivities", () => {
       settings: readSettings({}),
       arm: { endpoint: "https://example.invalid" } as never,
     }));
-    registerOnboardingActivities(deps);
-    expect([...registered.keys()].sort()).toEqual(
-      Object.values(activityMap)
-        .map((a) => a.name)
-        .sort(),
-    );
+    registerCapabilities(capabilities, deps);
+    expect([...registered.keys()].sort()).toEqual(activities.map((a) => a.name).sort());
+    expect(orchestrations.sort()).toEqual(Object.values(orchestratorNames).sort());
     expect(deps).not.toHaveBeenCalled();
 
     const warn = jest.fn();
     const context = { warn } as unknown as InvocationContext;
-    const handler = registered.get("observeMachine_v1")!;
+    const handler = registered.get("planOnboarding_v1")!;
     await expect(handler({ machineId: "not-an-id" }, context)).resolves.toMatchObject({
       ok: false,
       error: { code: "InvalidActivityInput" },
     });
     await handler({}, context);
+    await registered.get("readGatewayState_v1")!({}, context);
     expect(deps).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("observeMachine_v1 failed (not retried)"));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("planOnboarding_v1 failed (not retried)"));
   });
 });

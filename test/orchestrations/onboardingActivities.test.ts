@@ -1,20 +1,40 @@
+import { z } from "zod";
+
 import { failNextGatewayCreations } from "../../local/emulator/providers/hybridCompute/gateways";
 import {
-  createOnboardingActivities,
-  type OnboardingActivities,
-} from "../../orchestrations/activities/onboardingActivities";
-import {
-  type ActivityKey,
+  type ActivityContract,
+  type ActivityDefinition,
   type ActivityOutput,
   type ActivityResult,
+  type AzureDeps,
+  defineActivity,
   parseActivityResult,
-} from "../../orchestrations/activityMap";
+  runActivity,
+} from "../../orchestrations/activity";
+import { azureDeps } from "../../orchestrations/capability";
+import { gateways } from "../../orchestrations/gateways";
+import type {
+  attachGateway,
+  beginCreateGateway,
+  readGatewayOperation,
+} from "../../orchestrations/gateways/gatewayActivities";
+import { machines } from "../../orchestrations/machines";
+import { type MachineObservation, observeMachine } from "../../orchestrations/machines/observeMachine";
+import type { beginRunCommand, readRunCommand } from "../../orchestrations/machines/runCommandActivities";
+import { onboarding } from "../../orchestrations/onboarding";
+import type {
+  deleteSshServiceConfiguration,
+  putDefaultEndpoint,
+  putSshServiceConfiguration,
+} from "../../orchestrations/onboarding/connectivityActivities";
+import type { readProviderState, registerProvider } from "../../orchestrations/onboarding/providerActivities";
 import { connectionTypeScript } from "../../shared/azure/agentCommands";
 import { readSettings } from "../../shared/config";
 import { planOnboarding } from "../../shared/onboarding/plan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { defaultEndpointId, machineSettingsId, serviceConfigurationId } from "../../shared/resourceId";
+import { resourceIdField } from "../../shared/validation/fields";
 import {
   connectTestMachine,
   testGatewayId,
@@ -26,23 +46,61 @@ import { recordTraffic, type TrafficRecorder } from "./trafficRecorder";
 
 const settings = readSettings({ ARC_SCOPES: `/subscriptions/${testSubscriptionId}` });
 
+/** The observation the planners share, run at the activity boundary like an activity (it is a function, not one). */
+const observe = defineActivity({
+  name: "observeMachineUnderTest_v1",
+  needs: "azure",
+  input: z.strictObject({ machineId: resourceIdField }),
+  output: z.custom<MachineObservation>(),
+  handler: observeMachine,
+});
+
+const definitions: Record<string, ActivityDefinition> = Object.fromEntries(
+  [...machines.activities, ...onboarding.activities, ...gateways.activities].map((d) => [
+    d.name.replace(/_v\d+$/, ""),
+    d,
+  ]),
+);
+definitions.observeMachine = observe;
+/** The definition of each activity by its short name, as the tests call them. */
+type Definitions = {
+  readonly observeMachine: typeof observe;
+  readonly beginCreateGateway: typeof beginCreateGateway;
+  readonly readGatewayOperation: typeof readGatewayOperation;
+  readonly attachGateway: typeof attachGateway;
+  readonly beginRunCommand: typeof beginRunCommand;
+  readonly readRunCommand: typeof readRunCommand;
+  readonly registerProvider: typeof registerProvider;
+  readonly readProviderState: typeof readProviderState;
+  readonly putDefaultEndpoint: typeof putDefaultEndpoint;
+  readonly putSshServiceConfiguration: typeof putSshServiceConfiguration;
+  readonly deleteSshServiceConfiguration: typeof deleteSshServiceConfiguration;
+};
+type ActivityKey = keyof Definitions;
+type Activities = {
+  readonly [K in ActivityKey]: (input: unknown) => Promise<ActivityResult<ActivityOutput<Definitions[K]>>>;
+};
+
+function bind(deps: AzureDeps): Activities {
+  return new Proxy({} as Activities, {
+    get: (_, key: string) => (input: unknown) => runActivity(definitions[key]!, deps, input),
+  });
+}
+
 /** The value of a successful result, checked against the activity's contract like an orchestrator would. */
-function valueOf<K extends ActivityKey>(
-  key: K,
-  result: ActivityResult<ActivityOutput<K>>,
-): ActivityOutput<K> {
-  const checked = parseActivityResult(key, result);
+function valueOf<K extends ActivityKey>(key: K, result: unknown): ActivityOutput<Definitions[K]> {
+  const checked = parseActivityResult(definitions[key] as ActivityContract as Definitions[K], result);
   if (!checked.ok) throw new Error(`${key} failed: ${checked.error.code} ${checked.error.message}`);
   return checked.value;
 }
 
 describe("onboarding activities against the emulator", () => {
   const testbed = useArmTestbed();
-  let activities: OnboardingActivities;
+  let activities: Activities;
   let traffic: TrafficRecorder;
 
   beforeEach(() => {
-    activities = createOnboardingActivities({ arm: testbed.context, settings });
+    activities = bind(azureDeps({ arm: testbed.context, settings }));
     traffic = recordTraffic(testbed.emulator);
   });
 
@@ -340,7 +398,7 @@ describe("onboarding activities against the emulator", () => {
           scope: expect.stringContaining(testSubscriptionId) as unknown,
         },
       });
-      expect(parseActivityResult("registerProvider", result).ok).toBe(false);
+      expect(parseActivityResult(definitions.registerProvider!, result).ok).toBe(false);
     });
 
     test("endpoint and SSH before the provider is registered: a Precondition failure, not retried", async () => {
@@ -408,10 +466,7 @@ describe("onboarding activities against the emulator", () => {
   describe("error classification", () => {
     test("a 503 that outlasts the client's retries is thrown (retryable) for the orchestrator's retry policy", async () => {
       const machineId = connectTestMachine(testbed, { name: "flaky-01" });
-      const noRetries = createOnboardingActivities({
-        arm: testbed.createContext({ maxRetries: 0 }),
-        settings,
-      });
+      const noRetries = bind(azureDeps({ arm: testbed.createContext({ maxRetries: 0 }), settings }));
       testbed.emulator.configureFaults({ rules: [{ method: "GET", status503Rate: 1 }] });
       await expect(noRetries.observeMachine({ machineId })).rejects.toMatchObject({
         name: "TransientArmError",
