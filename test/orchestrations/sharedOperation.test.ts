@@ -1,0 +1,130 @@
+// The shared-operation descriptor and its join, over a fake durable client: the key belongs to
+// the thing worked on, so creation and a later retirement of one gateway share it, and a join
+// never starts its work over another orchestrator's.
+import type { DurableOrchestrationStatus } from "durable-functions";
+
+import { gatewayCreation } from "../../orchestrations/gateways/gatewayCreation";
+import { providerRegistration } from "../../orchestrations/onboarding/providerRegistration";
+import { orchestratorNames } from "../../orchestrations/orchestratorNames";
+import {
+  joinSharedOperation,
+  type SharedOperation,
+  waiterEventName,
+} from "../../orchestrations/sharedOperation";
+import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { testGatewayId } from "../support/armTestbed";
+
+const gatewayId = testGatewayId("arc-gw-westeurope");
+const joiner = { waiter: "onboard-web-01-0123456789abcdef", observedAt: "2026-01-01T10:00:00.000Z" };
+
+/** A durable client with at most one instance, enough to see what a join does. */
+function fakeClient(instance?: {
+  name: string;
+  runtimeStatus: string;
+  lastUpdatedTime?: string;
+  output?: unknown;
+}) {
+  const calls: string[] = [];
+  const client = {
+    getStatus: (id: string) => {
+      if (!instance) return Promise.reject(new Error(`No instance with ID '${id}' found (HTTP 404)`));
+      return Promise.resolve({
+        name: instance.name,
+        runtimeStatus: instance.runtimeStatus,
+        createdTime: new Date("2026-01-01T09:00:00Z"),
+        lastUpdatedTime: new Date(instance.lastUpdatedTime ?? "2026-01-01T09:30:00Z"),
+        output: instance.output,
+      } as unknown as DurableOrchestrationStatus);
+    },
+    startNew: (name: string, options?: { instanceId?: string; input?: unknown }) => {
+      calls.push(`start ${name} ${options?.instanceId} ${JSON.stringify(options?.input)}`);
+      return Promise.resolve(options?.instanceId ?? "");
+    },
+    raiseEvent: (id: string, eventName: string) => {
+      calls.push(`raise ${eventName} ${id}`);
+      return Promise.resolve();
+    },
+  };
+  return { client: client as never, calls };
+}
+
+describe("a shared operation", () => {
+  test("a gateway's creation is keyed by the gateway, in the gateway's instance id namespace", () => {
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    expect(operation).toEqual({
+      instanceId: gatewayInstanceKey(gatewayId),
+      orchestrator: orchestratorNames.gatewayCreation,
+      eventName: "GatewayCreation",
+      input: { gatewayId, location: "westeurope", deadlineMinutes: 120 },
+    });
+    // Same gateway in other casing: the same key, so a retirement built with it collides by design.
+    expect(
+      gatewayCreation({ gatewayId: gatewayId.toUpperCase(), location: "x", deadlineMinutes: 1 }).instanceId,
+    ).toBe(operation.instanceId);
+    expect(
+      providerRegistration({ subscriptionId: "s1", namespace: "Microsoft.HybridConnectivity" }),
+    ).toMatchObject({
+      orchestrator: orchestratorNames.providerRegistration,
+      eventName: "ProviderRegistration",
+    });
+  });
+
+  test("nothing running: the join starts the singleton with the waiter in its input", async () => {
+    const { client, calls } = fakeClient();
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    await expect(joinSharedOperation(client, operation, joiner)).resolves.toEqual({
+      state: "waiting",
+      instanceId: operation.instanceId,
+      started: true,
+    });
+    expect(calls).toEqual([
+      `start gatewayCreation_v1 ${operation.instanceId} ${JSON.stringify({ ...operation.input, waiters: [joiner.waiter] })}`,
+    ]);
+  });
+
+  test("its own orchestrator running: the join raises Waiter to it", async () => {
+    const { client, calls } = fakeClient({ name: "gatewayCreation_v1", runtimeStatus: "Running" });
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    await expect(joinSharedOperation(client, operation, joiner)).resolves.toMatchObject({
+      state: "waiting",
+      started: false,
+    });
+    expect(calls).toEqual([`raise ${waiterEventName} ${operation.instanceId}`]);
+  });
+
+  test("another operation on the same gateway running (a retirement): failed at once, nothing started or raised", async () => {
+    const { client, calls } = fakeClient({ name: "gatewayRetirement_v1", runtimeStatus: "Running" });
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    const joined = await joinSharedOperation(client, operation, joiner);
+    expect(joined).toMatchObject({ state: "ended", outcome: { succeeded: false } });
+    expect(joined.state === "ended" && joined.outcome.message).toMatch(/gatewayRetirement_v1 is running/);
+    expect(calls).toEqual([]);
+  });
+
+  test("another operation that ended after the machine looked: failed, so the gateway is not re-created under it", async () => {
+    const { client, calls } = fakeClient({
+      name: "gatewayRetirement_v1",
+      runtimeStatus: "Completed",
+      lastUpdatedTime: "2026-01-01T10:05:00Z",
+      output: { succeeded: true, message: "Gateway retired" },
+    });
+    const operation: SharedOperation = gatewayCreation({
+      gatewayId,
+      location: "westeurope",
+      deadlineMinutes: 120,
+    });
+    const joined = await joinSharedOperation(client, operation, joiner);
+    expect(joined).toMatchObject({ state: "ended", outcome: { succeeded: false } });
+    expect(calls).toEqual([]);
+  });
+
+  test("another operation that ended before the machine looked: stale, the creation starts", async () => {
+    const { client, calls } = fakeClient({ name: "gatewayRetirement_v1", runtimeStatus: "Completed" });
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    await expect(joinSharedOperation(client, operation, joiner)).resolves.toMatchObject({
+      state: "waiting",
+      started: true,
+    });
+    expect(calls).toHaveLength(1);
+  });
+});
