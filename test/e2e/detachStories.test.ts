@@ -3,7 +3,7 @@
 // clients send it. A machine whose agent cannot be reached is reported with the local command and
 // keeps its link: never half-detached.
 import { agentConnectionType } from "../../local/emulator/providers/hybridCompute/machineRecords";
-import type { DetachResult } from "../../orchestrations/detachPlanSchema";
+import type { DetachResult } from "../../shared/gateways/detachPlan";
 import { detachInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
