@@ -72,7 +72,7 @@ export function* gatewayCreationOrchestrator(
           succeeded: false,
           message:
             `Gateway ${name} was not ready within ${input.deadlineMinutes} minutes (still ${begun.value.provisioningState}). ` +
-            `Check its provisioning state in the portal; once it has Succeeded, ${onboardAgain} (remediate now will do that for them once the runbooks land)`,
+            `Check its provisioning state in the portal; once it has Succeeded, ${onboardAgain}`,
         };
         break;
       }
