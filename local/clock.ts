@@ -70,9 +70,13 @@ export class VirtualClock implements Clock {
     for (;;) {
       const next = this.timers[0];
       if (!next || next.dueAt > target) break;
-      this.timers.shift();
       this.current = Math.max(this.current, next.dueAt);
-      next.callback();
+      // Every timer due at this instant fires before their work settles, so what falls due
+      // together is handled together (as a queue hands over the messages waiting in it).
+      const due: PendingTimer[] = [];
+      while (this.timers[0] !== undefined && this.timers[0].dueAt === next.dueAt)
+        due.push(this.timers.shift()!);
+      for (const timer of due) if (!timer.cancelled) timer.callback();
       await settle();
     }
     this.current = Math.max(this.current, target);

@@ -7,7 +7,61 @@
 //   without this, it could jump two virtual hours while an Event Grid delivery is still on the
 //   wire, and the emulator would time that delivery out (its 30 s response timeout runs on the
 //   same clock) and deliver it again.
+//
+// The app gets a third view, through the neutral seam of shared/runtimeClock.ts: its ARM
+// retries sleep on the host's clock and read its time (appClockOver). On a VirtualClock a sleep
+// inside an activity is a timer on the shared clock, and the activity is marked asleep
+// (watchSleeps) so the engine counts it as waiting for the clock, not as work in progress: the
+// driver then jumps to the next timer — the sleeper's, or an earlier one of anyone else — exactly
+// as it does for a durable timer. Without that, a burst of 429s on virtual time would retry
+// against throttle buckets that never refill, because time only moves when the host is quiet.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import type { RuntimeClock } from "../../shared/runtimeClock";
 import { type Clock, type ClockTimer, VirtualClock } from "../clock";
+
+/** What the engine knows of one activity's waits on the app's clock. */
+export interface SleepWatch {
+  /** Sleeps of this activity pending now. */
+  sleeping: number;
+  /** Called whenever `sleeping` changes. */
+  changed(): void;
+}
+
+const sleepWatches = new AsyncLocalStorage<SleepWatch>();
+
+/** Runs `work` (an activity) so that its sleeps on the app's clock are counted on `watch`. */
+export function watchSleeps<T>(watch: SleepWatch, work: () => T): T {
+  return sleepWatches.run(watch, work);
+}
+
+/**
+ * The app's clock over the host's. On a VirtualClock, a sleep inside watched work (an activity)
+ * is a timer on the shared clock that the host's drivers jump to when nothing else can move; a
+ * sleep outside any watched work (an HTTP function's, a test's) has no driver that knows of it,
+ * so it skips ahead on its own as VirtualClock.sleep does. Other clocks sleep as they do.
+ */
+export function appClockOver(clock: Clock): RuntimeClock {
+  if (!(clock instanceof VirtualClock)) {
+    return { now: () => clock.now(), sleep: (ms) => clock.sleep(ms) };
+  }
+  return {
+    now: () => clock.now(),
+    sleep: (ms) => {
+      const watch = sleepWatches.getStore();
+      if (!watch) return clock.sleep(ms);
+      watch.sleeping += 1;
+      watch.changed();
+      return new Promise<void>((resolve) => {
+        clock.setTimer(ms, () => {
+          watch.sleeping -= 1;
+          watch.changed();
+          resolve();
+        });
+      });
+    },
+  };
+}
 
 /** The clock the Functions host gets: every timer it arms is a timer-trigger schedule. */
 export class ScheduleTrackingClock implements Clock {

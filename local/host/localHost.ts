@@ -10,9 +10,12 @@
 // identity endpoint (managedIdentityEndpoint.ts). Those settings are per process, so only one
 // local host runs at a time in a process, and successive ones reuse the emulator's port and
 // certificate: an app that cached its settings or its ARM client keeps working after a restart.
+// The app's clock is per process too (shared/runtimeClock.ts): the local host installs its own
+// clock there before the app loads, so the app's ARM retries wait on host time (hostClock.ts).
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
+import { installRuntimeClock } from "../../shared/runtimeClock";
 import { type Clock, VirtualClock } from "../clock";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator";
 import type {
@@ -39,7 +42,7 @@ import { durableTaskSystemKeyName, type HostKeys, type HostKeysInit } from "./fu
 import { consoleHostLog, type HostLog, redactSecrets } from "./functions/hostLog";
 import type { ContractMode } from "./functions/libraryContract";
 import { MemoryScheduleStatusStore } from "./functions/scheduleStatusStore";
-import { durableClockOver, ScheduleTrackingClock } from "./hostClock";
+import { appClockOver, durableClockOver, ScheduleTrackingClock } from "./hostClock";
 import { readHostJson } from "./hostJson";
 import { type ManagedIdentityEndpoint, startManagedIdentityEndpoint } from "./managedIdentityEndpoint";
 import type { RegisteredFunction } from "./types";
@@ -216,6 +219,9 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
   const log = options.log ?? consoleHostLog;
   const environment = new AppEnvironment();
   undo.push(() => environment.restore());
+  // Before the app loads, like its settings: its ARM retries sleep and read time on this clock.
+  const uninstallClock = installRuntimeClock(appClockOver(clock));
+  undo.push(uninstallClock);
 
   let emulator: Emulator | undefined;
   let identity: ManagedIdentityEndpoint | undefined;
@@ -537,6 +543,7 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
       await emulator?.close();
       await identity?.close();
       environment.restore();
+      uninstallClock();
       activeHost = false;
     },
   };

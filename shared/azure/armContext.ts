@@ -18,6 +18,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { version } from "../../package.json";
 import type { Settings } from "../config";
 import { TransientArmError, ValidationError } from "../errors";
+import { runtimeClock } from "../runtimeClock";
 import { toArmError } from "./armErrors";
 import { type ArmRetryOptions, armRetryPolicy } from "./armRetryPolicy";
 
@@ -32,7 +33,9 @@ export interface ArmContextOptions {
   readonly trustedCaPem?: string;
   readonly maxRetries?: number;
   readonly maxRetryAfterMs?: number;
+  /** Default: the runtime clock's (shared/runtimeClock.ts): the wall clock in Azure, a local host's clock when it runs the app. */
   readonly sleep?: ArmRetryOptions["sleep"];
+  /** Default: the runtime clock's. */
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -71,18 +74,16 @@ export interface ArmContext {
   send<T = unknown>(request: ArmRequest): Promise<ArmResponse<T>>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createArmContext(options: ArmContextOptions = {}): ArmContext {
   const endpoint = (options.endpoint ?? "https://management.azure.com").replace(/\/+$/, "");
   const endpointOrigin = new URL(endpoint).origin;
   const audience = options.audience ?? "https://management.azure.com/.default";
   const credential = options.credential ?? new DefaultAzureCredential();
-  const now = options.now ?? Date.now;
+  const now = options.now ?? runtimeClock.now;
   const retry = armRetryPolicy({
     maxRetries: options.maxRetries ?? 4,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-    sleep: options.sleep ?? realSleep,
+    sleep: options.sleep ?? runtimeClock.sleep,
     now,
     ...(options.random ? { random: options.random } : {}),
   });

@@ -1,7 +1,9 @@
 // Retry for ARM requests, in place of the SDK pipeline's default retry policy. It honours
 // `Retry-After` on 429 and 503 as ARM documents (a request sent before it elapses is rejected
 // again), backs off exponentially on other 5xx and dropped connections, and takes its sleep
-// function from the ARM context — so tests wait on a virtual clock and never really sleep.
+// function and clock from the ARM context — by default the app's runtime clock
+// (shared/runtimeClock.ts): the wall clock in Azure, the local host's clock when it runs the
+// app — so tests wait on a virtual clock and never really sleep.
 // A `Retry-After` longer than `maxRetryAfterMs` is not waited out here: the response goes back
 // to the caller, whose orchestration can wait with a durable timer instead of holding a function.
 import {

@@ -554,8 +554,10 @@ class LocalDurableEngine implements DurableEngine {
   private idleTarget(): IdleTarget {
     return {
       whenIdle: () => this.scheduler.whenIdle(),
-      isBusy: () => this.scheduler.busy,
-      hasDurableTimers: () => this.timers.size > 0,
+      // Activities asleep on the app's clock (an ARM retry on a VirtualClock) wait for a jump,
+      // like durable timers: they neither keep the engine busy nor let it call itself done.
+      isBusy: () => this.scheduler.active,
+      hasDurableTimers: () => this.timers.size > 0 || this.scheduler.sleeping > 0,
       nextTimerFired: () => new Promise<void>((resolve) => this.timerWaiters.push(resolve)),
     };
   }

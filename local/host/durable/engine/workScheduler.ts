@@ -3,6 +3,14 @@
 // maxConcurrentActivityFunctions) and at most one episode per instance at a time, so only one
 // episode ever appends to an instance's history. stop() is the crash: queued work is forgotten and
 // work already running becomes a straggler of an old generation whose results the engine discards.
+//
+// An activity may wait on the app's clock (an ARM retry's sleep: hostClock.ts, appClockOver). On
+// a VirtualClock that wait is a timer only a clock jump fires, so an activity that is sleeping
+// there does not keep the scheduler busy: with every running activity asleep and nothing else to
+// run, the scheduler is "quiet" (whenIdle resolves, `active` is false) and the driver may jump to
+// the next timer, which may be the sleeper's own.
+
+import { type SleepWatch, watchSleeps } from "../../hostClock";
 
 export interface WorkLimits {
   readonly orchestrations: number;
@@ -25,6 +33,8 @@ export class WorkScheduler<A> {
   private activeActivities = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stragglers = new Set<Promise<void>>();
+  /** The sleep watch of each activity in flight or straggling. */
+  private readonly watches = new Map<Promise<void>, SleepWatch>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -85,21 +95,53 @@ export class WorkScheduler<A> {
     );
   }
 
-  /** Resolves when no current work is queued or running and every straggler has settled. */
+  /** Activities (current or straggling) asleep on the app's clock right now. */
+  get sleeping(): number {
+    let count = 0;
+    for (const watch of this.watches.values()) if (watch.sleeping > 0) count += 1;
+    return count;
+  }
+
+  /**
+   * True while current work can move without the clock moving: an episode runs or waits for a
+   * slot, or an activity runs (or waits for a slot) and is not asleep on the app's clock.
+   */
+  get active(): boolean {
+    if (!this.busy) return false;
+    if (this.ready.size > 0 || this.running.size > 0) return true;
+    let awake = this.activeActivities;
+    for (const work of this.inFlight) if ((this.watches.get(work)?.sleeping ?? 0) > 0) awake -= 1;
+    return awake > 0;
+  }
+
+  /**
+   * Resolves when no current work can move without the clock (none queued or running, or every
+   * running activity asleep on the app's clock) and every straggler has settled or is asleep.
+   */
   async whenIdle(): Promise<void> {
     for (;;) {
-      if (this.busy) {
-        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (this.active) {
+        await this.nextChange();
         continue;
       }
-      if (this.stragglers.size > 0) {
-        await Promise.allSettled([...this.stragglers]);
+      const awake = [...this.stragglers].filter((work) => !((this.watches.get(work)?.sleeping ?? 0) > 0));
+      if (awake.length > 0) {
+        await Promise.race([Promise.allSettled(awake), this.nextChange()]);
         continue;
       }
       // Let continuations queued by the last completion schedule their follow-up work.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.busy && this.stragglers.size === 0) return;
+      if (!this.active && !this.stragglersAwake()) return;
     }
+  }
+
+  private stragglersAwake(): boolean {
+    for (const work of this.stragglers) if (!((this.watches.get(work)?.sleeping ?? 0) > 0)) return true;
+    return false;
+  }
+
+  private nextChange(): Promise<void> {
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private pump(): void {
@@ -122,22 +164,25 @@ export class WorkScheduler<A> {
       if (work === undefined) break;
       this.activeActivities += 1;
       const generation = this.generationNumber;
+      const watch: SleepWatch = { sleeping: 0, changed: () => this.notifyIdle() };
       this.track(
-        () => this.handlers.runActivity(work, generation),
+        () => watchSleeps(watch, () => this.handlers.runActivity(work, generation)),
         () => {
           this.activeActivities -= 1;
         },
+        watch,
       );
     }
   }
 
   /** Starts `work` on a later microtask, so a handler never re-enters pump(). */
-  private track(work: () => Promise<void>, release: () => void): void {
+  private track(work: () => Promise<void>, release: () => void, watch?: SleepWatch): void {
     const generation = this.generationNumber;
     const settled: Promise<void> = Promise.resolve()
       .then(work)
       .catch((error: unknown) => this.handlers.onError(error))
       .finally(() => {
+        this.watches.delete(settled);
         if (generation === this.generationNumber) {
           this.inFlight.delete(settled);
           release();
@@ -148,10 +193,12 @@ export class WorkScheduler<A> {
         this.notifyIdle();
       });
     this.inFlight.add(settled);
+    if (watch) this.watches.set(settled, watch);
   }
 
+  /** Wakes whenIdle's waiters to look again (they wait on: work settling, an activity falling asleep or waking). */
   private notifyIdle(): void {
-    if (this.busy) return;
+    if (this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
