@@ -1,10 +1,12 @@
 // What `npm run dev` shows while it runs: a progress bar per orchestration on a terminal
 // (cli-progress), fed by the engine's onInstanceChanged and the instance's custom status
 // `{step, done, total, message}` when it sets one; plain lines when stdout is not a terminal
-// (CI, a pipe), where redrawn bars would be noise. Log lines print above the bars.
+// (CI, a pipe), where redrawn bars would be noise. Log lines print above the bars, whole (the
+// terminal wraps them; only bar rows are cut at its width). Every time shown is the host's
+// clock, labelled as such: on `npm run dev` it runs faster than the wall clock.
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 
-import type { Clock } from "../clock";
+import { type Clock, ScaledClock, VirtualClock } from "../clock";
 import { type InstanceStatus, isTerminal } from "../host";
 import type { HostLogEntry } from "../host/functions/hostLog";
 
@@ -71,8 +73,24 @@ function describeState(status: InstanceStatus): { label: string; done: number; t
   return { label, done, total };
 }
 
-function clockTime(clock: Clock): string {
-  return new Date(clock.now()).toISOString().slice(11, 19);
+/** What kind of time a clock keeps, as a stamp says it: `virtual`, `x60` (scaled), or `UTC` (the wall clock). */
+export function clockKind(clock: Clock): string {
+  if (clock instanceof VirtualClock) return "virtual";
+  if (clock instanceof ScaledClock && clock.scale !== 1) return `x${clock.scale}`;
+  return "UTC";
+}
+
+/** The stamp in front of every line: `[09:30:00 x60]`, the host's time of day (UTC) and its kind. */
+export function clockStamp(clock: Clock): string {
+  return `[${new Date(clock.now()).toISOString().slice(11, 19)} ${clockKind(clock)}]`;
+}
+
+/** One sentence saying what the stamps mean, for the banner. */
+export function hostTimeLegend(clock: Clock): string {
+  const kind = clockKind(clock);
+  if (kind === "virtual") return "[hh:mm:ss virtual] is the host's virtual time (UTC), not the wall clock";
+  if (kind === "UTC") return "[hh:mm:ss UTC] is the wall clock (UTC)";
+  return `[hh:mm:ss ${kind}] is host time (UTC), running ${kind.slice(1)} times faster than the wall clock`;
 }
 
 function hostLogLine(entry: HostLogEntry): string | undefined {
@@ -85,15 +103,60 @@ function hostLogLine(entry: HostLogEntry): string | undefined {
   return `[${source}] ${entry.level === "information" ? "" : `${entry.level}: `}${entry.message}`;
 }
 
+/** What the bar view does with one instance's change. */
+export type RowDecision =
+  { readonly kind: "add"; readonly evict?: string } | { readonly kind: "update" } | { readonly kind: "hide" };
+
+/**
+ * Which instances have a bar: one per instance id, at most `maxRows`. A new instance takes the
+ * place of the oldest finished one when the rows are full (and waits, without a bar, when none
+ * has finished). A finished instance whose bar made way never comes back for a late change; it
+ * does when it runs again (rewind, a new run under the same id).
+ */
+export class ProgressRows {
+  readonly #rows = new Map<string, { finished: boolean }>();
+  readonly #retired = new Set<string>();
+
+  constructor(private readonly maxRows: number) {}
+
+  /** The instance ids with a bar, oldest first. */
+  get shown(): string[] {
+    return [...this.#rows.keys()];
+  }
+
+  change(instanceId: string, finished: boolean): RowDecision {
+    const row = this.#rows.get(instanceId);
+    if (row) {
+      row.finished = finished;
+      return { kind: "update" };
+    }
+    if (this.#retired.has(instanceId)) {
+      if (finished) return { kind: "hide" };
+      this.#retired.delete(instanceId);
+    }
+    let evict: string | undefined;
+    if (this.#rows.size >= this.maxRows) {
+      evict = [...this.#rows].find(([, candidate]) => candidate.finished)?.[0];
+      if (evict === undefined) return { kind: "hide" };
+      this.#rows.delete(evict);
+      this.#retired.add(evict);
+    }
+    this.#rows.set(instanceId, { finished });
+    return evict === undefined ? { kind: "add" } : { kind: "add", evict };
+  }
+}
+
 class BarView implements ActivityView {
   readonly #multibar: MultiBar;
-  readonly #bars = new Map<string, { bar: SingleBar; finished: boolean }>();
+  readonly #bars = new Map<string, SingleBar>();
+  readonly #rows: ProgressRows;
   readonly #clock: Clock;
-  readonly #maxBars: number;
+  #nameWidth = 0;
+  #idWidth = 0;
 
   constructor(options: ActivityViewOptions) {
     this.#clock = options.clock;
-    this.#maxBars = options.maxBars ?? 12;
+    this.#rows = new ProgressRows(options.maxBars ?? 12);
     this.#multibar = new MultiBar(
       {
         stream: options.stream,
@@ -103,6 +166,8 @@ class BarView implements ActivityView {
         clearOnComplete: false,
         stopOnComplete: false,
         autopadding: true,
+        // Bar rows are cut at the terminal's width; log lines are written whole and wrap.
+        linewrap: true,
         // Ctrl-C is the dev command's to handle: it stops the bars first, then prints the table.
         gracefulExit: false,
       },
@@ -112,25 +177,36 @@ class BarView implements ActivityView {
 
   instanceChanged(status: InstanceStatus): void {
     const { label, done, total } = describeState(status);
+    this.#nameWidth = Math.max(this.#nameWidth, status.name.length);
+    this.#idWidth = Math.max(this.#idWidth, status.instanceId.length);
     const payload = {
-      name: status.name.padEnd(18).slice(0, 18),
-      instance: shortId(status.instanceId),
+      name: status.name.padEnd(this.#nameWidth),
+      instance: status.instanceId.padEnd(this.#idWidth),
       label,
     };
-    let entry = this.#bars.get(status.instanceId);
-    if (!entry) {
-      this.#makeRoom();
-      entry = { bar: this.#multibar.create(total, done, payload), finished: false };
-      this.#bars.set(status.instanceId, entry);
-    } else {
-      entry.bar.setTotal(total);
-      entry.bar.update(done, payload);
+    const decision = this.#rows.change(status.instanceId, isTerminal(status.runtimeStatus));
+    switch (decision.kind) {
+      case "hide":
+        return;
+      case "update": {
+        const bar = this.#bars.get(status.instanceId);
+        bar?.setTotal(total);
+        bar?.update(done, payload);
+        return;
+      }
+      case "add": {
+        if (decision.evict !== undefined) {
+          const evicted = this.#bars.get(decision.evict);
+          if (evicted) this.#multibar.remove(evicted);
+          this.#bars.delete(decision.evict);
+        }
+        this.#bars.set(status.instanceId, this.#multibar.create(total, done, payload));
+      }
     }
-    entry.finished = isTerminal(status.runtimeStatus);
   }
 
   log(line: string): void {
-    this.#multibar.log(`${clockTime(this.#clock)} ${line}\n`);
+    this.#multibar.log(`${clockStamp(this.#clock)} ${line}\n`);
   }
 
   hostLog(entry: HostLogEntry): void {
@@ -140,16 +216,6 @@ class BarView implements ActivityView {
 
   stop(): void {
     this.#multibar.stop();
-  }
-
-  #makeRoom(): void {
-    if (this.#bars.size < this.#maxBars) return;
-    for (const [id, entry] of this.#bars) {
-      if (!entry.finished) continue;
-      this.#multibar.remove(entry.bar);
-      this.#bars.delete(id);
-      return;
-    }
   }
 }
 
@@ -173,7 +239,7 @@ class LineView implements ActivityView {
   }
 
   log(line: string): void {
-    this.#stream.write(`${clockTime(this.#clock)} ${line}\n`);
+    this.#stream.write(`${clockStamp(this.#clock)} ${line}\n`);
   }
 
   hostLog(entry: HostLogEntry): void {
@@ -186,11 +252,11 @@ class LineView implements ActivityView {
   }
 }
 
-function shortId(instanceId: string): string {
-  return instanceId.length > 28 ? `${instanceId.slice(0, 27)}…` : instanceId.padEnd(28);
-}
-
-/** The final table: one row per instance, oldest first; then onboarding outcomes, machine by machine. */
+/**
+ * The final table: one row per instance, oldest first; then onboarding outcomes, machine by
+ * machine; then, whole, what the table had to shorten or could not hold — each machine's reason,
+ * the commands to run on it and its warnings.
+ */
 export function instanceTable(statuses: readonly InstanceStatus[]): string {
   const instances = textTable(
     ["instance", "name", "status", "output"],
@@ -201,13 +267,12 @@ export function instanceTable(statuses: readonly InstanceStatus[]): string {
       summarize(status.output ?? summarize(progressOf(status.customStatus)?.step ?? ""), 60),
     ]),
   );
+  const parts = [instances];
   const outcomes = onboardingTable(statuses);
-  return outcomes
-    ? `${instances}
-
-onboarding outcomes:
-${outcomes}`
-    : instances;
+  if (outcomes) parts.push(`onboarding outcomes:\n${outcomes}`);
+  const details = onboardingDetails(statuses);
+  if (details) parts.push(`details:\n${details}`);
+  return parts.join("\n\n");
 }
 
 interface OnboardingRow {
@@ -215,6 +280,12 @@ interface OnboardingRow {
   readonly outcome: string;
   readonly code?: string;
   readonly reason: string;
+  readonly warnings?: readonly string[];
+  readonly localAction?: {
+    readonly osType?: string;
+    readonly commands?: readonly string[];
+    readonly explanation?: string;
+  };
   readonly machine?: { readonly location?: string; readonly agentVersion?: string };
 }
 
@@ -229,20 +300,26 @@ function isOnboardingRow(output: unknown): output is OnboardingRow {
   );
 }
 
+/** The reason column's width in the outcomes table; longer reasons are given whole under "details". */
+export const reasonColumnWidth = 60;
+
+function machineName(instanceId: string): string {
+  return instanceId.replace(/^onboard-/, "").replace(/-[0-9a-f]{16}$/, "");
+}
+
+function outcomeText(output: OnboardingRow): string {
+  return output.code ? `${output.outcome} (${output.code})` : output.outcome;
+}
+
 /** One row per onboarded (or not) machine: where, which agent, what happened and why; undefined when none ran. */
-export function onboardingTable(statuses: readonly InstanceStatus[], reasonWidth = 90): string | undefined {
+export function onboardingTable(
+  statuses: readonly InstanceStatus[],
+  reasonWidth = reasonColumnWidth,
+): string | undefined {
   const rows = statuses.flatMap((status) => {
     const output: unknown = status.output;
     if (status.runtimeStatus === "Terminated") {
-      return [
-        [
-          status.instanceId.replace(/^onboard-/, "").replace(/-[0-9a-f]{16}$/, ""),
-          "",
-          "",
-          "terminated",
-          summarize(output, reasonWidth),
-        ],
-      ];
+      return [[machineName(status.instanceId), "", "", "terminated", summarize(output, reasonWidth)]];
     }
     if (!isOnboardingRow(output)) return [];
     return [
@@ -250,12 +327,59 @@ export function onboardingTable(statuses: readonly InstanceStatus[], reasonWidth
         output.machineId.split("/").pop() ?? output.machineId,
         output.machine?.location ?? "",
         output.machine?.agentVersion ?? "",
-        output.code ? `${output.outcome} (${output.code})` : output.outcome,
-        output.reason.length > reasonWidth ? `${output.reason.slice(0, reasonWidth - 1)}…` : output.reason,
+        outcomeText(output),
+        summarize(output.reason, reasonWidth),
       ],
     ];
   });
   return rows.length === 0 ? undefined : textTable(["machine", "region", "agent", "outcome", "reason"], rows);
+}
+
+/**
+ * Per machine that did not simply onboard, or has warnings or a local action, or a reason the
+ * table shortened: its id, outcome and reason whole, the commands to run on it, its warnings.
+ * Undefined when there is nothing to add to the table.
+ */
+export function onboardingDetails(
+  statuses: readonly InstanceStatus[],
+  reasonWidth = reasonColumnWidth,
+): string | undefined {
+  const blocks = statuses.flatMap((status) => {
+    const output: unknown = status.output;
+    if (status.runtimeStatus === "Terminated") {
+      const reason = typeof output === "string" ? output : JSON.stringify(output ?? "");
+      if (reason.length <= reasonWidth) return [];
+      return [
+        [`${machineName(status.instanceId)} — terminated (${status.instanceId})`, `  reason: ${reason}`],
+      ];
+    }
+    if (!isOnboardingRow(output)) return [];
+    const warnings = output.warnings ?? [];
+    const commands = output.localAction?.commands ?? [];
+    const plain =
+      (output.outcome === "onboarded" || output.outcome === "already-onboarded") &&
+      warnings.length === 0 &&
+      commands.length === 0 &&
+      output.reason.length <= reasonWidth;
+    if (plain) return [];
+    const name = output.machineId.split("/").pop() ?? output.machineId;
+    const lines = [
+      `${name} — ${outcomeText(output)}`,
+      `  machine: ${output.machineId}`,
+      `  reason: ${output.reason}`,
+    ];
+    if (commands.length > 0) {
+      const on =
+        output.localAction?.osType && output.localAction.osType !== "unknown"
+          ? ` (${output.localAction.osType})`
+          : "";
+      lines.push(`  run on the machine${on}:`, ...commands.map((command) => `    ${command}`));
+      if (output.localAction?.explanation) lines.push(`  why: ${output.localAction.explanation}`);
+    }
+    if (warnings.length > 0) lines.push("  warnings:", ...warnings.map((warning) => `    - ${warning}`));
+    return [lines];
+  });
+  return blocks.length === 0 ? undefined : blocks.map((lines) => lines.join("\n")).join("\n\n");
 }
 
 function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

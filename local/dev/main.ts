@@ -3,22 +3,11 @@
 // demo fleet connected — so a machine joining Arc shows up as orchestrations progressing on
 // screen. Prints where everything listens and the keys to call it with, a progress bar per
 // running orchestration, a table when all is quiet, and stops cleanly on Ctrl-C.
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-import { ScaledClock } from "../clock";
-import { adminPrefix } from "../emulator/admin/adminApi";
-import { connectDemoFleet, demoFleet, demoSubscriptionIds } from "../emulator/demoFleet";
-import {
-  type AppSettings,
-  findFunctionAppRoot,
-  type LocalHost,
-  type RegisteredFunction,
-  startLocalHost,
-} from "../host";
+import { connectDemoFleet, demoSubscriptionIds } from "../emulator/demoFleet";
+import { findFunctionAppRoot, type LocalHost } from "../host";
 import { type ActivityView, createActivityView, instanceTable } from "./activityView";
 import { type DevOptions, devUsage, DevUsageError, parseDevArgs } from "./devArgs";
+import { devClock, startDevRun } from "./devRun";
 import { type LocalSettings, LocalSettingsError, readLocalSettings } from "./localSettings";
 
 /** Real milliseconds of quiet (nothing running) before the table is printed. */
@@ -39,7 +28,7 @@ export async function main(args: readonly string[]): Promise<void> {
     return;
   }
 
-  const clock = new ScaledClock(options.timeScale);
+  const clock = devClock(options);
   const view = createActivityView({ stream: process.stdout, clock });
   const root = findFunctionAppRoot(__dirname);
   let localSettings: LocalSettings;
@@ -51,19 +40,12 @@ export async function main(args: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const host = await startLocalHost({
-    app: { packageJson: root },
-    clock,
-    port: options.port,
-    emulator: options.azure ? false : { trafficLog: null },
-    appSettings: { ...demoSettings(options), ...localSettings.values },
-    keys: localSettings.keys,
-    log: (entry) => view.hostLog(entry),
-    engineLog: (line) => view.log(line),
-  });
+  const run = await startDevRun({ options, clock, view, root, localSettings });
+  const { host } = run;
 
   const watcher = watchForQuiet(host, view);
-  printBanner(host, options, root);
+  // Straight to stdout, before any bar is drawn.
+  console.log(run.banner());
   if (options.demo && host.emulator) {
     const machines = connectDemoFleet(host.emulator.context());
     view.log(
@@ -85,7 +67,7 @@ export async function main(args: readonly string[]): Promise<void> {
     view.stop();
     console.log(`\n${signal}: stopping…`);
     printTable(host);
-    host
+    run
       .stop()
       .then(() => host.app.terminate())
       .then(() => {
@@ -102,82 +84,6 @@ export async function main(args: readonly string[]): Promise<void> {
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
-}
-
-/** Scopes the demo subscriptions, unless the developer chose scopes: ARC_SCOPES empty onboards nothing. */
-function demoSettings(options: DevOptions): AppSettings {
-  if (!options.demo || (process.env.ARC_SCOPES ?? "").trim() !== "") return {};
-  return { ARC_SCOPES: demoSubscriptionIds.map((id) => `/subscriptions/${id}`).join(",") };
-}
-
-function printBanner(host: LocalHost, options: DevOptions, root: string): void {
-  const lines: string[] = [];
-  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(21)} ${value}`);
-  lines.push(
-    options.azure
-      ? "arc-autopilot local host against real Azure (time x1)"
-      : `arc-autopilot local host with the Azure emulator (time x${options.timeScale}: 1 real second = ${formatDuration(options.timeScale * 1000)} of host time)`,
-  );
-  row("Functions host", host.origin);
-  if (host.emulator) {
-    const caFile = join(tmpdir(), "arc-autopilot-dev-emulator-ca.pem");
-    writeFileSync(caFile, host.emulator.caPem);
-    row("Azure emulator", `${host.emulator.url}  (CA certificate: ${caFile})`);
-    row("emulator admin", `curl --cacert ${caFile} ${host.emulator.url}${adminPrefix}/state`);
-  } else {
-    row(
-      "Azure",
-      `${process.env.AZURE_RESOURCE_MANAGER_ENDPOINT || "https://management.azure.com"} with DefaultAzureCredential (no emulator, no demo fleet)`,
-    );
-  }
-  row("Durable API", host.durableManagementUrl);
-  row("master key", host.keys.master);
-  row(
-    "function key",
-    `${host.keys.host.default ?? ""}  (host key "default": x-functions-key header or ?code=)`,
-  );
-  for (const [name, key] of Object.entries(host.keys.system)) row(`${name}`, key);
-
-  const functions = host.functionsHost.invoker.functions();
-  if (functions.length === 0) {
-    row(
-      "functions",
-      `none registered — ${root}/package.json "main" matches no compiled file yet; the host runs anyway`,
-    );
-  } else {
-    for (const fn of functions) row(triggerLabel(fn), describeFunction(host, fn));
-  }
-  for (const { functionName, subscription } of host.eventGrid) {
-    row(
-      "Event Grid",
-      `emulator subscription ${subscription.name} -> ${functionName} (${subscription.endpointUrl.replace(/code=[^&]+/, "code=…")})`,
-    );
-  }
-  if (options.demo && host.emulator)
-    row("demo fleet", `${demoFleet.length} machines (--no-demo leaves them out)`);
-  lines.push("Press Ctrl-C to stop.");
-  // Straight to stdout, before any bar is drawn.
-  console.log(lines.join("\n"));
-}
-
-function triggerLabel(fn: RegisteredFunction): string {
-  const type = fn.trigger.type.replace(/Trigger$/, "");
-  return type === "orchestration" ? "orchestrator" : type;
-}
-
-function describeFunction(host: LocalHost, fn: RegisteredFunction): string {
-  const trigger = fn.trigger as Record<string, unknown>;
-  switch (fn.trigger.type.toLowerCase()) {
-    case "httptrigger": {
-      const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(",") : "GET,POST";
-      const route = typeof trigger.route === "string" ? trigger.route : fn.name;
-      return `${fn.name}: ${methods.toUpperCase()} ${host.apiUrl(route)} (auth ${typeof trigger.authLevel === "string" ? trigger.authLevel : "anonymous"})`;
-    }
-    case "timertrigger":
-      return `${fn.name}: ${String(trigger.schedule)}`;
-    default:
-      return fn.name;
-  }
 }
 
 /** Prints the table whenever every orchestration has finished and nothing changed for a moment. */
@@ -210,12 +116,6 @@ function watchForQuiet(host: LocalHost, view: ActivityView): { stop(): void } {
 function printTable(host: LocalHost): void {
   const statuses = host.statuses();
   console.log(statuses.length === 0 ? "No orchestrations ran." : instanceTable(statuses));
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${ms / 1000} s`;
-  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(2)} min`;
-  return `${+(ms / 3_600_000).toFixed(2)} h`;
 }
 
 if (require.main === module) {
