@@ -6,8 +6,8 @@
 // so a sweep can slow down before ARG refuses (docs/azure-facts.md §13). Query texts live in
 // resourceGraphQueries.ts.
 import { UnexpectedArmError, ValidationError } from "../errors";
-import type { ArmContext } from "./armContext";
 import { apiVersions } from "./apiVersions";
+import type { ArmContext } from "./armContext";
 import { readNumber, readObject, readString } from "./armPayload";
 
 /** A query text and how to read one of its rows (rows it cannot read are skipped). */
