@@ -9,7 +9,9 @@ const root = resolve(__dirname, "../../..");
 
 test("ARC_OS_POLICY=maybe and ARC_SSH_PORT=abc refuse to start, each named with what is expected", async () => {
   const started = startLocalHost({
-    app: { modules: [resolve(root, "functions/settingsCheck.ts"), resolve(root, "functions/machineEvents.ts")] },
+    app: {
+      modules: [resolve(root, "functions/settingsCheck.ts"), resolve(root, "functions/machineEvents.ts")],
+    },
     clock: new VirtualClock(Date.UTC(2026, 10, 23, 8)),
     timers: false,
     log: () => undefined,
