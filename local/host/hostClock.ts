@@ -15,7 +15,17 @@
 // driver then jumps to the next timer — the sleeper's, or an earlier one of anyone else — exactly
 // as it does for a durable timer. Without that, a burst of 429s on virtual time would retry
 // against throttle buckets that never refill, because time only moves when the host is quiet.
+//
+// An activity may also wait for another one's sleep: the app shares in-flight look-ups between
+// activities (one subscription's facts, read once), so several activities await one promise
+// whose owner is asleep. Those are not asleep themselves, yet cannot move either. What tells
+// them apart from an activity waiting for an answer is the network: so the host also counts the
+// process's HTTP client requests on the wire (node:http's diagnostics channels, which the Azure
+// SDK's and durable-functions' clients go through), and with some activity asleep and no request
+// on the wire, the awake ones can only be waiting for the clock too.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
 
 import type { RuntimeClock } from "../../shared/runtimeClock";
 import { type Clock, type ClockTimer, VirtualClock } from "../clock";
@@ -29,6 +39,38 @@ export interface SleepWatch {
 }
 
 const sleepWatches = new AsyncLocalStorage<SleepWatch>();
+
+const onTheWire = new Set<ClientRequest>();
+const wireListeners = new Set<() => void>();
+
+function answered(request: ClientRequest): void {
+  if (!onTheWire.delete(request)) return;
+  if (onTheWire.size === 0) for (const listener of [...wireListeners]) listener();
+}
+
+subscribe("http.client.request.start", (message) => {
+  const { request } = message as { request: ClientRequest };
+  onTheWire.add(request);
+  // Whatever else happens (an abort, a socket destroyed without an error), a request ends with 'close'.
+  request.once("close", () => answered(request));
+});
+subscribe("http.client.response.finish", (message) =>
+  answered((message as { request: ClientRequest }).request),
+);
+subscribe("http.client.request.error", (message) =>
+  answered((message as { request: ClientRequest }).request),
+);
+
+/** HTTP client requests of this process sent and not yet answered (or failed). */
+export function httpRequestsOnTheWire(): number {
+  return onTheWire.size;
+}
+
+/** Calls `listener` whenever the last request on the wire is answered; returns the unsubscribe. */
+export function onWireQuiet(listener: () => void): () => void {
+  wireListeners.add(listener);
+  return () => wireListeners.delete(listener);
+}
 
 /** Runs `work` (an activity) so that its sleeps on the app's clock are counted on `watch`. */
 export function watchSleeps<T>(watch: SleepWatch, work: () => T): T {

@@ -68,6 +68,14 @@ describe("the app's clock on a local host", () => {
     expect(output.end - output.start).toBe(30 * second);
   });
 
+  test("activities awaiting a look-up whose owner is asleep wait for the clock too, not forever", async () => {
+    const id = host.engine.start("SharedLookupFanOut", { callers: 3, ms: 20 * second });
+    const status = await host.waitForInstance(id);
+
+    expect(status.runtimeStatus).toBe("Completed");
+    expect(status.output).toEqual([20 * second, 20 * second, 20 * second]);
+  });
+
   test("a sleep outside any activity skips ahead on its own (nobody else would move the clock)", async () => {
     const before = clock.now();
     await runtimeClock.sleep(5 * second);

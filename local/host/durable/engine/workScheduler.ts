@@ -8,9 +8,11 @@
 // a VirtualClock that wait is a timer only a clock jump fires, so an activity that is sleeping
 // there does not keep the scheduler busy: with every running activity asleep and nothing else to
 // run, the scheduler is "quiet" (whenIdle resolves, `active` is false) and the driver may jump to
-// the next timer, which may be the sleeper's own.
+// the next timer, which may be the sleeper's own. So it is with some activity asleep and the
+// others awake but with no HTTP request of the process on the wire: those wait for a sleeper too
+// (a look-up they share with it), since nothing else could wake them (hostClock.ts).
 
-import { type SleepWatch, watchSleeps } from "../../hostClock";
+import { httpRequestsOnTheWire, onWireQuiet, type SleepWatch, watchSleeps } from "../../hostClock";
 
 export interface WorkLimits {
   readonly orchestrations: number;
@@ -109,9 +111,11 @@ export class WorkScheduler<A> {
   get active(): boolean {
     if (!this.busy) return false;
     if (this.ready.size > 0 || this.running.size > 0) return true;
-    let awake = this.activeActivities;
-    for (const work of this.inFlight) if ((this.watches.get(work)?.sleeping ?? 0) > 0) awake -= 1;
-    return awake > 0;
+    let asleep = 0;
+    for (const work of this.inFlight) if ((this.watches.get(work)?.sleeping ?? 0) > 0) asleep += 1;
+    if (asleep === this.activeActivities) return false;
+    // Awake activities with nothing on the wire can only be waiting for a sleeper's look-up.
+    return asleep === 0 || httpRequestsOnTheWire() > 0;
   }
 
   /**
@@ -140,8 +144,16 @@ export class WorkScheduler<A> {
     return false;
   }
 
+  /** Resolves at the next change whenIdle looks at: work settling, a sleep starting or ending, the wire going quiet. */
   private nextChange(): Promise<void> {
-    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    return new Promise<void>((resolve) => {
+      const changed = () => {
+        stopListening();
+        resolve();
+      };
+      const stopListening = onWireQuiet(changed);
+      this.idleWaiters.push(changed);
+    });
   }
 
   private pump(): void {
