@@ -82,16 +82,18 @@ function eventsAroundTrap(instanceId: string, activityName: string): string[] {
     .filter((type) => type !== "OrchestratorStarted" && type !== "OrchestratorCompleted");
 }
 
-test("gateway singleton: a Waiter raised while it reads the operation after a timer is released with the others", async () => {
-  const machineId = h.connect({ name: "first-in-line", location: "uksouth" });
-  const singleton = gatewayInstanceKey(h.gatewayId("arc-gw-uksouth"));
-  const lateJoiner = "onboard-late-joiner-gateway";
-  const trap: Trap = {
-    instanceId: singleton,
-    activityName: "readGatewayOperation_v1",
-    lateJoiner,
-    sprung: false,
-  };
+/**
+ * Sets the trap on the singleton's first `activityName` after a timer, runs the machine's
+ * onboarding to its end, and checks the late joiner's Waiter was both raised mid-activity and
+ * released beside the machine that started the singleton.
+ */
+async function expectLateJoinerReleased(
+  machineId: string,
+  singleton: string,
+  activityName: string,
+  lateJoiner: string,
+): Promise<void> {
+  const trap: Trap = { instanceId: singleton, activityName, lateJoiner, sprung: false };
   traps.push(trap);
 
   const result = await h.outcome(machineId);
@@ -100,13 +102,24 @@ test("gateway singleton: a Waiter raised while it reads the operation after a ti
   expect(result.outcome).toBe("onboarded");
   expect(trap.sprung).toBe(true);
   // The Waiter landed while the read was in flight (a timer had won the wait before it)...
-  expect(eventsAroundTrap(singleton, "readGatewayOperation_v1")).toEqual([
+  expect(eventsAroundTrap(singleton, activityName)).toEqual([
     "TaskScheduled",
     "EventRaised",
     "TaskCompleted",
   ]);
   // ...and the release names it beside the machine that started the singleton.
   expect(releases(singleton).flat().sort()).toEqual([lateJoiner, machineInstanceId(machineId)].sort());
+}
+
+test("gateway singleton: a Waiter raised while it reads the operation after a timer is released with the others", async () => {
+  const machineId = h.connect({ name: "first-in-line", location: "uksouth" });
+  const singleton = gatewayInstanceKey(h.gatewayId("arc-gw-uksouth"));
+  await expectLateJoinerReleased(
+    machineId,
+    singleton,
+    "readGatewayOperation_v1",
+    "onboard-late-joiner-gateway",
+  );
 });
 
 test("provider singleton: a Waiter raised while it reads the provider after a timer is released with the others", async () => {
@@ -131,24 +144,10 @@ test("provider singleton: a Waiter raised while it reads the provider after a ti
     subscriptionId: providerSubscription,
   });
   const singleton = providerInstanceId(providerSubscription, "Microsoft.HybridConnectivity");
-  const lateJoiner = "onboard-late-joiner-provider";
-  const trap: Trap = {
-    instanceId: singleton,
-    activityName: "readProviderState_v1",
-    lateJoiner,
-    sprung: false,
-  };
-  traps.push(trap);
-
-  const result = await h.outcome(machineId);
-  await h.host.runUntilIdle();
-
-  expect(result.outcome).toBe("onboarded");
-  expect(trap.sprung).toBe(true);
-  expect(eventsAroundTrap(singleton, "readProviderState_v1")).toEqual([
-    "TaskScheduled",
-    "EventRaised",
-    "TaskCompleted",
-  ]);
-  expect(releases(singleton).flat().sort()).toEqual([lateJoiner, machineInstanceId(machineId)].sort());
+  await expectLateJoinerReleased(
+    machineId,
+    singleton,
+    "readProviderState_v1",
+    "onboard-late-joiner-provider",
+  );
 });
