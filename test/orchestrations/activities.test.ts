@@ -54,8 +54,9 @@ describe("the activity definitions", () => {
   });
 
   test("shipped names never change (histories replay against them): add a _v2 beside them instead", () => {
-    expect(activities.map((a) => a.name).sort()).toEqual(
-      [
+    // Every name that has shipped is still registered; a new activity needs no edit here.
+    expect(activities.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
         "beginCreateGateway_v1",
         "readGatewayOperation_v1",
         "attachGateway_v1",
@@ -75,12 +76,12 @@ describe("the activity definitions", () => {
         "readSharedOperation_v1",
         "releaseWaiters_v1",
         "publishOutcome_v1",
-      ].sort(),
+      ]),
     );
     expect(capabilities.flatMap((c) => c.orchestrators.map((o) => o.name)).sort()).toEqual(
       Object.values(orchestratorNames).sort(),
     );
-    expect(orchestratorNames).toEqual({
+    expect(orchestratorNames).toMatchObject({
       onboardMachine: "onboardMachine_v1",
       gatewayCreation: "gatewayCreation_v1",
       providerRegistration: "providerRegistration_v1",
