@@ -1,6 +1,7 @@
 // `npm run bench`: speed of the offline parts, measured in real time on this machine, written to
 // BENCHMARKS.md with the command and the machine that produced it. Benchmarks live here, never in
 // timed unit tests.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
@@ -16,7 +17,8 @@ import { getMachine } from "../shared/azure/machines";
 import { queryResourceGraph } from "../shared/azure/resourceGraph";
 import { machineInventoryQuery } from "../shared/azure/resourceGraphQueries";
 import { gatewayResourceId, machineResourceId } from "../shared/resourceId";
-import { hostFanOutBenchmarks } from "./hostFanOut";
+import { type BenchResult, hostFanOutBenchmarks } from "./hostFanOut";
+import { burstShapes } from "./onboardingBurst";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000be001";
 
@@ -152,12 +154,26 @@ async function main(): Promise<void> {
     ];
     await emulator.close();
     results.push(...(await hostFanOutBenchmarks()));
+    // The app's own functions, each burst in a process of its own (one app and its settings per process).
+    for (let burst = 0; burst < burstShapes.length; burst++) {
+      const output = execFileSync(
+        process.execPath,
+        [resolve(__dirname, "onboardingBurst.js"), String(burst)],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      results.push(JSON.parse(output) as BenchResult);
+    }
     const report = [
       "# Benchmarks",
       "",
       "Produced by `npm run bench` (which builds, then runs `node dist/bench/run.js`). Real time on the machine below;",
       "the emulator and the client talk over HTTPS on loopback in one process. The local host rows run",
-      "`bench/fixtures/fanOutApp.ts` through the real `@azure/functions` and `durable-functions` code paths.",
+      "`bench/fixtures/fanOutApp.ts` through the real `@azure/functions` and `durable-functions` code paths; the",
+      "onboarding bursts run the app's own compiled functions (`bench/onboardingBurst.ts`) on virtual time, its ARM",
+      "retries sleeping on the host's clock.",
       "",
       `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`,
       `- run at: ${new Date().toISOString()}`,
