@@ -21,9 +21,8 @@ harnessPerFile(
   {
     subscriptionId: lucky,
     appSettings: { ARC_SCOPES: `/subscriptions/${lucky},/subscriptions/${unlucky}` },
-    // Not throttled: the 100 machines released at once would meet 429s, and the app's ARM retries
-    // still wait on the wall clock rather than the host's (issue 10, "one clock"). What is measured
-    // here is the release, which happens before any of those writes.
+    // Not throttled: what is measured here is the release, which happens before the machines'
+    // writes; a throttled burst and its retries on virtual time are thousandMachineBurst's subject.
     emulator: { timings: { gatewayCreateMs }, throttling: false },
   },
   (started) => {
