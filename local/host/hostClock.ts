@@ -40,26 +40,41 @@ export interface SleepWatch {
 
 const sleepWatches = new AsyncLocalStorage<SleepWatch>();
 
-const onTheWire = new Set<ClientRequest>();
-const wireListeners = new Set<() => void>();
-
-function answered(request: ClientRequest): void {
-  if (!onTheWire.delete(request)) return;
-  if (onTheWire.size === 0) for (const listener of [...wireListeners]) listener();
+interface Wire {
+  /** HTTP client requests of this process sent and not yet answered (or failed). */
+  readonly onTheWire: Set<ClientRequest>;
+  readonly listeners: Set<() => void>;
 }
 
-subscribe("http.client.request.start", (message) => {
-  const { request } = message as { request: ClientRequest };
-  onTheWire.add(request);
-  // Whatever else happens (an abort, a socket destroyed without an error), a request ends with 'close'.
-  request.once("close", () => answered(request));
-});
-subscribe("http.client.response.finish", (message) =>
-  answered((message as { request: ClientRequest }).request),
-);
-subscribe("http.client.request.error", (message) =>
-  answered((message as { request: ClientRequest }).request),
-);
+// diagnostics_channel subscriptions belong to the process, while this module may be loaded more
+// than once in it (jest gives each test file its own module registry): one subscription per
+// process, kept on a global symbol, or every request would gain one 'close' listener per copy.
+const wireKey = Symbol.for("arc-autopilot/local-host/http-wire");
+const wire: Wire = ((globalThis as Record<symbol, unknown>)[wireKey] as Wire | undefined) ?? watchTheWire();
+const onTheWire = wire.onTheWire;
+const wireListeners = wire.listeners;
+
+function watchTheWire(): Wire {
+  const state: Wire = { onTheWire: new Set(), listeners: new Set() };
+  const answered = (request: ClientRequest) => {
+    if (!state.onTheWire.delete(request)) return;
+    if (state.onTheWire.size === 0) for (const listener of [...state.listeners]) listener();
+  };
+  subscribe("http.client.request.start", (message) => {
+    const { request } = message as { request: ClientRequest };
+    state.onTheWire.add(request);
+    // Whatever else happens (an abort, a socket destroyed without an error), a request ends with 'close'.
+    request.once("close", () => answered(request));
+  });
+  subscribe("http.client.response.finish", (message) =>
+    answered((message as { request: ClientRequest }).request),
+  );
+  subscribe("http.client.request.error", (message) =>
+    answered((message as { request: ClientRequest }).request),
+  );
+  (globalThis as Record<symbol, unknown>)[wireKey] = state;
+  return state;
+}
 
 /** HTTP client requests of this process sent and not yet answered (or failed). */
 export function httpRequestsOnTheWire(): number {
