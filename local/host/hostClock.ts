@@ -24,7 +24,7 @@
 // SDK's and durable-functions' clients go through), and with some activity asleep and no request
 // on the wire, the awake ones can only be waiting for the clock too.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { subscribe } from "node:diagnostics_channel";
+import { channel, subscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 
 import type { RuntimeClock } from "../../shared/runtimeClock";
@@ -47,10 +47,12 @@ interface Wire {
 }
 
 // diagnostics_channel subscriptions belong to the process, while this module may be loaded more
-// than once in it (jest gives each test file its own module registry): one subscription per
-// process, kept on a global symbol, or every request would gain one 'close' listener per copy.
+// than once in it (jest gives each test file its own module registry and its own globalThis):
+// one subscription per process, kept on the channel object itself (a Node built-in, the same
+// in every copy), or every request would gain one 'close' listener per copy.
 const wireKey = Symbol.for("arc-autopilot/local-host/http-wire");
-const wire: Wire = ((globalThis as Record<symbol, unknown>)[wireKey] as Wire | undefined) ?? watchTheWire();
+const startChannel = channel("http.client.request.start") as unknown as Record<symbol, Wire | undefined>;
+const wire: Wire = startChannel[wireKey] ?? watchTheWire();
 const onTheWire = wire.onTheWire;
 const wireListeners = wire.listeners;
 
@@ -72,7 +74,7 @@ function watchTheWire(): Wire {
   subscribe("http.client.request.error", (message) =>
     answered((message as { request: ClientRequest }).request),
   );
-  (globalThis as Record<symbol, unknown>)[wireKey] = state;
+  startChannel[wireKey] = state;
   return state;
 }
 
