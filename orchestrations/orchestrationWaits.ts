@@ -23,14 +23,19 @@ export function* sleepUntil(context: OrchestrationContext, fireAtMs: number): Ge
 /** How long after a singleton's last release late joiners are still released. */
 const releaseGraceMs = 60_000;
 
-const waiterEvent = z.object({ instanceId: z.string().min(1).max(100) });
+const waiterId = z.string().min(1).max(100);
+/** One machine (`instanceId`), or the machines whose joins met in one process (`instanceIds`). */
+const waiterEvent = z.union([
+  z.object({ instanceId: waiterId }).transform((event) => [event.instanceId]),
+  z.object({ instanceIds: z.array(waiterId).min(1).max(100) }).transform((event) => event.instanceIds),
+]);
 
 /**
  * The machines waiting on a singleton: those it started with, and every `Waiter` event that came
  * since, read through one inbox so none is lost while the singleton is busy with an activity.
  */
 export class SingletonWaiters {
-  private readonly inbox: EventInbox<string>;
+  private readonly inbox: EventInbox<readonly string[]>;
   private readonly pending: Set<string>;
 
   constructor(
@@ -40,7 +45,7 @@ export class SingletonWaiters {
     this.pending = new Set(initial);
     this.inbox = new EventInbox(context, waiterEventName, (payload) => {
       const parsed = waiterEvent.safeParse(payload);
-      return parsed.success ? parsed.data.instanceId : undefined;
+      return parsed.success ? parsed.data : undefined;
     });
   }
 
@@ -54,7 +59,7 @@ export class SingletonWaiters {
   *sleepUntil(fireAtMs: number): Generator<Task, void, unknown> {
     for (;;) {
       const { events, timedOut } = yield* this.inbox.until(fireAtMs);
-      for (const instanceId of events) this.pending.add(instanceId);
+      for (const instanceId of events.flat()) this.pending.add(instanceId);
       if (timedOut) return;
     }
   }
@@ -80,13 +85,13 @@ export class SingletonWaiters {
         graceEndsMs = nowMs(context) + releaseGraceMs;
       }
       const { events, timedOut } = yield* this.inbox.until(graceEndsMs);
-      for (const instanceId of events) this.pending.add(instanceId);
+      for (const instanceId of events.flat()) this.pending.add(instanceId);
       if (timedOut && this.pending.size === 0) return released;
     }
   }
 
   private collect(): void {
-    for (const instanceId of this.inbox.take()) this.pending.add(instanceId);
+    for (const instanceId of this.inbox.take().flat()) this.pending.add(instanceId);
   }
 }
 

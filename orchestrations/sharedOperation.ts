@@ -84,7 +84,7 @@ export async function joinSharedOperation(
       const busy = otherWork(status, operation, joiner.observedAt);
       if (busy) return { state: "ended", instanceId, outcome: busy };
     } else if (status && !hasEnded(status.runtimeStatus)) {
-      await client.raiseEvent(instanceId, waiterEventName, { instanceId: joiner.waiter });
+      await raiseWaiter(client, instanceId, joiner.waiter);
       const after = await findInstanceStatus(client, instanceId);
       if (after && hasEnded(after.runtimeStatus))
         return { state: "ended", instanceId, outcome: outcomeOf(after) };
@@ -104,6 +104,50 @@ export async function joinSharedOperation(
     }
   }
   throw new Error(`Could not start or join orchestration ${instanceId}: it kept changing under us`);
+}
+
+/**
+ * Joins of one singleton that meet in this process share one `Waiter` event (group commit): while
+ * a raise to the singleton is on the wire, the next joiners queue, and the next raise names them
+ * all. Every event is one more replay of the singleton's whole history, so a burst of a thousand
+ * machines joining is a thousand replays of a growing history when each raises its own, and a
+ * fraction of that when they share. Nothing waits on a timer: a lone joiner raises at once. Each
+ * joiner learns whether its raise went through, as if it had raised alone.
+ */
+interface WaiterBatch {
+  readonly waiters: string[];
+  readonly settled: Promise<void>;
+}
+
+const pendingWaiters = new Map<string, WaiterBatch>();
+const raisingWaiters = new Map<string, Promise<void>>();
+/** The singleton reads at most this many ids from one event. */
+const maxWaitersPerEvent = 100;
+
+async function raiseWaiter(client: CoordinationClient, instanceId: string, waiter: string): Promise<void> {
+  const queued = pendingWaiters.get(instanceId);
+  if (queued && queued.waiters.length < maxWaitersPerEvent) {
+    queued.waiters.push(waiter);
+    return queued.settled;
+  }
+  const waiters = [waiter];
+  const previous = raisingWaiters.get(instanceId) ?? Promise.resolve();
+  const settled = previous.then(async () => {
+    if (pendingWaiters.get(instanceId)?.waiters === waiters) pendingWaiters.delete(instanceId);
+    await client.raiseEvent(
+      instanceId,
+      waiterEventName,
+      waiters.length === 1 ? { instanceId: waiter } : { instanceIds: waiters },
+    );
+  });
+  pendingWaiters.set(instanceId, { waiters, settled });
+  const tail: Promise<void> = settled
+    .catch(() => undefined)
+    .then(() => {
+      if (raisingWaiters.get(instanceId) === tail) raisingWaiters.delete(instanceId);
+    });
+  raisingWaiters.set(instanceId, tail);
+  return settled;
 }
 
 /** Runs (or ran) the operation's own orchestrator; an unknown name (an older host) counts as ours. */

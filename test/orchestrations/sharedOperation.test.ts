@@ -128,3 +128,46 @@ describe("a shared operation", () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe("joins that meet in one process", () => {
+  test("share one Waiter event while a raise is on the wire, and each learns it went through", async () => {
+    const raised: unknown[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstOnTheWire = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const client = {
+      getStatus: () =>
+        Promise.resolve({
+          name: orchestratorNames.gatewayCreation,
+          runtimeStatus: "Running",
+          createdTime: new Date("2026-01-01T09:00:00Z"),
+          lastUpdatedTime: new Date("2026-01-01T09:30:00Z"),
+        } as unknown as DurableOrchestrationStatus),
+      startNew: () => Promise.reject(new Error("nothing is started while the singleton runs")),
+      raiseEvent: async (_id: string, _eventName: string, data: unknown) => {
+        raised.push(data);
+        if (raised.length === 1) await firstOnTheWire;
+      },
+    };
+    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    const join = (n: number) =>
+      joinSharedOperation(client, operation, {
+        ...joiner,
+        waiter: `onboard-m${n}-0123456789abcdef`,
+      });
+
+    const first = join(1);
+    await new Promise((resolve) => setImmediate(resolve)); // the first raise is on the wire
+    const others = [2, 3, 4, 5].map(join);
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseFirst();
+
+    const results = await Promise.all([first, ...others]);
+    expect(results.every((r) => r.state === "waiting")).toBe(true);
+    expect(raised).toEqual([
+      { instanceId: "onboard-m1-0123456789abcdef" },
+      { instanceIds: [2, 3, 4, 5].map((n) => `onboard-m${n}-0123456789abcdef`) },
+    ]);
+  });
+});
