@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { VirtualClock } from "../local/clock";
 import type { FaultConfig } from "../local/emulator/faults";
 import { connectMachine } from "../local/emulator/providers/hybridCompute/machines";
-import { type LocalHost, silentHostLog, startLocalHost } from "../local/host";
+import { silentHostLog, startLocalHost } from "../local/host";
 import type { BenchResult } from "./hostFanOut";
 
 const appModules = [
@@ -25,17 +25,6 @@ export interface BurstShape {
   readonly subscriptions: number;
   readonly faults?: FaultConfig;
   readonly label: string;
-}
-
-/** Runs the host for `ms` of virtual time, stopping its jumps there (a marker timer). */
-async function runFor(host: LocalHost, clock: VirtualClock, ms: number): Promise<void> {
-  const until = clock.now() + ms;
-  const marker = clock.setTimer(ms, () => undefined);
-  try {
-    if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
-  } finally {
-    marker.cancel();
-  }
 }
 
 export async function onboardingBurst(shape: BurstShape): Promise<BenchResult> {
@@ -76,7 +65,7 @@ export async function onboardingBurst(shape: BurstShape): Promise<BenchResult> {
           osVersion: "22.04",
         });
       }
-      await runFor(host, clock, 1_000);
+      await host.runFor(1_000);
     }
     await host.runUntilIdle();
     const wallMs = performance.now() - started;

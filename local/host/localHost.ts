@@ -171,6 +171,12 @@ export interface LocalHost {
   runUntilIdle(options?: IdleOptions): Promise<void>;
   /** Runs like runUntilIdle but stops as soon as `until()` holds (checked whenever the host is quiet); true when it did. */
   runUntil(until: () => boolean, options?: IdleOptions): Promise<boolean>;
+  /**
+   * Runs the host for exactly `ms` of virtual time (a VirtualClock only): a marker timer stops its
+   * jumps there rather than at a later durable timer, and with nothing left to run the clock is
+   * moved there. Never a bare clock jump, which would fire timers while activities are on the wire.
+   */
+  runFor(ms: number): Promise<void>;
   statuses(filter?: InstanceFilter): readonly InstanceStatus[];
   /** The emulator's ARM exchanges during this run, oldest first (none against real Azure). */
   traffic(): TrafficExchange[];
@@ -516,6 +522,18 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
         until,
         idle,
       ),
+
+    async runFor(ms) {
+      if (!(clock instanceof VirtualClock)) throw new Error("runFor needs the host to run on a VirtualClock");
+      const virtual = clock;
+      const until = virtual.now() + ms;
+      const marker = virtual.setTimer(ms, () => undefined);
+      try {
+        if (!(await localHost.runUntil(() => virtual.now() >= until))) await virtual.advanceTo(until);
+      } finally {
+        marker.cancel();
+      }
+    },
 
     statuses: (filter) => theEngine.list(filter),
     traffic: () => [...(emulator?.exchanges() ?? [])],

@@ -107,7 +107,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         properties: { gatewayType: "Public", allowedFeatures: ["*"] },
       });
       if (put.status >= 300) throw new Error(`gateway PUT answered ${put.status}`);
-      await runHostFor(host, clock, emulator.timings.gatewayCreateMs + 60_000);
+      await host.runFor(emulator.timings.gatewayCreateMs + 60_000);
       return id;
     },
     registerHybridConnectivity: () =>
@@ -130,23 +130,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-/**
- * Runs the host for exactly `ms` of virtual time (or until nothing is left, then moves the clock
- * there). Never a bare clock jump: that would fire timers while activities are still on the wire.
- * A marker timer at the end stops the host's jumps there rather than at a later durable timer.
- */
-async function runHostFor(host: LocalHost, clock: VirtualClock, ms: number): Promise<void> {
-  const until = clock.now() + ms;
-  const marker = clock.setTimer(ms, () => undefined);
-  try {
-    if (!(await host.runUntil(() => clock.now() >= until))) await clock.advanceTo(until);
-  } finally {
-    marker.cancel();
-  }
-}
-
 export function runFor(h: Harness, ms: number): Promise<void> {
-  return runHostFor(h.host, h.clock, ms);
+  return h.host.runFor(ms);
 }
 
 /** One harness for a test file: started before its tests (handed to `started`), stopped after them. */
