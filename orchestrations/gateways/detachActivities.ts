@@ -6,7 +6,7 @@ import { detachPlanSchema, planDetach as plan } from "../../shared/gateways/deta
 import { machineResourceId, parseMachineId } from "../../shared/resourceId";
 import { resourceIdField } from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
-import { observeMachine } from "../machines/observeMachine";
+import { observeMachineLink } from "../machines/observeMachine";
 
 /** Observes one machine and plans taking it off its gateway (shared/gateways/detachPlan.ts). */
 export const planDetach = defineActivity({
@@ -15,12 +15,7 @@ export const planDetach = defineActivity({
   input: z.strictObject({ machineId: resourceIdField }),
   output: detachPlanSchema,
   async handler(deps, input) {
-    const observed = await observeMachine(deps, input);
-    return plan({
-      machineId: observed.machineId,
-      ...(observed.machine ? { machine: observed.machine } : {}),
-      ...(observed.gatewayLink ? { gatewayLink: observed.gatewayLink } : {}),
-    });
+    return plan(await observeMachineLink(deps, input));
   },
 });
 

@@ -1,4 +1,5 @@
-// observeMachine: everything the planners (onboarding, detach) read about one machine. Reads only,
+// observeMachine: everything the onboarding planner reads about one machine (observeMachineLink:
+// the part a detach needs). Reads only,
 // in the order that keeps them few and safe: the machine (absent → observed as absent, nothing
 // more read); its gateway link and the subscription's Microsoft.HybridConnectivity state (shared
 // by the subscription's machines, see SubscriptionFacts); the default endpoint only once the
@@ -22,24 +23,33 @@ export type MachineObservation = Pick<
   "machineId" | "machine" | "gatewayLink" | "providerState" | "defaultEndpoint" | "sshServiceConfiguration"
 >;
 
+/** The machine and its gateway link, nothing more: all a detach needs (two GETs). */
+export async function observeMachineLink(
+  { arm }: Pick<AzureDeps, "arm">,
+  input: { readonly machineId: string },
+): Promise<Pick<MachineObservation, "machineId" | "machine" | "gatewayLink">> {
+  const machineId = machineResourceId(parseMachineId(input.machineId));
+  const machine = await findMachine(arm, machineId);
+  if (!machine) return { machineId };
+  const settings = await getMachineSettings(arm, machineId);
+  return {
+    machineId,
+    machine: withoutSecrets(machine),
+    ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
+  };
+}
+
 export async function observeMachine(
   { arm, facts }: Pick<AzureDeps, "arm" | "facts">,
   input: { readonly machineId: string },
 ): Promise<MachineObservation> {
-  const machineId = machineResourceId(parseMachineId(input.machineId));
-  const machine = await findMachine(arm, machineId);
-  if (!machine) return { machineId };
-  const [settings, providerState] = await Promise.all([
-    getMachineSettings(arm, machineId),
-    facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
-  ]);
-  const observed: MachineObservation = {
-    machineId,
-    machine: withoutSecrets(machine),
-    providerState,
-    ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
-  };
-  if (!isRegistered(providerState) || !settings.gatewayResourceId) return observed;
+  const linked = await observeMachineLink({ arm }, input);
+  const { machineId, machine, gatewayLink } = linked;
+  if (!machine) return linked;
+  // Kept per subscription by SubscriptionFacts: for most machines no request at all.
+  const providerState = await facts.providerState(machine.subscriptionId, hybridConnectivityNamespace);
+  const observed: MachineObservation = { ...linked, providerState };
+  if (!isRegistered(providerState) || !gatewayLink) return observed;
   const endpoint = await getDefaultEndpoint(arm, machineId);
   if (!endpoint) return observed;
   const ssh = await getSshServiceConfiguration(arm, machineId);

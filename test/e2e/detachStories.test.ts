@@ -68,6 +68,15 @@ test.each([
     expect(writes[1]!.requestBody).toEqual({
       properties: { gatewayProperties: { gatewayResourceId: null } },
     });
+    // Planning read the machine and its settings only: nothing of SSH or the provider.
+    const reads = h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method === "GET" && !path(e.url).includes("/runcommands/"));
+    expect(reads.map((e) => path(e.url).slice(machineId.length))).toEqual([
+      "",
+      "/providers/microsoft.hybridcompute/settings/default",
+    ]);
     expect(settingsLink(machineId)).toBeUndefined();
     expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
 
