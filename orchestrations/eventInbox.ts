@@ -34,11 +34,6 @@ export class EventInbox<T> {
     private readonly parse: (payload: unknown) => T | undefined,
   ) {}
 
-  /** How many waits are open (a wait a timer won stays open until an event lands on it). */
-  get openWaits(): number {
-    return this.open.length;
-  }
-
   /** The events delivered so far and not yet taken, without waiting. */
   take(): T[] {
     const events: T[] = [];

@@ -1,7 +1,6 @@
 // The waits orchestrators share, built on durable timers and external events only (deterministic:
 // no clock but `currentUtcDateTime`, no I/O). Imported by *.orchestrator.ts files.
 import type { OrchestrationContext, Task } from "durable-functions";
-import { z } from "zod";
 
 import { callActivity } from "./activity";
 import { EventInbox } from "./eventInbox";
@@ -10,6 +9,7 @@ import {
   type SharedOperationOutcome,
   sharedOperationOutcomeSchema,
   waiterEventName,
+  waiterEventSchema,
 } from "./sharedOperation";
 
 export function nowMs(context: OrchestrationContext): number {
@@ -22,13 +22,6 @@ export function* sleepUntil(context: OrchestrationContext, fireAtMs: number): Ge
 
 /** How long after a singleton's last release late joiners are still released. */
 const releaseGraceMs = 60_000;
-
-const waiterId = z.string().min(1).max(100);
-/** One machine (`instanceId`), or the machines whose joins met in one process (`instanceIds`). */
-const waiterEvent = z.union([
-  z.object({ instanceId: waiterId }).transform((event) => [event.instanceId]),
-  z.object({ instanceIds: z.array(waiterId).min(1).max(100) }).transform((event) => event.instanceIds),
-]);
 
 /**
  * The machines waiting on a singleton: those it started with, and every `Waiter` event that came
@@ -44,7 +37,7 @@ export class SingletonWaiters {
   ) {
     this.pending = new Set(initial);
     this.inbox = new EventInbox(context, waiterEventName, (payload) => {
-      const parsed = waiterEvent.safeParse(payload);
+      const parsed = waiterEventSchema.safeParse(payload);
       return parsed.success ? parsed.data : undefined;
     });
   }

@@ -43,8 +43,22 @@ export interface SharedOperation<Input extends object = object> {
   readonly input: Input;
 }
 
-/** To a singleton: one more orchestration waits for it (`{ instanceId }`). */
+/** To a singleton: one or more orchestrations wait for it (`waiterEventSchema`). */
 export const waiterEventName = "Waiter";
+
+/** The singleton reads at most this many ids from one event. */
+const maxWaitersPerEvent = 100;
+
+/**
+ * A `Waiter` event: one orchestration (`instanceId`), or the orchestrations whose joins met in one
+ * process (`instanceIds`, see raiseWaiter); parsed to the ids it names.
+ */
+export const waiterEventSchema = z.union([
+  z.object({ instanceId: instanceIdField }).transform((event) => [event.instanceId]),
+  z
+    .object({ instanceIds: z.array(instanceIdField).min(1).max(maxWaitersPerEvent) })
+    .transform((event) => event.instanceIds),
+]);
 
 /** How a shared operation ended; what its singleton returns (among its own fields) and releases. */
 export const sharedOperationOutcomeSchema = z.strictObject({ succeeded: z.boolean(), message: textField });
@@ -121,8 +135,6 @@ interface WaiterBatch {
 
 const pendingWaiters = new Map<string, WaiterBatch>();
 const raisingWaiters = new Map<string, Promise<void>>();
-/** The singleton reads at most this many ids from one event. */
-const maxWaitersPerEvent = 100;
 
 async function raiseWaiter(client: CoordinationClient, instanceId: string, waiter: string): Promise<void> {
   const queued = pendingWaiters.get(instanceId);
@@ -229,6 +241,9 @@ export const readSharedOperation = defineActivity({
   },
 });
 
+/** Release events on the wire at once. */
+const releaseConcurrency = 8;
+
 /** Raises the singleton's outcome to every orchestration waiting on it. */
 export const releaseWaiters = defineActivity({
   name: "releaseWaiters_v1",
@@ -240,16 +255,24 @@ export const releaseWaiters = defineActivity({
   }),
   output: z.strictObject({ released: z.number().int().nonnegative() }),
   async handler({ client }, input) {
+    // A few raises at a time: one after another, a thousand waiters would hold the singleton's
+    // release (and every machine behind it) for a thousand round trips.
+    const waiters = [...new Set(input.waiters)];
     let released = 0;
-    for (const waiter of new Set(input.waiters)) {
-      try {
-        await client.raiseEvent(waiter, input.eventName, input.outcome);
-        released++;
-      } catch (error) {
-        // An orchestration that was purged (or never started) has nobody left to release.
-        if (!isNotFound(error)) throw error;
+    let next = 0;
+    const raiseNext = async (): Promise<void> => {
+      while (next < waiters.length) {
+        const waiter = waiters[next++]!;
+        try {
+          await client.raiseEvent(waiter, input.eventName, input.outcome);
+          released++;
+        } catch (error) {
+          // An orchestration that was purged (or never started) has nobody left to release.
+          if (!isNotFound(error)) throw error;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(releaseConcurrency, waiters.length) }, raiseNext));
     return { released };
   },
 });

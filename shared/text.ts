@@ -6,3 +6,8 @@
 export function shorten(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** The name at the end of a resource id (`…/gateways/arc-gw-eastus` → `arc-gw-eastus`), for messages. */
+export function resourceNameIn(id: string): string {
+  return id.split("/").filter(Boolean).pop() ?? id;
+}

@@ -8,6 +8,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
 import type { DetachResult } from "../../shared/gateways/detachPlan";
+import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
 import { failure, step, type StepFailure } from "../stepFailure";
 import { clearGatewayLink, planDetach } from "./detachActivities";
@@ -51,7 +52,7 @@ export function* detachMachineOrchestrator(
     });
   }
 
-  const gatewayName = plan.gatewayId.split("/").pop() ?? plan.gatewayId;
+  const gatewayName = resourceNameIn(plan.gatewayId);
   linkLeftInPlace = true;
   for (const next of plan.steps) {
     if (next.kind === "switchAgentToDirect") {

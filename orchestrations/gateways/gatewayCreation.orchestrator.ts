@@ -9,6 +9,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 
 import { gatewayCreationSchedule, nextLookAt } from "../../shared/onboarding/waitSchedules";
+import { resourceNameIn } from "../../shared/text";
 import { callActivity } from "../activity";
 import { nowMs, SingletonWaiters } from "../orchestrationWaits";
 import type { SharedOperationOutcome } from "../sharedOperation";
@@ -33,7 +34,7 @@ export function* gatewayCreationOrchestrator(
   const input = gatewayCreationInputSchema.parse(context.df.getInput());
   const waiters = new SingletonWaiters(context, input.waiters);
   const startMs = nowMs(context);
-  const name = input.gatewayId.split("/").pop() ?? input.gatewayId;
+  const name = resourceNameIn(input.gatewayId);
   const schedule = gatewayCreationSchedule(input.deadlineMinutes);
   const status = (message: string, attempt: number) =>
     context.df.setCustomStatus({ step: "createGateway", attempt, message, waiters: waiters.size });

@@ -34,6 +34,7 @@ import {
   nextLookAt,
   providerRegistrationSchedule,
 } from "../../shared/onboarding/waitSchedules";
+import { resourceNameIn } from "../../shared/text";
 import type { ActivityOutput } from "../activity";
 import type { EventInbox } from "../eventInbox";
 import { attachGateway, readGatewayState } from "../gateways/gatewayActivities";
@@ -258,7 +259,7 @@ function gatewayWait(
         : read.failure.reason;
       return failure(
         "GatewayNotReady",
-        `Gateway ${lastSegment(gatewayId)} was not ready ${why ?? `after waiting ${deadlineMinutes} minutes`} (${seen})`,
+        `Gateway ${resourceNameIn(gatewayId)} was not ready ${why ?? `after waiting ${deadlineMinutes} minutes`} (${seen})`,
       );
     },
   };
@@ -396,8 +397,4 @@ function failed(
 
 function machineOf(machine: Planned["machine"]): Pick<OnboardingResult, "machine"> {
   return machine ? { machine } : {};
-}
-
-function lastSegment(id: string): string {
-  return id.split("/").pop() ?? id;
 }

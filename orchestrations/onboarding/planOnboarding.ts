@@ -7,7 +7,6 @@
 import { z } from "zod";
 
 import {
-  type GatewayPlacementPolicy,
   gatewaySubscriptionFor,
   tryPlaceGateway,
   withEstimatedAttachments,
@@ -50,7 +49,7 @@ async function planMachine(deps: AzureDeps, input: { readonly machineId: string 
   let planned = plan(observed, policy);
   const machine = observed.machine;
   if (machine && planned.kind === "stop" && planned.code === "GatewayNotPlaced") {
-    const placementPolicy: GatewayPlacementPolicy = policy.gateway;
+    const placementPolicy = policy.gateway;
     const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
     // With a hub, its gateways (and its 5-gateway quota) serve every subscription in scope, so
     // their load is counted across all of them; without one, the machine's subscription alone.

@@ -15,6 +15,7 @@ import { isConnected } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
 import { connectionTypeCommand, type LocalAction, localActionSchema } from "../onboarding/localActions";
 import { isMonitorMode, runCommandBlockers } from "../onboarding/runCommandReadiness";
+import { resourceNameIn } from "../text";
 import {
   resourceIdField,
   runCommandNameField,
@@ -108,7 +109,7 @@ export function planDetach(observed: DetachObservation): DetachPlan {
     };
   }
   const osType = osTypeOf(machine.osType);
-  const gatewayName = gatewayLink.split("/").pop() ?? gatewayLink;
+  const gatewayName = resourceNameIn(gatewayLink);
   const local = (why: string): LocalAction => ({
     osType,
     commands: [connectionTypeCommand(osType, "direct")],
