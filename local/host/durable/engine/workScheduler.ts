@@ -100,7 +100,7 @@ export class WorkScheduler<A> {
   /** Activities (current or straggling) asleep on the app's clock right now. */
   get sleeping(): number {
     let count = 0;
-    for (const watch of this.watches.values()) if (watch.sleeping > 0) count += 1;
+    for (const work of this.watches.keys()) if (this.isAsleep(work)) count += 1;
     return count;
   }
 
@@ -112,7 +112,7 @@ export class WorkScheduler<A> {
     if (!this.busy) return false;
     if (this.ready.size > 0 || this.running.size > 0) return true;
     let asleep = 0;
-    for (const work of this.inFlight) if ((this.watches.get(work)?.sleeping ?? 0) > 0) asleep += 1;
+    for (const work of this.inFlight) if (this.isAsleep(work)) asleep += 1;
     if (asleep === this.activeActivities) return false;
     // Awake activities with nothing on the wire can only be waiting for a sleeper's look-up.
     return asleep === 0 || httpRequestsOnTheWire() > 0;
@@ -128,7 +128,7 @@ export class WorkScheduler<A> {
         await this.nextChange();
         continue;
       }
-      const awake = [...this.stragglers].filter((work) => !((this.watches.get(work)?.sleeping ?? 0) > 0));
+      const awake = [...this.stragglers].filter((work) => !this.isAsleep(work));
       if (awake.length > 0) {
         await Promise.race([Promise.allSettled(awake), this.nextChange()]);
         continue;
@@ -140,8 +140,13 @@ export class WorkScheduler<A> {
   }
 
   private stragglersAwake(): boolean {
-    for (const work of this.stragglers) if (!((this.watches.get(work)?.sleeping ?? 0) > 0)) return true;
+    for (const work of this.stragglers) if (!this.isAsleep(work)) return true;
     return false;
+  }
+
+  /** The activity waits on the app's clock right now (an ARM retry's sleep). */
+  private isAsleep(work: Promise<void>): boolean {
+    return (this.watches.get(work)?.sleeping ?? 0) > 0;
   }
 
   /** Resolves at the next change whenIdle looks at: work settling, a sleep starting or ending, the wire going quiet. */
