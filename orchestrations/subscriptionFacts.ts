@@ -13,7 +13,7 @@
 // PUT would hit the 5-per-subscription quota (docs/azure-facts.md §3) instead of sharing one.
 import type { ArmContext } from "../shared/azure/armContext";
 import { listGateways } from "../shared/azure/gateways";
-import { queryResourceGraphPage } from "../shared/azure/resourceGraph";
+import { queryResourceGraph } from "../shared/azure/resourceGraph";
 import { machineCountsByLocationQuery } from "../shared/azure/resourceGraphQueries";
 import { getProviderRegistration, type RegistrationState } from "../shared/azure/resourceProviders";
 import type { ExistingGateway } from "../shared/onboarding/gatewayPlacement";
@@ -99,17 +99,12 @@ export class SubscriptionFacts {
         });
       }
       const machinesByLocation: Record<string, number> = {};
-      let skipToken: string | undefined;
-      do {
-        const page = await queryResourceGraphPage(
-          this.arm,
-          { subscriptions: machines, query: machineCountsByLocationQuery() },
-          skipToken,
-        );
+      // Every page, with queryResourceGraph's guard against a $skipToken handed back twice.
+      const query = { subscriptions: machines, query: machineCountsByLocationQuery() };
+      for await (const page of queryResourceGraph(this.arm, query)) {
         for (const row of page.rows)
           machinesByLocation[row.location] = (machinesByLocation[row.location] ?? 0) + row.machines;
-        skipToken = page.skipToken;
-      } while (skipToken !== undefined);
+      }
       return { gateways, machinesByLocation };
     });
   }
