@@ -11,7 +11,7 @@ import { isRegistered } from "../../shared/azure/azureStates";
 import { getDefaultEndpoint, getSshServiceConfiguration } from "../../shared/azure/hybridConnectivity";
 import type { ArcMachine } from "../../shared/azure/machines";
 import { findMachine } from "../../shared/azure/machines";
-import { getMachineSettings } from "../../shared/azure/machineSettings";
+import { getMachineSettings, type MachineSettings } from "../../shared/azure/machineSettings";
 import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
 import { machineResourceId, parseMachineId } from "../../shared/resourceId";
@@ -31,24 +31,23 @@ export async function observeMachineLink(
   const machineId = machineResourceId(parseMachineId(input.machineId));
   const machine = await findMachine(arm, machineId);
   if (!machine) return { machineId };
-  const settings = await getMachineSettings(arm, machineId);
-  return {
-    machineId,
-    machine: withoutSecrets(machine),
-    ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
-  };
+  return linked(machineId, machine, await getMachineSettings(arm, machineId));
 }
 
 export async function observeMachine(
   { arm, facts }: Pick<AzureDeps, "arm" | "facts">,
   input: { readonly machineId: string },
 ): Promise<MachineObservation> {
-  const linked = await observeMachineLink({ arm }, input);
-  const { machineId, machine, gatewayLink } = linked;
-  if (!machine) return linked;
-  // Kept per subscription by SubscriptionFacts: for most machines no request at all.
-  const providerState = await facts.providerState(machine.subscriptionId, hybridConnectivityNamespace);
-  const observed: MachineObservation = { ...linked, providerState };
+  const machineId = machineResourceId(parseMachineId(input.machineId));
+  const machine = await findMachine(arm, machineId);
+  if (!machine) return { machineId };
+  // Side by side: the provider's state is read from ARM until it is Registered (then kept).
+  const [settings, providerState] = await Promise.all([
+    getMachineSettings(arm, machineId),
+    facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
+  ]);
+  const observed: MachineObservation = { ...linked(machineId, machine, settings), providerState };
+  const gatewayLink = observed.gatewayLink;
   if (!isRegistered(providerState) || !gatewayLink) return observed;
   const endpoint = await getDefaultEndpoint(arm, machineId);
   if (!endpoint) return observed;
@@ -64,6 +63,18 @@ export async function observeMachine(
           },
         }
       : {}),
+  };
+}
+
+function linked(
+  machineId: string,
+  machine: ArcMachine,
+  settings: MachineSettings,
+): Pick<MachineObservation, "machineId" | "machine" | "gatewayLink"> {
+  return {
+    machineId,
+    machine: withoutSecrets(machine),
+    ...(settings.gatewayResourceId ? { gatewayLink: settings.gatewayResourceId } : {}),
   };
 }
 
