@@ -28,7 +28,7 @@ export interface OnboardingRequest {
 }
 
 export async function startOnboarding(
-  client: StarterClient,
+  client: Pick<StarterClient, "getStatus" | "startNew">,
   request: OnboardingRequest,
 ): Promise<StartDecision> {
   const instanceId = machineInstanceId(request.machineId);

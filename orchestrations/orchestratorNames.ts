@@ -8,6 +8,8 @@ export const orchestratorNames = {
   gatewayCreation: "gatewayCreation_v1",
   /** Registers one resource provider in one subscription and waits until it is Registered. */
   providerRegistration: "providerRegistration_v1",
+  /** The onboard runbook: plans (dry run) or onboards a list or scope of machines, paced. */
+  onboardFleet: "onboardFleet_v1",
   /** Takes one machine off its gateway: the agent to direct first, then the cloud link. */
   detachMachine: "detachMachine_v1",
 } as const;

@@ -7,6 +7,8 @@ import {
   putDefaultEndpoint,
   putSshServiceConfiguration,
 } from "./connectivityActivities";
+import { planFleetBatch, readOnboardings, resolveFleet, startOnboardings } from "./fleetActivities";
+import { onboardFleetOrchestrator } from "./onboardFleet.orchestrator";
 import { onboardMachineOrchestrator } from "./onboardMachine.orchestrator";
 import { planOnboarding } from "./planOnboarding";
 import { readProviderState, registerProvider } from "./providerActivities";
@@ -19,6 +21,7 @@ export const onboarding: Capability = {
   orchestrators: [
     { name: orchestratorNames.onboardMachine, handler: onboardMachineOrchestrator },
     { name: orchestratorNames.providerRegistration, handler: providerRegistrationOrchestrator },
+    { name: orchestratorNames.onboardFleet, handler: onboardFleetOrchestrator },
   ],
   activities: [
     planOnboarding,
@@ -29,5 +32,9 @@ export const onboarding: Capability = {
     putSshServiceConfiguration,
     deleteSshServiceConfiguration,
     publishOutcome,
+    resolveFleet,
+    planFleetBatch,
+    startOnboardings,
+    readOnboardings,
   ],
 };

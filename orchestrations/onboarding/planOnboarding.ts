@@ -37,7 +37,8 @@ export const planOnboarding = defineActivity({
   handler: planMachine,
 });
 
-async function planMachine(deps: AzureDeps, input: { readonly machineId: string }) {
+/** The plan activity's work, for callers that plan with facts of their own (a dry run). */
+export async function planMachine(deps: AzureDeps, input: { readonly machineId: string }) {
   const { facts } = deps;
   const policy = onboardingPolicyFrom(deps.settings);
   const machineId = machineResourceId(parseMachineId(input.machineId));

@@ -168,3 +168,51 @@ export function machineCountsByLocationQuery(): ResourceGraphQuery<MachineCountR
     },
   };
 }
+
+export interface MachineSelection {
+  /** Only this resource group (case-insensitive); the whole subscription when absent. */
+  readonly resourceGroup?: string;
+  /** Only machines carrying every one of these tags, each with this value (values compare case-insensitively). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface MachineIdRow {
+  readonly id: string;
+  readonly location: string;
+}
+
+/**
+ * The ids of the Arc machines a runbook targets: a subscription (the request names it), narrowed
+ * to a resource group and to tags. Tag names are looked up as written on the resources; names and
+ * values go into KQL string literals escaped, so a value can never change the query.
+ */
+export function machineIdsQuery(selection: MachineSelection = {}): ResourceGraphQuery<MachineIdRow> {
+  const text = [
+    "Resources",
+    "| where type =~ 'microsoft.hybridcompute/machines'",
+    ...(selection.resourceGroup === undefined
+      ? []
+      : resourceGroupClause({ resourceGroups: [selection.resourceGroup] })),
+    ...Object.entries(selection.tags ?? {}).map(
+      ([name, value]) => `| where tostring(tags[${kqlString(name)}]) =~ ${kqlString(value)}`,
+    ),
+    "| project id, location",
+    "| order by id asc",
+  ].join("\n");
+  return {
+    text,
+    parseRow: (row) => {
+      const fields = readObject(row);
+      const id = readString(fields.id);
+      return id ? { id, location: readString(fields.location) ?? "" } : undefined;
+    },
+  };
+}
+
+/** A KQL string literal: single quotes, with `\` and `'` escaped (control characters refused). */
+export function kqlString(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(value))
+    throw new ValidationError("A KQL string may not hold control characters");
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
