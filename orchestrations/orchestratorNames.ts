@@ -12,4 +12,8 @@ export const orchestratorNames = {
   onboardFleet: "onboardFleet_v1",
   /** Takes one machine off its gateway: the agent to direct first, then the cloud link. */
   detachMachine: "detachMachine_v1",
+  /** Retires one gateway: every machine off it, none left on re-read, then the DELETE. */
+  retireGateway: "retireGateway_v1",
+  /** Moves one machine from a retiring gateway onto another: the cloud link, then the agent. */
+  moveMachineGateway: "moveMachineGateway_v1",
 } as const;

@@ -16,6 +16,7 @@ import { listGateways } from "../shared/azure/gateways";
 import { queryResourceGraph } from "../shared/azure/resourceGraph";
 import { machineCountsByLocationQuery } from "../shared/azure/resourceGraphQueries";
 import { getProviderRegistration, type RegistrationState } from "../shared/azure/resourceProviders";
+import { isRetiring } from "../shared/gateways/retiringTag";
 import type { ExistingGateway } from "../shared/onboarding/gatewayPlacement";
 import { normalizeResourceId } from "../shared/resourceId";
 
@@ -96,6 +97,8 @@ export class SubscriptionFacts {
           id: gateway.id,
           location: gateway.location,
           provisioningState: gateway.provisioningState,
+          // Read from the gateway's tags each time, never remembered: placement skips it after a restart too.
+          ...(isRetiring(gateway.tags) ? { retiring: true } : {}),
         });
       }
       const machinesByLocation: Record<string, number> = {};

@@ -8,6 +8,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
 import type { DetachResult } from "../../shared/gateways/detachPlan";
+import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
 import { failure, step, type StepFailure } from "../stepFailure";
@@ -17,12 +18,14 @@ const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
   /** What started this run (`runbook`, `retirement`), for logs and the output. */
   trigger: z.string().max(64).optional(),
+  /** Only from this gateway (a retirement's): a machine linked elsewhere meanwhile is left alone. */
+  fromGatewayId: z.string().min(1).max(2048).optional(),
 });
 
 export function* detachMachineOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, DetachResult, unknown> {
-  const { machineId } = inputSchema.parse(context.df.getInput());
+  const { machineId, fromGatewayId } = inputSchema.parse(context.df.getInput());
   const done: string[] = [];
   let linkLeftInPlace = false;
   const end = (result: Omit<DetachResult, "machineId" | "done">): DetachResult => {
@@ -53,6 +56,13 @@ export function* detachMachineOrchestrator(
   }
 
   const gatewayName = resourceNameIn(plan.gatewayId);
+  if (fromGatewayId !== undefined && !sameResourceId(plan.gatewayId, fromGatewayId)) {
+    return end({
+      outcome: "not-attached",
+      code: "NotAttached",
+      reason: `The machine is attached to ${gatewayName} now, not ${resourceNameIn(fromGatewayId)}; left alone`,
+    });
+  }
   linkLeftInPlace = true;
   for (const next of plan.steps) {
     if (next.kind === "switchAgentToDirect") {

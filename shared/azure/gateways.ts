@@ -1,6 +1,7 @@
 // Arc gateways (Microsoft.HybridCompute/gateways) at HybridCompute 2025-01-13. Creation is a
 // long-running PUT (201 + Azure-AsyncOperation; "about 10 minutes", up to 2 h — docs/azure-facts.md §2),
 // so it only begins here; deletion likewise. At most 5 gateways per subscription (QuotaError).
+import { UnexpectedArmError } from "../errors";
 import { gatewayResourceId, parseGatewayId } from "../resourceId";
 import { apiVersions } from "./apiVersions";
 import type { ArmContext } from "./armContext";
@@ -93,6 +94,27 @@ export function beginDeleteGateway(
     gatewayResourceId(parseGatewayId(gatewayId)),
     apiVersions.hybridCompute,
   );
+}
+
+/**
+ * Replaces the gateway's tags with a PATCH (Gateways_Update: synchronous, 200 with the gateway;
+ * docs/azure-facts.md §2). ARM's `tags` in a PATCH is the whole set: read, merge, then send.
+ */
+export async function updateGatewayTags(
+  context: ArmContext,
+  gatewayId: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<ArcGateway> {
+  const id = gatewayResourceId(parseGatewayId(gatewayId));
+  const response = await context.send({
+    method: "PATCH",
+    path: id,
+    apiVersion: apiVersions.hybridCompute,
+    body: { tags: { ...tags } },
+  });
+  const gateway = toArcGateway(response.body, id);
+  if (!gateway) throw new UnexpectedArmError(`The gateway PATCH of ${id} answered no gateway`, "MissingGateway");
+  return gateway;
 }
 
 /** One page of gateways in a subscription or resource group; pass `nextLink` back for the next. */

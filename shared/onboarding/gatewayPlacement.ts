@@ -17,6 +17,10 @@
 // With ARC_GATEWAY_SUBSCRIPTION (`hubSubscriptionId`) every machine in scope uses the gateways of
 // that one subscription: they are listed and created there, and its 5-gateway quota applies to
 // all machines. Attachment counts are estimates (`withEstimatedAttachments`).
+//
+// A retiring gateway (tagged `arc-autopilot-retiring`, shared/gateways/retiringTag.ts) is never
+// chosen, neither as the region's gateway nor for overflow: its name stays taken and it still
+// counts against the quota until its deletion, so the region's next name (`-2`…) is used instead.
 import { hasFailed, hasSucceeded, isGoingAway } from "../azure/azureStates";
 import { QuotaError, ValidationError } from "../errors";
 import { gatewayResourceId, normalizeResourceId, parseGatewayId } from "../resourceId";
@@ -47,6 +51,8 @@ export interface ExistingGateway {
   /** `Creating`, `Succeeded`, `Failed`, `Deleting`… */
   readonly provisioningState: string;
   readonly attachedMachines: number;
+  /** Tagged retiring: machines are being moved off it before it is deleted. Never placed on. */
+  readonly retiring?: boolean;
 }
 
 export interface PlacedMachine {
@@ -200,8 +206,8 @@ export function placeGateway(
       break; // no new gateway for this region: another region's must do
     }
     regionGateways++;
-    // Being deleted: the name is busy until it is gone, and machines must not attach to it.
-    if (isGoingAway(found.provisioningState)) continue;
+    // Being deleted or retired: the name is busy until it is gone, and machines must not attach to it.
+    if (isGoingAway(found.provisioningState) || found.retiring === true) continue;
     // A failed creation is retried in place (PUT on the same name), which costs no quota.
     if (hasFailed(found.provisioningState)) return { create: { gatewayId: found.id, location } };
     if (found.attachedMachines >= policy.capacity) continue;
@@ -244,6 +250,7 @@ export function rankOverflowGateways(
       return (
         parsed !== undefined &&
         parsed.resourceGroup.toLowerCase() === group &&
+        gateway.retiring !== true &&
         liveStates.has(gateway.provisioningState.toLowerCase()) &&
         gateway.attachedMachines < policy.capacity
       );
