@@ -204,6 +204,23 @@ const osPolicy = z
   .transform((v) => (v === undefined || v.trim() === "" ? "warn" : v.trim().toLowerCase()))
   .pipe(z.enum(["warn", "skip"], { error: "must be warn or skip" }));
 
+/** App Service sets WEBSITE_AUTH_ENABLED=True when its Authentication feature is on; anything else is off. */
+const platformAuthFlag = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim().toLowerCase() === "true");
+
+/** An app role name as Microsoft Entra app registrations allow it: no spaces or commas. */
+const appRoleName = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .refine(
+      (v) => /^[^\s,]{1,120}$/.test(v),
+      "must be an app role value: 1 to 120 characters, no spaces or commas",
+    );
+
 export const settingsSchema = z.object({
   /** ARM endpoint; the local emulator's URL in development. */
   AZURE_RESOURCE_MANAGER_ENDPOINT: httpsUrl.optional().default("https://management.azure.com"),
@@ -273,6 +290,18 @@ export const settingsSchema = z.object({
   ARC_GATEWAY_DEADLINE_MINUTES: intInRange(15, 1440, 120),
   /** Event Grid topic endpoint for onboarding outcomes; none are published when empty. */
   ARC_OUTCOME_TOPIC_ENDPOINT: httpsEndpoint,
+
+  // ---- HTTP runbooks (issue 11) ----
+  /**
+   * Set by App Service when its Authentication feature is on (docs/azure-facts.md §16). Only then
+   * do runbook routes read the platform's principal header and require an app role besides the
+   * function key; with it off that header could be forged, so it is never read.
+   */
+  WEBSITE_AUTH_ENABLED: platformAuthFlag,
+  /** The app role that may call the runbooks' read routes (GET) when platform authentication is on. */
+  ARC_RUNBOOK_READ_ROLE: appRoleName("ArcAutopilot.Read"),
+  /** The app role that may start, cancel or change anything (it may read too). */
+  ARC_RUNBOOK_OPERATE_ROLE: appRoleName("ArcAutopilot.Operate"),
 });
 
 const secretName = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION/i;

@@ -91,6 +91,43 @@ export function formatResourceId(parsed: ParsedResourceId): string {
   return id;
 }
 
+/**
+ * An id as a caller typed it (an HTTP request, a runbook), resolved to the id it would reach in a
+ * URL: percent-encoding decoded once (ARM names never hold `%`, so one left over — double encoding —
+ * is refused), empty segments (`//`, a trailing `/`) dropped, `.` segments dropped and `..` taking
+ * the previous segment away, as a URL resolver does. The result is parsed and written canonically
+ * (ARM's casing of the keywords), so a scope check sees the resource the request would act on.
+ * InvalidResourceIdError for anything else (a backslash, a control character, `..` above the root).
+ */
+export function resolveRequestedResourceId(raw: string): string {
+  if (typeof raw !== "string" || raw.trim() === "")
+    throw new InvalidResourceIdError(String(raw), "it is empty");
+  if (raw.length > 4096) throw new InvalidResourceIdError(raw, "it is longer than 4096 characters");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw.trim());
+  } catch {
+    throw new InvalidResourceIdError(raw, "it has a malformed percent-encoding");
+  }
+  if (decoded.includes("%")) {
+    throw new InvalidResourceIdError(raw, "it is percent-encoded more than once");
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\u0000-\u001f\u007f]/.test(decoded)) {
+    throw new InvalidResourceIdError(raw, "it contains a backslash or a control character");
+  }
+  const segments: string[] = [];
+  for (const segment of decoded.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (segments.pop() === undefined) throw new InvalidResourceIdError(raw, "'..' climbs above the root");
+      continue;
+    }
+    segments.push(segment);
+  }
+  return formatResourceId(parseResourceId(`/${segments.join("/")}`));
+}
+
 /** The canonical key of an id: ARM ids compare case-insensitively. */
 export function normalizeResourceId(id: string): string {
   return formatResourceId(parseResourceId(id)).toLowerCase();

@@ -43,6 +43,41 @@ export function providerInstanceId(subscriptionId: string, namespace: string): s
   return `register-${readable(namespace.toLowerCase())}-${digest(id)}`;
 }
 
+/**
+ * `runbook-<kind>-<target name>-<16 hex>` for a runbook run on one target (one at a time per
+ * target: a second start finds the first), or `runbook-<kind>-<32 hex>` from `unique` for a run
+ * that has no single target (a bulk onboarding). `kind` is lower-case words joined by `-`
+ * (`retire-gateway`).
+ */
+export function runbookInstanceId(
+  kind: string,
+  target: { readonly resourceId: string } | { readonly unique: string },
+): string {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(kind) || kind.length > 30) {
+    throw new Error(`Runbook kind '${kind}' must be lower-case words joined by '-', at most 30 characters`);
+  }
+  if ("unique" in target) {
+    if (!/^[0-9a-f]{32}$/i.test(target.unique))
+      throw new Error("A runbook run's unique part is 32 hex digits");
+    return `runbook-${kind}-${target.unique.toLowerCase()}`;
+  }
+  const id = normalizeResourceId(target.resourceId);
+  const name = id.split("/").pop() ?? "";
+  return `runbook-${kind}-${readable(name)}-${digest(id)}`;
+}
+
+/**
+ * The operations the runbook API shows and cancels: runbook runs and the work they start
+ * (onboardings, detaches, gateway and provider singletons) — never any other durable instance.
+ */
+export const operationIdPrefixes = ["runbook", "onboard", "detach", "gateway", "register"] as const;
+
+const operationIdPattern = new RegExp(`^(${operationIdPrefixes.join("|")})-[a-z0-9][a-z0-9\\-_.]{0,150}$`);
+
+export function isOperationId(id: string): boolean {
+  return operationIdPattern.test(id);
+}
+
 function readable(name: string): string {
   return name
     .toLowerCase()

@@ -21,11 +21,14 @@ const root = resolve(__dirname, "../..");
 export const appModules = [
   resolve(root, "functions/machineEvents.ts"),
   resolve(root, "functions/durableFunctions.ts"),
+  resolve(root, "functions/runbooks.ts"),
 ];
 
 export interface HarnessOptions {
   readonly subscriptionId: string;
   readonly appSettings?: Record<string, string>;
+  /** Modules loaded besides the app's own (test fixtures registering more functions). */
+  readonly extraModules?: readonly string[];
   readonly emulator?: LocalEmulatorSettings;
   readonly eventSubscription?: EventSubscriptionFilters;
   /** The Durable engine's hook at each kill point: a test steps in at an exact moment of a run. */
@@ -59,7 +62,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const { subscriptionId } = options;
   const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8));
   const host = await startLocalHost({
-    app: { modules: appModules },
+    app: { modules: [...appModules, ...(options.extraModules ?? [])] },
     clock,
     log: log.log,
     // The engine's own reports join the host's log, so a test can read (and scan) one log.

@@ -1,0 +1,8 @@
+// Every runbook route of the app, in one list: functions/runbooks.ts registers it (with GET
+// /api/openapi.json), the OpenAPI document and the table-driven route tests read it. A new route
+// is defined with `defineRoute` in its capability's folder and added here
+// (shared/runbooks/http/README.md).
+import type { AnyRoute } from "../../shared/runbooks/http/route";
+import { operationsRoutes } from "./operationsRoutes";
+
+export const runbookRoutes: readonly AnyRoute[] = [...operationsRoutes];
