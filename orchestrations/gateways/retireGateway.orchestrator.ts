@@ -35,7 +35,7 @@ import {
 } from "../../shared/gateways/retirement";
 import { detachInstanceId } from "../../shared/onboarding/instanceIds";
 import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
-import { resourceNameIn } from "../../shared/text";
+import { resourceNameIn, shorten } from "../../shared/text";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { orchestratorNames } from "../orchestratorNames";
 import { step } from "../stepFailure";
@@ -58,22 +58,23 @@ export const moveRounds = 3;
 const deletionDeadlineMs = 30 * 60_000;
 const deletionPollMs = 15_000;
 
-/** The runbook's progress, as the status route shows it. */
+/** The runbook's progress, as the operations status route shows it (the runbook progress shape). */
 interface Progress {
-  readonly step: string;
+  readonly step: (typeof stepOrder)[number];
   readonly message: string;
   readonly waitingFor?: string;
 }
 const stepOrder = ["read", "mark", "scan", "move", "confirm", "delete", "done"] as const;
 
-function report(context: OrchestrationContext, progress: Progress & { step: (typeof stepOrder)[number] }) {
+function report(context: OrchestrationContext, progress: Progress): void {
+  const done = progress.step === "done";
   context.df.setCustomStatus({
-    runbook: "retireGateway",
-    step: progress.step,
+    runbook: "retire-gateway",
     stepsDone: stepOrder.indexOf(progress.step),
     stepsTotal: stepOrder.length - 1,
-    message: progress.message,
-    ...(progress.waitingFor !== undefined ? { waitingFor: progress.waitingFor } : {}),
+    currentStep: done ? "Ended" : shorten(progress.message, 200),
+    ...(progress.waitingFor !== undefined ? { waitingFor: shorten(progress.waitingFor, 200) } : {}),
+    ...(done ? { message: shorten(progress.message, 400) } : {}),
   });
 }
 

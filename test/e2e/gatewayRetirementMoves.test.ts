@@ -1,0 +1,187 @@
+// Issue 11, retirement continued: `moveTo` keeps machines on a gateway (the cloud link first, then
+// `connection.type gateway` for agents below 1.51), and a machine attached while a retirement runs
+// is caught by the re-read before the DELETE. While the retirement holds the gateway's key, a
+// machine joining the gateway's creation is answered a failed outcome instead of re-creating it.
+import { invokeActivity } from "../../local/host/durable/activities/activityInvocation";
+import { functionCatalog } from "../../local/host/durable/orchestrator/functionCatalog";
+import {
+  agentConnectionType,
+  agentsRoutingThrough,
+} from "../../local/emulator/providers/hybridCompute/machineRecords";
+import type { GatewayRetirementResult } from "../../shared/gateways/retirement";
+import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
+
+const subscriptionId = "00000000-0000-4000-8000-0000000b1102";
+let h: Harness;
+
+harnessPerFile({ subscriptionId }, (started) => {
+  h = started;
+  started.registerHybridConnectivity();
+});
+
+const path = (url: string) => new URL(url).pathname.toLowerCase();
+
+function link(machineId: string): string | undefined {
+  const settings = h.host.emulator!.state.getResource(
+    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
+  );
+  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+    ?.gatewayProperties?.gatewayResourceId;
+}
+
+function machineStatus(machineId: string): unknown {
+  return (h.host.emulator!.state.getResource(machineId)?.body.properties as { status?: string }).status;
+}
+
+async function onboarded(region: string, machines: [string, string][]): Promise<string[]> {
+  const ids = machines.map(([name, agentVersion]) => h.connect({ name, location: region, agentVersion }));
+  for (const id of ids) expect((await h.outcome(id)).outcome).toBe("onboarded");
+  await h.host.runUntilIdle();
+  return ids;
+}
+
+async function finished(instanceId: string): Promise<GatewayRetirementResult> {
+  const status = await h.host.waitForInstance(instanceId);
+  expect(status.runtimeStatus).toBe("Completed");
+  return status.output as GatewayRetirementResult;
+}
+
+test("moveTo: every machine ends on the other gateway, linked first and older agents switched after; the old one is deleted", async () => {
+  const oldId = await h.readyGateway("arc-gw-francecentral", "francecentral");
+  const spareId = await h.readyGateway("arc-gw-spare", "francecentral");
+  const ids = await onboarded("francecentral", [
+    ["mv-145", "1.45.02779.1667"],
+    ["mv-155", "1.55.02941.1840"],
+  ]);
+  for (const id of ids) expect(link(id)).toBe(oldId);
+  const from = h.host.traffic().length;
+
+  const result = await finished(
+    h.host.engine.start("retireGateway_v1", { gatewayId: oldId, moveTo: spareId }, gatewayInstanceKey(oldId)),
+  );
+
+  expect(result).toMatchObject({ outcome: "retired", deleted: true, moveTo: spareId });
+  expect(result.machines.map((m) => m.outcome)).toEqual(["moved", "moved"]);
+  const writes = h.host
+    .traffic()
+    .slice(from)
+    .filter((e) => e.method !== "GET" && !path(e.url).startsWith("/providers/microsoft.resourcegraph"));
+  const at = (method: string, suffix: string) =>
+    writes.findIndex((e) => e.method === method && path(e.url).endsWith(suffix.toLowerCase()));
+  const deleteAt = at("DELETE", oldId);
+  const [old, current] = ids as [string, string];
+  const linkOld = at("PUT", `${old}/providers/Microsoft.HybridCompute/settings/default`);
+  const agentOld = at("PUT", `${old}/runCommands/arc-autopilot-gateway-move`);
+  expect(writes[linkOld]!.requestBody).toEqual({
+    properties: { gatewayProperties: { gatewayResourceId: spareId } },
+  });
+  expect(JSON.stringify(writes[agentOld]!.requestBody)).toContain("connection.type gateway");
+  expect(agentOld).toBeGreaterThan(linkOld);
+  expect(deleteAt).toBeGreaterThan(agentOld);
+  // Agent 1.55 follows the link by itself: no Run Command, and nothing sets it to direct.
+  expect(at("PUT", `${current}/runCommands/arc-autopilot-gateway-move`)).toBe(-1);
+  expect(deleteAt).toBeGreaterThan(
+    at("PUT", `${current}/providers/Microsoft.HybridCompute/settings/default`),
+  );
+  expect(writes.some((e) => JSON.stringify(e.requestBody ?? "").includes("connection.type direct"))).toBe(
+    false,
+  );
+
+  expect(h.host.emulator!.state.getResource(oldId)).toBeUndefined();
+  await h.host.runFor(h.host.emulator!.timings.strandedAgentDisconnectMs + 60_000);
+  const context = h.host.emulator!.context();
+  expect(agentsRoutingThrough(context, spareId).sort()).toEqual(ids.map((id) => id.toLowerCase()).sort());
+  for (const id of ids) {
+    expect(link(id)).toBe(spareId);
+    expect(agentConnectionType(context, id)).toBe("gateway");
+    expect(machineStatus(id)).toBe("Connected");
+  }
+});
+
+test("moveTo a gateway that does not exist is refused before anything is written", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-norwayeast", "norwayeast");
+  const from = h.host.traffic().length;
+  const missing = h.gatewayId("arc-gw-nowhere");
+
+  const result = await finished(
+    h.host.engine.start("retireGateway_v1", { gatewayId, moveTo: missing }, gatewayInstanceKey(gatewayId)),
+  );
+
+  expect(result).toMatchObject({
+    outcome: "refused",
+    succeeded: false,
+    deleted: false,
+    retiringTagKept: false,
+  });
+  expect(result.message).toBe("moveTo gateway arc-gw-nowhere does not exist");
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method !== "GET"),
+  ).toEqual([]);
+});
+
+test("a machine attached while the retirement runs is caught by the re-read and moved before the DELETE; a creation join meanwhile fails", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-swedencentral", "swedencentral");
+  const [first] = (await onboarded("swedencentral", [["late-01", "1.55.02941.1840"]])) as [string];
+  const instanceId = h.host.engine.start("retireGateway_v1", { gatewayId }, gatewayInstanceKey(gatewayId));
+  const firstAgentStep = `${first}/runcommands/arc-autopilot-connection-type`.toLowerCase();
+  expect(
+    await h.host.runUntil(() =>
+      h.host.traffic().some((e) => e.method === "PUT" && path(e.url) === firstAgentStep),
+    ),
+  ).toBe(true);
+
+  // The retirement holds the gateway's key: a machine joining the gateway's creation is told no.
+  const invoker = h.host.functionsHost.invoker;
+  const joined = await invokeActivity(
+    invoker,
+    functionCatalog(invoker),
+    "joinGatewayCreation_v1",
+    JSON.stringify({
+      gatewayId,
+      location: "swedencentral",
+      deadlineMinutes: 15,
+      waiter: "onboard-joiner-0123456789abcdef",
+      observedAt: new Date(h.clock.now()).toISOString(),
+    }),
+  );
+  expect(joined.kind).toBe("completed");
+  expect(JSON.parse(joined.kind === "completed" ? (joined.result ?? "null") : "null")).toMatchObject({
+    ok: true,
+    value: {
+      state: "ended",
+      outcome: {
+        succeeded: false,
+        message: expect.stringMatching(/^retireGateway_v1 is running under gateway-/),
+      },
+    },
+  });
+
+  // Someone attaches a machine behind the retirement's back, after its first read.
+  const late = h.connect({ name: "late-02", location: "swedencentral", gatewayResourceId: gatewayId });
+
+  const result = await finished(instanceId);
+
+  expect(result).toMatchObject({ outcome: "retired", deleted: true });
+  expect(result.scans).toBeGreaterThanOrEqual(3);
+  expect(result.machines).toEqual([
+    expect.objectContaining({ machineId: first, outcome: "detached" }),
+    expect.objectContaining({ machineId: late, outcome: "detached" }),
+  ]);
+  const traffic = h.host.traffic();
+  const deleteAt = traffic.findIndex((e) => e.method === "DELETE" && path(e.url) === gatewayId.toLowerCase());
+  const lateCleared = traffic.findIndex(
+    (e) =>
+      e.method === "PUT" &&
+      path(e.url) === `${late}/providers/Microsoft.HybridCompute/settings/default`.toLowerCase() &&
+      JSON.stringify(e.requestBody).includes("null"),
+  );
+  expect(lateCleared).toBeGreaterThan(-1);
+  expect(deleteAt).toBeGreaterThan(lateCleared);
+  expect(link(late)).toBeUndefined();
+  expect(agentConnectionType(h.host.emulator!.context(), late)).toBe("direct");
+  expect(h.host.emulator!.state.getResource(gatewayId)).toBeUndefined();
+});
