@@ -10,7 +10,7 @@
 //    Then read how they stand every minute until all have ended or the wait (the connect wait,
 //    the gateway deadline and 30 minutes) is over; the result is each machine's outcome, or its
 //    runtime status when the runbook stopped waiting first.
-// Custom status at every step: `step`, `done`, `total`, `message`, `waitingFor`.
+// Progress (runbookProgress.ts) counts machines: planned, started, then finished.
 import type { OrchestrationContext, Task } from "durable-functions";
 
 import {
@@ -23,8 +23,11 @@ import {
   tally,
 } from "../../shared/onboarding/fleet";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
+import { reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
 import { planFleetBatch, readOnboardings, resolveFleet, startOnboardings } from "./fleetActivities";
+
+const runbookKind = "onboard";
 
 export interface OnboardFleetFailure {
   readonly failed: true;
@@ -36,11 +39,17 @@ export function* onboardFleetOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, OnboardFleetResult | OnboardFleetFailure, unknown> {
   const input = onboardFleetInputSchema.parse(context.df.getInput());
-  const status = (step: string, done: number, total: number, message: string, waitingFor?: string) =>
-    context.df.setCustomStatus({ step, done, total, message, ...(waitingFor ? { waitingFor } : {}) });
+  const status = (done: number, total: number, currentStep: string, waitingFor?: string) =>
+    reportProgress(context, {
+      runbook: runbookKind,
+      stepsDone: done,
+      stepsTotal: total,
+      currentStep,
+      ...(waitingFor ? { waitingFor } : {}),
+    });
 
   // 1. resolve
-  status("resolve", 0, 0, "Listing the machines");
+  status(0, 0, "Listing the machines");
   const resolved = yield* step(context, resolveFleet, { targets: input.targets });
   if (!resolved.ok)
     return end(context, { failed: true, code: resolved.failure.code, reason: resolved.failure.reason });
@@ -54,7 +63,6 @@ export function* onboardFleetOrchestrator(
     for (let from = 0; from < total; from += fleetPace.planBatch) {
       const batchStart = nowMs(context);
       status(
-        "plan",
         from,
         total,
         `Planning machines ${from + 1}-${Math.min(total, from + fleetPace.planBatch)} of ${total}`,
@@ -76,7 +84,6 @@ export function* onboardFleetOrchestrator(
   for (let from = 0; from < total; from += fleetPace.startWave) {
     const waveStart = nowMs(context);
     status(
-      "start",
       from,
       total,
       `Starting onboarding of machines ${from + 1}-${Math.min(total, from + fleetPace.startWave)} of ${total}`,
@@ -98,7 +105,6 @@ export function* onboardFleetOrchestrator(
     if (open.length === 0) break;
     const ended = total - open.length;
     status(
-      "wait",
       ended,
       total,
       `${ended} of ${total} machine(s) finished onboarding`,
@@ -150,10 +156,12 @@ function end<T extends OnboardFleetResult | OnboardFleetFailure>(
       : Object.entries(result.summary)
           .map(([k, n]) => `${n} ${k}`)
           .join(", ") || "No machines";
-  context.df.setCustomStatus({
-    step: "failed" in result ? "failed" : "done",
-    done: "failed" in result ? 0 : result.machines.length,
-    total: "failed" in result ? 0 : result.machines.length,
+  const machines = "failed" in result ? 0 : result.machines.length;
+  reportProgress(context, {
+    runbook: runbookKind,
+    stepsDone: machines,
+    stepsTotal: machines,
+    currentStep: "failed" in result ? "Failed" : "Done",
     message,
   });
   return result;

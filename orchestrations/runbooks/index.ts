@@ -3,6 +3,8 @@
 // is defined with `defineRoute` in its capability's folder and added here
 // (shared/runbooks/http/README.md).
 import type { AnyRoute } from "../../shared/runbooks/http/route";
+import { gatewayRoutes } from "../gateways/gatewayRoutes";
+import { onboardingRoutes } from "../onboarding/onboardingRoutes";
 import { operationsRoutes } from "./operationsRoutes";
 
-export const runbookRoutes: readonly AnyRoute[] = [...operationsRoutes];
+export const runbookRoutes: readonly AnyRoute[] = [...operationsRoutes, ...onboardingRoutes, ...gatewayRoutes];

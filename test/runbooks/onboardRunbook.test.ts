@@ -5,23 +5,21 @@
 // for the fleet's resource group, so only the runbook starts work.
 import { setMachineConnectivity } from "../../local/emulator/providers/hybridCompute/machines";
 import type { OnboardFleetResult } from "../../shared/onboarding/fleet";
-import { type Harness, harnessPerFile } from "./onboardingHarness";
+import { type RunbookHost, startRunbookHost } from "../runbooks/runbookHost";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a1101";
 const group = "rg-runbook";
-let h: Harness;
+let h: RunbookHost;
 
-harnessPerFile(
-  {
+beforeAll(async () => {
+  h = await startRunbookHost({
     subscriptionId,
     // No event reaches the app for the fleet: the runbook alone starts onboarding.
     eventSubscription: { subjectBeginsWith: `/subscriptions/${subscriptionId}/resourceGroups/rg-elsewhere/` },
-  },
-  (started) => {
-    h = started;
-    started.registerHybridConnectivity();
-  },
-);
+  });
+  h.registerHybridConnectivity();
+});
+afterAll(() => h.stop());
 
 const fleet = 200;
 const disconnected = new Set([7, 77, 177]);
@@ -29,15 +27,16 @@ const optedOut = new Set([3, 103]);
 const oldAgent = new Set([10, 20, 30, 40]);
 const name = (i: number) => `fleet-${String(i).padStart(3, "0")}`;
 
-async function runbook(input: object): Promise<OnboardFleetResult> {
-  const instanceId = h.host.engine.start(
-    "onboardFleet_v1",
-    input,
-    `runbook-${Math.random().toString(16).slice(2)}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  expect(status.runtimeStatus).toBe("Completed");
-  return status.output as OnboardFleetResult;
+/** POST /api/machines/onboard, then the operation's status route once it has ended. */
+async function runbook(body: object): Promise<OnboardFleetResult> {
+  const started = await h.call("machines/onboard", { body });
+  expect(started.status).toBe(202);
+  const { operation } = started.body as { operation: { id: string; statusUrl: string } };
+  expect(started.headers.get("location")).toBe(operation.statusUrl);
+  await h.host.waitForInstance(operation.id);
+  const status = await h.call(`operations/${operation.id}`);
+  expect(status.body).toMatchObject({ runtimeStatus: "Completed", progress: { runbook: "onboard" } });
+  return (status.body as { result: OnboardFleetResult }).result;
 }
 
 const isWrite = (method: string) => method !== "GET";
@@ -61,7 +60,10 @@ test("200 machines: dryRun answers each plan and sends no write; the real run co
   await h.host.runUntilIdle();
   const from = h.host.traffic().length;
 
-  const dry = await runbook({ targets: { scope: { subscriptionId, resourceGroup: group } }, dryRun: true });
+  const dry = await runbook({
+    scope: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
+    dryRun: true,
+  });
 
   // No write: every request was a GET, or a Resource Graph query (a POST that reads).
   const sent = h.host.traffic().slice(from);
@@ -86,7 +88,7 @@ test("200 machines: dryRun answers each plan and sends no write; the real run co
   expect(byName.get(name(7))).toMatchObject({ outcome: "pending", code: "NotConnected" });
   expect(byName.get(name(3))).toMatchObject({ outcome: "skipped", code: "OptedOut" });
 
-  const real = await runbook({ targets: { scope: { subscriptionId, resourceGroup: group } }, dryRun: false });
+  const real = await runbook({ scope: `/subscriptions/${subscriptionId}/resourceGroups/${group}` });
 
   if (real.dryRun) throw new Error("expected a real run");
   expect(real.summary).toEqual({
@@ -105,7 +107,7 @@ test("200 machines: dryRun answers each plan and sends no write; the real run co
 
   // A pending machine, reconnected, is onboarded by the runbook.
   setMachineConnectivity(h.host.emulator!.context(), ids[7]!, "Connected");
-  const again = await runbook({ targets: { machineIds: [ids[7]] }, dryRun: false });
+  const again = await runbook({ machineIds: [ids[7]] });
   if (again.dryRun) throw new Error("expected a real run");
   expect(again.machines).toHaveLength(1);
   expect(again.machines[0]).toMatchObject({
