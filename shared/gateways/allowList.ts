@@ -1,6 +1,6 @@
 // What an operator must allow outbound (HTTPS, port 443) for machines behind an Arc gateway: the
 // gateway's own URL and the endpoints the gateway document lists besides it, regional ones filled
-// in with the regions of the machines it serves (docs/azure-facts.md §16). Everything else the
+// in with the regions of the machines it serves (docs/azure-facts.md §17). Everything else the
 // agent and its extensions reach goes through the gateway. Pure: no I/O.
 import { normalizeLocation } from "../onboarding/gatewayPlacement";
 
