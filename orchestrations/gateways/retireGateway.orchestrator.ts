@@ -35,9 +35,10 @@ import {
 } from "../../shared/gateways/retirement";
 import { detachInstanceId } from "../../shared/onboarding/instanceIds";
 import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
-import { resourceNameIn, shorten } from "../../shared/text";
+import { resourceNameIn } from "../../shared/text";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { orchestratorNames } from "../orchestratorNames";
+import { reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
 import { planDetach } from "./detachActivities";
 import { readGatewayOperation, readGatewayState } from "./gatewayActivities";
@@ -68,13 +69,13 @@ const stepOrder = ["read", "mark", "scan", "move", "confirm", "delete", "done"] 
 
 function report(context: OrchestrationContext, progress: Progress): void {
   const done = progress.step === "done";
-  context.df.setCustomStatus({
+  reportProgress(context, {
     runbook: "retire-gateway",
     stepsDone: stepOrder.indexOf(progress.step),
     stepsTotal: stepOrder.length - 1,
-    currentStep: done ? "Ended" : shorten(progress.message, 200),
-    ...(progress.waitingFor !== undefined ? { waitingFor: shorten(progress.waitingFor, 200) } : {}),
-    ...(done ? { message: shorten(progress.message, 400) } : {}),
+    currentStep: done ? "Ended" : progress.message,
+    ...(progress.waitingFor !== undefined ? { waitingFor: progress.waitingFor } : {}),
+    ...(done ? { message: progress.message } : {}),
   });
 }
 

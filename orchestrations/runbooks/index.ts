@@ -4,7 +4,13 @@
 // (shared/runbooks/http/README.md).
 import type { AnyRoute } from "../../shared/runbooks/http/route";
 import { gatewayRoutes } from "../gateways/gatewayRoutes";
+import { retirementRoutes } from "../gateways/retirementRoutes";
 import { onboardingRoutes } from "../onboarding/onboardingRoutes";
 import { operationsRoutes } from "./operationsRoutes";
 
-export const runbookRoutes: readonly AnyRoute[] = [...operationsRoutes, ...onboardingRoutes, ...gatewayRoutes];
+export const runbookRoutes: readonly AnyRoute[] = [
+  ...operationsRoutes,
+  ...onboardingRoutes,
+  ...gatewayRoutes,
+  ...retirementRoutes,
+];

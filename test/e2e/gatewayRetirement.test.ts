@@ -95,7 +95,7 @@ test("three attached machines (agents 1.45, 1.55, 1.55): each agent switched bef
   const tagAt = at("PATCH", gatewayId);
   expect(tagAt).toBe(0);
   expect(writes[tagAt]!.requestBody).toMatchObject({
-    tags: { "arc-autopilot-retiring": expect.any(String) },
+    tags: { "arc-autopilot-retiring": expect.any(String) as string },
   });
   expect(deleteAt).toBeGreaterThan(0);
   expect(writes.filter((e) => e.method === "DELETE")).toHaveLength(1);

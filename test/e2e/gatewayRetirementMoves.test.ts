@@ -2,12 +2,12 @@
 // `connection.type gateway` for agents below 1.51), and a machine attached while a retirement runs
 // is caught by the re-read before the DELETE. While the retirement holds the gateway's key, a
 // machine joining the gateway's creation is answered a failed outcome instead of re-creating it.
-import { invokeActivity } from "../../local/host/durable/activities/activityInvocation";
-import { functionCatalog } from "../../local/host/durable/orchestrator/functionCatalog";
 import {
   agentConnectionType,
   agentsRoutingThrough,
 } from "../../local/emulator/providers/hybridCompute/machineRecords";
+import { invokeActivity } from "../../local/host/durable/activities/activityInvocation";
+import { functionCatalog } from "../../local/host/durable/orchestrator/functionCatalog";
 import type { GatewayRetirementResult } from "../../shared/gateways/retirement";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
@@ -155,7 +155,7 @@ test("a machine attached while the retirement runs is caught by the re-read and 
       state: "ended",
       outcome: {
         succeeded: false,
-        message: expect.stringMatching(/^retireGateway_v1 is running under gateway-/),
+        message: expect.stringMatching(/^retireGateway_v1 is running under gateway-/) as string,
       },
     },
   });
