@@ -6,6 +6,7 @@
 // - list gateways: attachments counted from the machines' settings, room left, the retiring tag,
 //   and the allow-list with the gateway URL and the machines' regions.
 import { retiringTagName } from "../../shared/gateways/retiringTag";
+import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type RunbookHost, startRunbookHost } from "./runbookHost";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a1102";
@@ -188,4 +189,36 @@ test("list gateways: machines counted from their settings, room left, retiring, 
   const outside = await h.call("gateways?subscriptionId=99999999-9999-4999-8999-999999999999");
   expect(outside.status).toBe(403);
   expect(outside.body).toMatchObject({ error: { code: "OutOfScope", field: "query.subscriptionId" } });
+});
+
+test("onboarding and detach of one machine never run at once: each refuses with a 409 naming the other", async () => {
+  // The write event starts the machine's onboarding, which then waits for its region's new gateway.
+  const machineId = h.connect({ name: "busy-01", location: "southcentralus" });
+  await h.host.waitForInstance(machineInstanceId(machineId), ["Running"]);
+
+  const detach = await h.call(`${machinePath("busy-01")}/detach`, { method: "POST" });
+  expect(detach.status).toBe(409);
+  expect(operationOf((detach.body as { error: unknown }).error).id).toMatch(/^onboard-busy-01-/);
+
+  // The onboard runbook waits for the run already going instead of refusing the request.
+  const onboard = await h.call("machines/onboard", { body: { machineIds: [machineId] } });
+  expect(onboard.status).toBe(202);
+  const runbook = operationOf(onboard.body);
+  await h.host.waitForInstance(runbook.id);
+  const result = await h.call(`operations/${runbook.id}`);
+  expect(result.body).toMatchObject({
+    result: {
+      dryRun: false,
+      machines: [{ machineId, start: "alreadyRunning", result: { outcome: "onboarded" } }],
+    },
+  });
+
+  const started = await h.call(`${machinePath("busy-01")}/detach`, { method: "POST" });
+  expect(started.status).toBe(202);
+  const refused = await h.call("machines/onboard", { body: { machineIds: [machineId] } });
+  expect(refused.status).toBe(409);
+  expect(refused.body).toMatchObject({
+    error: { code: "Conflict", operation: { id: operationOf(started.body).id } },
+  });
+  await h.host.waitForInstance(operationOf(started.body).id);
 });
