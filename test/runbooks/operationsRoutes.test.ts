@@ -103,3 +103,17 @@ test("the onboarding an event started is an operation too: its own status shows 
   expect(status.body).toMatchObject({ id, name: "onboardMachine_v1", progress: null });
   expect(status.body).toHaveProperty("result");
 });
+
+test("hostile ids in the path are 4xx, never a 5xx", async () => {
+  for (const id of [
+    "%E0%A4%A",
+    "x".repeat(3000),
+    "runbook-..%2F..%2Fx",
+    "%00",
+    "runbook-a%2Fb",
+    "RUNBOOK-A-0123",
+  ]) {
+    const answer = await h.call(`operations/${id}`);
+    expect({ id, status: answer.status < 500 && answer.status >= 400 }).toEqual({ id, status: true });
+  }
+});
