@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const asCaller = (roles: readonly string[] | string | null) =>
+const asCaller = (roles: readonly string[] | string | null): Record<string, string> =>
   roles === null ? {} : { "x-ms-client-principal": typeof roles === "string" ? roles : principal(roles) };
 
 describe.each(

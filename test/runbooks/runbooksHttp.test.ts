@@ -43,7 +43,7 @@ test("the file parses into requests that each document their status", () => {
 test("every request answers its documented status through the local host, never a 5xx", async () => {
   const variables = new Map(file.variables);
   variables.set("baseUrl", h.host.apiUrl("").replace(/\/$/, ""));
-  variables.set("code", h.host.keys.host.default);
+  variables.set("code", h.host.keys.host.default!);
   const responses = new Map<string, RecordedResponse>();
   for (const request of file.requests) {
     if (request.waitIdle) await h.host.runUntilIdle();

@@ -12,6 +12,7 @@ import type { ArmContext } from "../../azure/armContext";
 import type { Settings } from "../../config";
 import {
   ArcAutopilotError,
+  ConfigurationError,
   ConflictError,
   NotFoundError,
   PermissionError,
@@ -261,6 +262,11 @@ function fieldPath(base: string, path: readonly PropertyKey[]): string {
 function failureAnswer(error: unknown, invocation: InvocationContext, route: AnyRoute): RouteAnswer {
   if (error instanceof RouteError) return error.answer();
   if (error instanceof z.ZodError) return issuesError(error, "request").answer();
+  if (error instanceof ConfigurationError) {
+    // The app's own settings, not the request: the host logged the details at start.
+    invocation.error(`Route ${route.name}: ${error.message}`);
+    return errorAnswer(500, "InvalidConfiguration", "The app's settings are invalid; its log says which");
+  }
   if (error instanceof ArcAutopilotError) {
     if (error instanceof ValidationError) return errorAnswer(400, error.code, error.message);
     if (error instanceof NotFoundError) return errorAnswer(404, "NotFound", error.message);
