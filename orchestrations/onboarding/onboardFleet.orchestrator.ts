@@ -22,6 +22,7 @@ import {
   runSummaryKey,
   tally,
 } from "../../shared/onboarding/fleet";
+import { hasEnded } from "../durableStatus";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
@@ -131,8 +132,9 @@ export function* onboardFleetOrchestrator(
   return end(context, { dryRun: false, machines, summary });
 }
 
+/** Ended, or gone from the store (readOnboardings answers `Purged`). */
 function endedStatus(runtimeStatus: string): boolean {
-  return ["Completed", "Failed", "Terminated", "Canceled", "Purged"].includes(runtimeStatus);
+  return hasEnded(runtimeStatus) || runtimeStatus === "Purged";
 }
 
 function outOfScopePlan(machineId: string): MachinePlanReport {
