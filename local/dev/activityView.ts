@@ -39,17 +39,23 @@ export function createActivityView(options: ActivityViewOptions): ActivityView {
   return options.stream.isTTY ? new BarView(options) : new LineView(options);
 }
 
-/** `{step, done, total, message}` when the custom status has that shape. */
+/**
+ * `{step, done, total, message}` when the custom status has that shape, or a runbook's progress
+ * (`{currentStep, stepsDone, stepsTotal, waitingFor}`, orchestrations/runbookProgress.ts) read as it.
+ */
 export function progressOf(customStatus: unknown): ProgressStatus | undefined {
   if (customStatus === null || typeof customStatus !== "object" || Array.isArray(customStatus))
     return undefined;
   const status = customStatus as Record<string, unknown>;
   const progress: { -readonly [K in keyof ProgressStatus]: ProgressStatus[K] } = {};
-  if (typeof status.step === "string") progress.step = status.step;
-  if (typeof status.message === "string") progress.message = status.message;
-  if (typeof status.done === "number" && Number.isFinite(status.done)) progress.done = status.done;
-  if (typeof status.total === "number" && Number.isFinite(status.total) && status.total > 0)
-    progress.total = status.total;
+  const step = status.step ?? status.currentStep;
+  const message = status.message ?? status.waitingFor;
+  const done = status.done ?? status.stepsDone;
+  const total = status.total ?? status.stepsTotal;
+  if (typeof step === "string") progress.step = step;
+  if (typeof message === "string") progress.message = message;
+  if (typeof done === "number" && Number.isFinite(done)) progress.done = done;
+  if (typeof total === "number" && Number.isFinite(total) && total > 0) progress.total = total;
   return Object.keys(progress).length > 0 ? progress : undefined;
 }
 

@@ -1,11 +1,13 @@
 // `npm run dev`: the app on the local host with the Azure emulator, on one clock running faster
 // than real time, the emulator's Event Grid subscribed to the app's Event Grid functions and a
 // demo fleet connected — so a machine joining Arc shows up as orchestrations progressing on
-// screen. Prints where everything listens and the keys to call it with, a progress bar per
+// screen; once the fleet's onboarding is quiet, one gateway is retired through the runbook route
+// (demoRetirement.ts). Prints where everything listens and the keys to call it with, a progress bar per
 // running orchestration, a table when all is quiet, and stops cleanly on Ctrl-C.
 import { connectDemoFleet, demoSubscriptionIds } from "../emulator/demoFleet";
 import { findFunctionAppRoot, type LocalHost } from "../host";
 import { type ActivityView, createActivityView, instanceTable } from "./activityView";
+import { retireDemoGateway } from "./demoRetirement";
 import { type DevOptions, devUsage, DevUsageError, parseDevArgs } from "./devArgs";
 import { devClock, startDevRun } from "./devRun";
 import { type LocalSettings, LocalSettingsError, readLocalSettings } from "./localSettings";
@@ -43,7 +45,16 @@ export async function main(args: readonly string[]): Promise<void> {
   const run = await startDevRun({ options, clock, view, root, localSettings });
   const { host } = run;
 
-  const watcher = watchForQuiet(host, view);
+  // The demo's last act, once its onboarding is quiet: retire one gateway (only once).
+  let retirement: "pending" | "started" = "pending";
+  const afterQuiet = () => {
+    if (!options.demo || !host.emulator || retirement !== "pending") return;
+    retirement = "started";
+    retireDemoGateway(host, view).catch((error: unknown) =>
+      view.log(`demo: retiring a gateway failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  const watcher = watchForQuiet(host, view, afterQuiet);
   // Straight to stdout, before any bar is drawn.
   console.log(run.banner());
   if (options.demo && host.emulator) {
@@ -87,7 +98,7 @@ export async function main(args: readonly string[]): Promise<void> {
 }
 
 /** Prints the table whenever every orchestration has finished and nothing changed for a moment. */
-function watchForQuiet(host: LocalHost, view: ActivityView): { stop(): void } {
+function watchForQuiet(host: LocalHost, view: ActivityView, afterQuiet: () => void): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe = host.engine.onInstanceChanged((status) => {
     view.instanceChanged(status);
@@ -102,6 +113,7 @@ function watchForQuiet(host: LocalHost, view: ActivityView): { stop(): void } {
         return;
       }
       view.log(`all ${statuses.length} orchestration(s) finished:\n${instanceTable(statuses)}`);
+      afterQuiet();
     }, quietMs);
     timer.unref();
   });
