@@ -12,7 +12,14 @@
 // task in place, and the next `take` or `until` collects it. Events that arrive while no wait is
 // open are buffered by the library and handed to the next wait opened, so those are kept too.
 // Deterministic: waits are opened and read in the same order on every replay.
-import type { OrchestrationContext, Task } from "durable-functions";
+//
+// An orchestration that many send to (a singleton its waiters join) opens its waits in *pools*:
+// one `Task.any` of a timer and several waits. It wakes for the first event, and `collectUntil`
+// then yields the same timer on its own (a task already scheduled is not scheduled again), so the
+// later events complete the pool's other waits in place without waking it. Waking once per event
+// cost a timer per event in history (and its firing, another episode): a thousand joiners made
+// the singleton's history, and each of its replays, several times longer.
+import type { OrchestrationContext, Task, TimerTask } from "durable-functions";
 
 export interface InboxWait<T> {
   /** What arrived: every event delivered and not yet taken, oldest wait first. */
@@ -27,11 +34,16 @@ export class EventInbox<T> {
   /**
    * @param parse turns an event's payload into `T`, or `undefined` for a payload it does not
    *   understand (such an event is read, so it cannot block a later one, and then dropped).
+   * @param poolSize how many waits each wait opens at once: 1 for an orchestration that expects one
+   *   event, more for one many send to (an event beyond the open waits is buffered by the library
+   *   and handed to the next wait opened, so the pool bounds how many are read per wake, not
+   *   how many are kept).
    */
   constructor(
     private readonly context: OrchestrationContext,
     readonly eventName: string,
     private readonly parse: (payload: unknown) => T | undefined,
+    private readonly poolSize = 1,
   ) {}
 
   /** The events delivered so far and not yet taken, without waiting. */
@@ -57,11 +69,28 @@ export class EventInbox<T> {
   *until(fireAtMs: number): Generator<Task, InboxWait<T>, unknown> {
     const ready = this.take();
     if (ready.length > 0) return { events: ready, timedOut: false };
-    const timer = this.context.df.createTimer(new Date(fireAtMs));
-    const wait = this.context.df.waitForExternalEvent(this.eventName);
-    this.open.push(wait);
-    const winner: unknown = yield this.context.df.Task.any([timer, wait]);
+    const { timer, winner } = yield* this.openPool(fireAtMs);
     if (winner !== timer) timer.cancel();
     return { events: this.take(), timedOut: winner === timer };
+  }
+
+  /**
+   * Sleeps until `fireAtMs` and answers every event delivered by then, waking early only for the
+   * first one (see the pools above).
+   */
+  *collectUntil(fireAtMs: number): Generator<Task, T[], unknown> {
+    const { timer, winner } = yield* this.openPool(fireAtMs);
+    if (winner !== timer) yield timer;
+    return this.take();
+  }
+
+  private *openPool(fireAtMs: number): Generator<Task, { timer: TimerTask; winner: unknown }, unknown> {
+    const timer = this.context.df.createTimer(new Date(fireAtMs));
+    const waits = Array.from({ length: this.poolSize }, () =>
+      this.context.df.waitForExternalEvent(this.eventName),
+    );
+    this.open.push(...waits);
+    const winner: unknown = yield this.context.df.Task.any([timer, ...waits]);
+    return { timer, winner };
   }
 }

@@ -24,6 +24,13 @@ export function* sleepUntil(context: OrchestrationContext, fireAtMs: number): Ge
 const releaseGraceMs = 60_000;
 
 /**
+ * Waits a singleton opens at once for `Waiter` events (EventInbox pools): events that arrive
+ * while it sleeps are read at its next wake, up to this many per wake; the rest are buffered and
+ * read at the wakes after.
+ */
+const waiterPoolSize = 50;
+
+/**
  * The machines waiting on a singleton: those it started with, and every `Waiter` event that came
  * since, read through one inbox so none is lost while the singleton is busy with an activity.
  */
@@ -36,10 +43,15 @@ export class SingletonWaiters {
     initial: Iterable<string>,
   ) {
     this.pending = new Set(initial);
-    this.inbox = new EventInbox(context, waiterEventName, (payload) => {
-      const parsed = waiterEventSchema.safeParse(payload);
-      return parsed.success ? parsed.data : undefined;
-    });
+    this.inbox = new EventInbox(
+      context,
+      waiterEventName,
+      (payload) => {
+        const parsed = waiterEventSchema.safeParse(payload);
+        return parsed.success ? parsed.data : undefined;
+      },
+      waiterPoolSize,
+    );
   }
 
   /** How many machines wait now, counting those whose events arrived while the singleton was busy. */
@@ -48,13 +60,12 @@ export class SingletonWaiters {
     return this.pending.size;
   }
 
-  /** Sleeps until `fireAtMs`, collecting every machine that joins meanwhile. */
+  /**
+   * Sleeps until `fireAtMs`, collecting the machines that join meanwhile: nothing is released
+   * before the work ends, so a joiner need not wake the singleton.
+   */
   *sleepUntil(fireAtMs: number): Generator<Task, void, unknown> {
-    for (;;) {
-      const { events, timedOut } = yield* this.inbox.until(fireAtMs);
-      for (const instanceId of events.flat()) this.pending.add(instanceId);
-      if (timedOut) return;
-    }
+    for (const instanceId of (yield* this.inbox.collectUntil(fireAtMs)).flat()) this.pending.add(instanceId);
   }
 
   /**

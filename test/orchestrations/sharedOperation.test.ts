@@ -3,6 +3,7 @@
 // never starts its work over another orchestrator's.
 import type { DurableOrchestrationStatus } from "durable-functions";
 
+import { VirtualClock } from "../../local/clock";
 import { gatewayCreation } from "../../orchestrations/gateways/gatewayCreation";
 import { providerRegistration } from "../../orchestrations/onboarding/providerRegistration";
 import { orchestratorNames } from "../../orchestrations/orchestratorNames";
@@ -12,6 +13,7 @@ import {
   waiterEventName,
 } from "../../orchestrations/sharedOperation";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { installRuntimeClock } from "../../shared/runtimeClock";
 import { testGatewayId } from "../support/armTestbed";
 
 const gatewayId = testGatewayId("arc-gw-westeurope");
@@ -130,12 +132,21 @@ describe("a shared operation", () => {
 });
 
 describe("joins that meet in one process", () => {
-  test("share one Waiter event while a raise is on the wire, and each learns it went through", async () => {
-    const raised: unknown[] = [];
-    let releaseFirst: () => void = () => undefined;
-    const firstOnTheWire = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
+  // The pause between raises runs on the app's clock: a virtual one here, moved by hand.
+  let clock: VirtualClock;
+  let uninstall: () => void;
+  beforeEach(() => {
+    clock = new VirtualClock(Date.UTC(2026, 0, 1, 10));
+    uninstall = installRuntimeClock({
+      now: () => clock.now(),
+      sleep: (ms) => new Promise<void>((resolve) => clock.setTimer(ms, resolve)),
     });
+  });
+  afterEach(() => uninstall());
+
+  /** A running singleton (under its own gateway, so no test sees another's raises) that records raises. */
+  function runningSingleton(name: string, onRaise?: (raised: unknown[]) => Promise<void>) {
+    const raised: unknown[] = [];
     const client = {
       getStatus: () =>
         Promise.resolve({
@@ -147,27 +158,63 @@ describe("joins that meet in one process", () => {
       startNew: () => Promise.reject(new Error("nothing is started while the singleton runs")),
       raiseEvent: async (_id: string, _eventName: string, data: unknown) => {
         raised.push(data);
-        if (raised.length === 1) await firstOnTheWire;
+        await onRaise?.(raised);
       },
     };
-    const operation = gatewayCreation({ gatewayId, location: "westeurope", deadlineMinutes: 120 });
+    const operation = gatewayCreation({
+      gatewayId: testGatewayId(name),
+      location: "westeurope",
+      deadlineMinutes: 120,
+    });
     const join = (n: number) =>
-      joinSharedOperation(client, operation, {
-        ...joiner,
-        waiter: `onboard-m${n}-0123456789abcdef`,
-      });
+      joinSharedOperation(client, operation, { ...joiner, waiter: `onboard-m${n}-0123456789abcdef` });
+    return { raised, join };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const waiterIds = (...ns: number[]) => ns.map((n) => `onboard-m${n}-0123456789abcdef`);
+
+  test("share one Waiter event while a raise is on the wire, and each learns it went through", async () => {
+    let releaseFirst: () => void = () => undefined;
+    const firstOnTheWire = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const { raised, join } = runningSingleton("arc-gw-on-the-wire", async (sent) => {
+      if (sent.length === 1) await firstOnTheWire;
+    });
 
     const first = join(1);
-    await new Promise((resolve) => setImmediate(resolve)); // the first raise is on the wire
+    await settle(); // the first raise is on the wire
     const others = [2, 3, 4, 5].map(join);
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
     releaseFirst();
+    await settle();
+    await clock.advance(1_000); // the pause after a raise
 
     const results = await Promise.all([first, ...others]);
     expect(results.every((r) => r.state === "waiting")).toBe(true);
-    expect(raised).toEqual([
-      { instanceId: "onboard-m1-0123456789abcdef" },
-      { instanceIds: [2, 3, 4, 5].map((n) => `onboard-m${n}-0123456789abcdef`) },
-    ]);
+    expect(raised).toEqual([{ instanceId: waiterIds(1)[0] }, { instanceIds: waiterIds(2, 3, 4, 5) }]);
+  });
+
+  test("a lone joiner raises at once; those within a second of a raise share the next one", async () => {
+    const { raised, join } = runningSingleton("arc-gw-paced");
+
+    await expect(join(1)).resolves.toMatchObject({ state: "waiting" });
+    expect(raised).toEqual([{ instanceId: waiterIds(1)[0] }]); // no pause for the first
+
+    await clock.advance(200);
+    const second = join(2);
+    await settle();
+    await clock.advance(300);
+    const third = join(3);
+    await settle();
+    expect(raised).toHaveLength(1); // both wait for the second after the first raise
+    await clock.advance(500);
+    await expect(Promise.all([second, third])).resolves.toHaveLength(2);
+    expect(raised).toEqual([{ instanceId: waiterIds(1)[0] }, { instanceIds: waiterIds(2, 3) }]);
+    expect(clock.now()).toBe(Date.UTC(2026, 0, 1, 10) + 1_000);
+
+    await clock.advance(1_500); // long after the last raise: at once again
+    await expect(join(4)).resolves.toMatchObject({ state: "waiting" });
+    expect(raised.at(-1)).toEqual({ instanceId: waiterIds(4)[0] });
   });
 });
