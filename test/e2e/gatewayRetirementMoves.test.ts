@@ -9,7 +9,7 @@ import {
 import { invokeActivity } from "../../local/host/durable/activities/activityInvocation";
 import { functionCatalog } from "../../local/host/durable/orchestrator/functionCatalog";
 import type { GatewayRetirementResult } from "../../shared/gateways/retirement";
-import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { detachInstanceId, gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000b1102";
@@ -184,4 +184,37 @@ test("a machine attached while the retirement runs is caught by the re-read and 
   expect(link(late)).toBeUndefined();
   expect(agentConnectionType(h.host.emulator!.context(), late)).toBe("direct");
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeUndefined();
+});
+
+test("a machine whose detach is already running cannot be moved by the retirement: no DELETE, the machine named", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-italynorth", "italynorth");
+  const [busy, free] = (await onboarded("italynorth", [
+    ["busy-01", "1.55.02941.1840"],
+    ["free-01", "1.55.02941.1840"],
+  ])) as [string, string];
+  // An operator's own detach of busy-01 is under way when the retirement starts.
+  h.host.engine.start("detachMachine_v1", { machineId: busy, trigger: "runbook" }, detachInstanceId(busy));
+  const from = h.host.traffic().length;
+
+  const result = await finished(
+    h.host.engine.start("retireGateway_v1", { gatewayId }, gatewayInstanceKey(gatewayId)),
+  );
+
+  expect(result).toMatchObject({ outcome: "blocked", deleted: false, retiringTagKept: true });
+  expect(result.machines.find((m) => m.machineId === busy)).toMatchObject({
+    outcome: "failed",
+    code: "MoveNotRun",
+    reason: expect.stringMatching(/another detach of this machine may be running/) as string,
+  });
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method === "DELETE"),
+  ).toEqual([]);
+  expect(h.host.emulator!.state.getResource(gatewayId)).toBeDefined();
+  await h.host.runUntilIdle();
+  // Both machines ended off the gateway all the same: the operator's detach finished its own work.
+  expect(link(busy)).toBeUndefined();
+  expect(link(free)).toBeUndefined();
 });
