@@ -113,7 +113,8 @@ export async function updateGatewayTags(
     body: { tags: { ...tags } },
   });
   const gateway = toArcGateway(response.body, id);
-  if (!gateway) throw new UnexpectedArmError(`The gateway PATCH of ${id} answered no gateway`, "MissingGateway");
+  if (!gateway)
+    throw new UnexpectedArmError(`The gateway PATCH of ${id} answered no gateway`, "MissingGateway");
   return gateway;
 }
 
