@@ -1,5 +1,5 @@
 // A shared operation: work done once however many orchestrations need it (a gateway's creation,
-// a provider's registration; later a gateway's retirement, a token's rotation). One singleton
+// a provider's registration, a gateway's retirement; later a token's rotation). One singleton
 // orchestration does the work under a deterministic instance id; the others *join* it —
 // starting it when nothing is running — and wait for its release event, so a thousand waiting
 // machines are not a thousand ARM pollers. A `SharedOperation` describes one: the instance id,

@@ -1,8 +1,8 @@
 // A gateway's creation as a shared operation: one singleton per gateway (gatewayCreation.orchestrator.ts)
 // under the gateway's key, `gatewayInstanceKey(gatewayId)`. That key is the gateway's, not the
-// creation's: its retirement will run under the same one, so the two never run at once and a
-// machine joining while the gateway is retired is answered a failed outcome instead of
-// re-creating it (sharedOperation.ts). Deterministic: the machine's orchestrator builds the
+// creation's: its retirement (gatewayRetirement.ts) runs under the same one, so the two never run
+// at once and a machine joining while the gateway is retired is answered a failed outcome instead
+// of re-creating it (sharedOperation.ts). Deterministic: the machine's orchestrator builds the
 // descriptor to know which release to wait for.
 import { z } from "zod";
 

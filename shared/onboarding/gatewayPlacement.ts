@@ -285,8 +285,8 @@ export interface PlacingMachines {
  * `placeGateway` sends it: one machine at a time to the gateway `rankOverflowGateways` puts first
  * (regions in name order). Below the quota the rest of a region is taken as not attached yet
  * (those machines would get a gateway of their own). A gateway named otherwise counts only the
- * overflow it is given; an exact count needs each machine's link
- * (gateway retirement, and the drift sweep on the roadmap, will read them).
+ * overflow it is given; an exact count needs each machine's link (the list-gateways runbook and
+ * gateway retirement read them: shared/gateways/attachedMachines.ts).
  *
  * `gatewaySubscriptionId` is where the gateways are (the hub, or the machines' own subscription);
  * `machinesByLocation` counts every machine that uses them (with a hub, across the scope).
