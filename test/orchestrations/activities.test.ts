@@ -89,7 +89,7 @@ describe("the activity definitions", () => {
     });
   });
 
-  test("only the coordination activities need a durable client", () => {
+  test("only the coordination activities need a durable client (shared operations, and the onboard runbook's starts and reads)", () => {
     expect(
       activities
         .filter((a) => a.needs === "durableClient")
@@ -98,8 +98,10 @@ describe("the activity definitions", () => {
     ).toEqual([
       "joinGatewayCreation_v1",
       "joinProviderRegistration_v1",
+      "readOnboardings_v1",
       "readSharedOperation_v1",
       "releaseWaiters_v1",
+      "startOnboardings_v1",
     ]);
   });
 
