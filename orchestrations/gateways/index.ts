@@ -19,6 +19,7 @@ import { retireGatewayOrchestrator } from "./retireGateway.orchestrator";
 import {
   beginGatewayDeletion,
   findAttachedMachines,
+  findRunningOnboardings,
   markGatewayRetiring,
   planGatewayMoveActivity,
   readGatewayForRetirement,
@@ -43,6 +44,7 @@ export const gateways: Capability = {
     readGatewayForRetirement,
     markGatewayRetiring,
     findAttachedMachines,
+    findRunningOnboardings,
     planGatewayMoveActivity,
     beginGatewayDeletion,
   ],

@@ -9,6 +9,8 @@
 // 4. Move each off it, `moveConcurrency` at a time, as sub-orchestrations under the machine's
 //    detach key: to direct with detachMachine_v1 (agent first, then the link) or onto `moveTo`
 //    with moveMachineGateway_v1 (the link first, then the agent; shared/gateways/movePlan.ts).
+//    A machine whose onboarding is running is waited for first (up to `onboardingWaitMs`): that
+//    run may be between linking it and switching its agent, and must not interleave with a move.
 // 5. Read every machine's link again. A machine attached meanwhile is moved in the next round
 //    (at most `moveRounds`); a machine that was moved but still links it stops the retirement.
 // 6. Only when a read finds zero machines: DELETE, and wait the deletion out on durable timers.
@@ -16,9 +18,10 @@
 // If any machine could not be moved, no DELETE is sent: the result names each such machine, why,
 // and the local command; the gateway keeps its retiring tag (an operator expects a gateway they
 // asked to retire to take no new machines while they fix the rest; removing the tag puts it back
-// in service). `dryRun` reads the same and plans each machine, and writes nothing at all.
-// Waits: durable timers only (scan pacing, the deletion's monitor). Deadline: the deletion's
-// `deletionDeadlineMs`; past it the result is `failed` with the gateway still Deleting.
+// in service). `dryRun` reads the same and plans each machine, and writes nothing at all. ARM has
+// no lock: a machine linked between the last read and the DELETE (one request apart) is not caught.
+// Waits: durable timers only (scan pacing, running onboardings, the deletion's monitor). Deadline:
+// the deletion's `deletionDeadlineMs`; past it the result is `failed` with the gateway still Deleting.
 import type { OrchestrationContext, Task } from "durable-functions";
 
 import { hasSucceeded, isGoingAway, operationStateOf } from "../../shared/azure/azureStates";
@@ -46,6 +49,7 @@ import { gatewayRetirementInputSchema } from "./gatewayRetirement";
 import {
   beginGatewayDeletion,
   findAttachedMachines,
+  findRunningOnboardings,
   markGatewayRetiring,
   planGatewayMoveActivity,
   readGatewayForRetirement,
@@ -58,6 +62,9 @@ export const moveRounds = 3;
 /** The deletion took about 60 s in a recorded session (docs/azure-facts.md §2). */
 const deletionDeadlineMs = 30 * 60_000;
 const deletionPollMs = 15_000;
+/** How long a machine's running onboarding is waited for before the machine counts as not movable. */
+export const onboardingWaitMs = 20 * 60_000;
+const onboardingPollMs = 30_000;
 
 /** The runbook's progress, as the operations status route shows it (the runbook progress shape). */
 interface Progress {
@@ -200,7 +207,9 @@ export function* retireGatewayOrchestrator(
         message: `Moving machines off ${name}: ${machines.size + start} of ${machines.size + pending.length} handled`,
         waitingFor: `${batch.length} machine(s) ${moveTo ? `moving to ${resourceNameIn(moveTo)}` : "switching to direct"}`,
       });
-      const results = yield* moveBatch(context, batch, gatewayId, moveTo);
+      const ready = yield* afterOnboardings(context, batch);
+      for (const result of ready.busy) machines.set(key(result.machineId), result);
+      const results = ready.free.length > 0 ? yield* moveBatch(context, ready.free, gatewayId, moveTo) : [];
       for (const result of results) machines.set(key(result.machineId), result);
     }
   }
@@ -379,6 +388,52 @@ function* planOne(
     reason: "Would set connection.type direct by Run Command, then clear its link",
     done: [],
   };
+}
+
+/**
+ * Waits (durable timers, up to `onboardingWaitMs`) until none of the machines has its onboarding
+ * running (retirementActivities.ts, findRunningOnboardings); those still running then are not moved.
+ */
+function* afterOnboardings(
+  context: OrchestrationContext,
+  machineIds: readonly string[],
+): Generator<Task, { free: string[]; busy: RetiredMachine[] }, unknown> {
+  const deadline = nowMs(context) + onboardingWaitMs;
+  for (;;) {
+    const found = yield* step(context, findRunningOnboardings, { machineIds: [...machineIds] });
+    if (!found.ok) {
+      return {
+        free: [],
+        busy: machineIds.map((machineId) => ({
+          machineId,
+          outcome: "failed" as const,
+          code: found.failure.code,
+          reason: `Whether its onboarding is running could not be read: ${found.failure.reason}`,
+          done: [],
+        })),
+      };
+    }
+    const running = new Set(found.value.running.map(key));
+    const free = machineIds.filter((id) => !running.has(key(id)));
+    if (running.size === 0 || nowMs(context) >= deadline) {
+      const busy = machineIds
+        .filter((id) => running.has(key(id)))
+        .map((machineId) => ({
+          machineId,
+          outcome: "failed" as const,
+          code: "OnboardingRunning",
+          reason: `Its onboarding was still running after ${onboardingWaitMs / 60_000} minutes; retire the gateway again once it has ended`,
+          done: [],
+        }));
+      return { free, busy };
+    }
+    report(context, {
+      step: "move",
+      message: `Waiting for ${running.size} machine(s) being onboarded before taking them off`,
+      waitingFor: `the onboarding of ${running.size} machine(s) to end`,
+    });
+    yield* sleepUntil(context, Math.min(nowMs(context) + onboardingPollMs, deadline));
+  }
 }
 
 /** One batch of machines moved at once, each a sub-orchestration under its detach key. */

@@ -7,18 +7,27 @@ import {
   agentsRoutingThrough,
 } from "../../local/emulator/providers/hybridCompute/machineRecords";
 import { invokeActivity } from "../../local/host/durable/activities/activityInvocation";
+import { HistoryEventType } from "../../local/host/durable/history/historyEventType";
 import { functionCatalog } from "../../local/host/durable/orchestrator/functionCatalog";
 import type { GatewayRetirementResult } from "../../shared/gateways/retirement";
-import { detachInstanceId, gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { detachInstanceId, gatewayInstanceKey, machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000b1102";
+/** A second subscription in scope, whose HybridConnectivity is not registered: onboarding there waits for it. */
+const slowSubscriptionId = "00000000-0000-4000-8000-0000000b1105";
 let h: Harness;
 
-harnessPerFile({ subscriptionId }, (started) => {
-  h = started;
-  started.registerHybridConnectivity();
-});
+harnessPerFile(
+  {
+    subscriptionId,
+    appSettings: { ARC_SCOPES: `/subscriptions/${subscriptionId},/subscriptions/${slowSubscriptionId}` },
+  },
+  (started) => {
+    h = started;
+    started.registerHybridConnectivity();
+  },
+);
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 
@@ -217,4 +226,52 @@ test("a machine whose detach is already running cannot be moved by the retiremen
   // Both machines ended off the gateway all the same: the operator's detach finished its own work.
   expect(link(busy)).toBeUndefined();
   expect(link(free)).toBeUndefined();
+});
+
+test("a machine whose onboarding is running is taken off only once that run has ended", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-spaincentral", "spaincentral");
+  // Attached as it connects (azcmagent connect --gateway-id), in a subscription whose
+  // HybridConnectivity is not registered yet: its onboarding registers it and waits minutes.
+  const machineId = h.connect({
+    name: "fresh-01",
+    subscriptionId: slowSubscriptionId,
+    location: "spaincentral",
+    gatewayResourceId: gatewayId,
+  });
+  const onboarding = machineInstanceId(machineId);
+  expect(
+    await h.host.runUntil(() =>
+      h.host.statuses({ instanceIdPrefix: onboarding }).some((s) => s.runtimeStatus === "Running"),
+    ),
+  ).toBe(true);
+  const instanceId = h.host.engine.start("retireGateway_v1", { gatewayId }, gatewayInstanceKey(gatewayId));
+
+  const result = await finished(instanceId);
+
+  expect(result).toMatchObject({ outcome: "retired", machines: [{ machineId, outcome: "detached" }] });
+  // The retirement looked at the running onboarding more than once: it waited.
+  const looks = h.host.engine
+    .history(instanceId)
+    .filter(
+      (e) =>
+        (e as { Name?: string }).Name === "findRunningOnboardings_v1" &&
+        e.EventType === HistoryEventType.TaskScheduled,
+    );
+  expect(looks.length).toBeGreaterThan(1);
+  expect((await h.outcome(machineId)).outcome).toBe("onboarded");
+  const writes = h.host
+    .traffic()
+    .filter((e) => e.method === "PUT" && path(e.url).startsWith(machineId.toLowerCase()));
+  const detachAt = writes.findIndex((e) =>
+    path(e.url).endsWith("/runcommands/arc-autopilot-connection-type"),
+  );
+  expect(detachAt).toBeGreaterThan(0);
+  // The onboarding's writes (its SSH endpoint and configuration) all came before the detach's first.
+  const onboardingWrites = writes.filter((e) =>
+    path(e.url).includes("/providers/microsoft.hybridconnectivity/"),
+  );
+  expect(onboardingWrites.length).toBeGreaterThan(0);
+  for (const write of onboardingWrites) expect(writes.indexOf(write)).toBeLessThan(detachAt);
+  expect(link(machineId)).toBeUndefined();
+  expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
 });
