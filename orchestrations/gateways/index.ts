@@ -19,7 +19,6 @@ import { retireGatewayOrchestrator } from "./retireGateway.orchestrator";
 import {
   beginGatewayDeletion,
   findAttachedMachines,
-  findRunningOnboardings,
   markGatewayRetiring,
   planGatewayMoveActivity,
   readGatewayForRetirement,
@@ -44,7 +43,6 @@ export const gateways: Capability = {
     readGatewayForRetirement,
     markGatewayRetiring,
     findAttachedMachines,
-    findRunningOnboardings,
     planGatewayMoveActivity,
     beginGatewayDeletion,
   ],

@@ -36,9 +36,10 @@ import {
   type RetiredMachine,
   wouldBeOffGateway,
 } from "../../shared/gateways/retirement";
-import { detachInstanceId } from "../../shared/onboarding/instanceIds";
+import { detachInstanceId, machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
+import { readOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { orchestratorNames } from "../orchestratorNames";
 import { reportProgress } from "../runbookProgress";
@@ -49,7 +50,6 @@ import { gatewayRetirementInputSchema } from "./gatewayRetirement";
 import {
   beginGatewayDeletion,
   findAttachedMachines,
-  findRunningOnboardings,
   markGatewayRetiring,
   planGatewayMoveActivity,
   readGatewayForRetirement,
@@ -392,7 +392,7 @@ function* planOne(
 
 /**
  * Waits (durable timers, up to `onboardingWaitMs`) until none of the machines has its onboarding
- * running (retirementActivities.ts, findRunningOnboardings); those still running then are not moved.
+ * running (readOnboardings_v1, the onboard runbook's read); those still running then are not moved.
  */
 function* afterOnboardings(
   context: OrchestrationContext,
@@ -400,7 +400,7 @@ function* afterOnboardings(
 ): Generator<Task, { free: string[]; busy: RetiredMachine[] }, unknown> {
   const deadline = nowMs(context) + onboardingWaitMs;
   for (;;) {
-    const found = yield* step(context, findRunningOnboardings, { machineIds: [...machineIds] });
+    const found = yield* step(context, readOnboardings, { instanceIds: machineIds.map(machineInstanceId) });
     if (!found.ok) {
       return {
         free: [],
@@ -413,7 +413,7 @@ function* afterOnboardings(
         })),
       };
     }
-    const running = new Set(found.value.running.map(key));
+    const running = new Set(machineIds.filter((_, i) => found.value.instances[i]?.ended === false).map(key));
     const free = machineIds.filter((id) => !running.has(key(id)));
     if (running.size === 0 || nowMs(context) >= deadline) {
       const busy = machineIds

@@ -9,11 +9,9 @@ import { NotFoundError } from "../../shared/errors";
 import { attachedMachinesPage } from "../../shared/gateways/attachedMachines";
 import { movePlanSchema, planGatewayMove } from "../../shared/gateways/movePlan";
 import { retiringSince, withRetiringTag } from "../../shared/gateways/retiringTag";
-import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { gatewayResourceId, parseGatewayId } from "../../shared/resourceId";
 import { isoTimeField, resourceIdField, shortTextField, textField } from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
-import { findInstanceStatus, hasEnded } from "../durableStatus";
 import { observeMachineLink } from "../machines/observeMachine";
 import { operationHandleSchema } from "./gatewayActivities";
 
@@ -121,26 +119,5 @@ export const beginGatewayDeletion = defineActivity({
   async handler({ arm }, input) {
     const start = await beginDeleteGateway(arm, input.gatewayId);
     return start.done ? { done: true, result: start.result } : { done: false, operation: start.operation };
-  },
-});
-
-/**
- * Which of these machines have their onboarding running now. A retirement does not take a machine
- * off while its onboarding runs: that run may be between linking the machine and setting an older
- * agent to `connection.type gateway`, and a detach in between would leave the agent in gateway
- * mode with no link, on a gateway about to be deleted.
- */
-export const findRunningOnboardings = defineActivity({
-  name: "findRunningOnboardings_v1",
-  needs: "durableClient",
-  input: z.strictObject({ machineIds: z.array(resourceIdField).max(100) }),
-  output: z.strictObject({ running: z.array(resourceIdField).max(100) }),
-  async handler({ client }, input) {
-    const running: string[] = [];
-    for (const machineId of input.machineIds) {
-      const status = await findInstanceStatus(client, machineInstanceId(machineId));
-      if (status && !hasEnded(status.runtimeStatus)) running.push(machineId);
-    }
-    return { running };
   },
 });

@@ -254,7 +254,7 @@ test("a machine whose onboarding is running is taken off only once that run has 
     .history(instanceId)
     .filter(
       (e) =>
-        (e as { Name?: string }).Name === "findRunningOnboardings_v1" &&
+        (e as { Name?: string }).Name === "readOnboardings_v1" &&
         e.EventType === HistoryEventType.TaskScheduled,
     );
   expect(looks.length).toBeGreaterThan(1);
