@@ -4,6 +4,7 @@
 import { z } from "zod";
 
 import { localActionSchema } from "../onboarding/localActions";
+import { resourceNameIn } from "../text";
 import { resourceIdField, textField } from "../validation/fields";
 import type { DetachResult } from "./detachPlan";
 import type { MovePlan } from "./movePlan";
@@ -112,7 +113,7 @@ export function fromMovePlan(machineId: string, plan: MovePlan, toName: string):
 
 /** The one-line summary of a blocked retirement, naming each machine that stays. */
 export function blockedMessage(gatewayName: string, stuck: readonly RetiredMachine[]): string {
-  const names = stuck.map((m) => `${m.machineId.split("/").pop()} (${m.code ?? m.outcome})`).join(", ");
+  const names = stuck.map((m) => `${resourceNameIn(m.machineId)} (${m.code ?? m.outcome})`).join(", ");
   return (
     `Gateway ${gatewayName} was not deleted: ${stuck.length} machine(s) could not be moved off it: ${names}. ` +
     `It keeps its retiring tag, so no new machine is placed on it; fix each machine as its entry says, then retire it again.`
