@@ -8,6 +8,7 @@
 // the end are released too, so none is left waiting for an event that already went out.
 import type { OrchestrationContext, Task } from "durable-functions";
 
+import { onboardAgain } from "../../shared/onboarding/onboardAgain";
 import { gatewayCreationSchedule, nextLookAt } from "../../shared/onboarding/waitSchedules";
 import { resourceNameIn } from "../../shared/text";
 import { callActivity } from "../activity";
@@ -18,9 +19,8 @@ import { gatewayCreationEvent, gatewayCreationInputSchema } from "./gatewayCreat
 
 const attempts = 2;
 
-/** What a person can do today to retry the machines that waited (a write event starts onboarding). */
-const onboardAgain =
-  "onboard the waiting machines again: a new write to a machine (a tag change, for one) starts its onboarding";
+/** What a person does to retry the machines that waited. */
+const retryWaiters = `onboard the waiting machines again: for each, ${onboardAgain} starts its onboarding`;
 
 export interface GatewayCreationOutput extends SharedOperationOutcome {
   readonly gatewayId: string;
@@ -73,7 +73,7 @@ export function* gatewayCreationOrchestrator(
           succeeded: false,
           message:
             `Gateway ${name} was not ready within ${input.deadlineMinutes} minutes (still ${begun.value.provisioningState}). ` +
-            `Check its provisioning state in the portal; once it has Succeeded, ${onboardAgain}`,
+            `Check its provisioning state in the portal; once it has Succeeded, ${retryWaiters}`,
         };
         break;
       }
@@ -98,7 +98,7 @@ export function* gatewayCreationOrchestrator(
   }
   outcome ??= {
     succeeded: false,
-    message: `Gateway ${name} failed to create ${attempts} times (${lastFailure}). Check the subscription's gateway quota and the activity log, then ${onboardAgain}`,
+    message: `Gateway ${name} failed to create ${attempts} times (${lastFailure}). Check the subscription's gateway quota and the activity log, then ${retryWaiters}`,
   };
 
   // Release everyone, then anyone who joins during the grace period.

@@ -7,6 +7,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 
 import { registrationPhaseOf } from "../../shared/azure/azureStates";
+import { onboardAgain } from "../../shared/onboarding/onboardAgain";
 import { nextLookAt, providerRegistrationSchedule } from "../../shared/onboarding/waitSchedules";
 import { callActivity } from "../activity";
 import { nowMs, SingletonWaiters } from "../orchestrationWaits";
@@ -44,7 +45,7 @@ export function* providerRegistrationOrchestrator(
     if (next === undefined) {
       outcome = {
         succeeded: false,
-        message: `${namespace} was still ${state} in subscription ${subscriptionId} after ${providerRegistrationSchedule.deadlineMs / 60_000} minutes; check it with 'az provider show -n ${namespace}', then onboard the waiting machines again: a new write to a machine (a tag change, for one) starts its onboarding`,
+        message: `${namespace} was still ${state} in subscription ${subscriptionId} after ${providerRegistrationSchedule.deadlineMs / 60_000} minutes; check it with 'az provider show -n ${namespace}', then onboard the waiting machines again: for each, ${onboardAgain} starts its onboarding`,
       };
       break;
     }

@@ -24,6 +24,7 @@ import {
 } from "../validation/agentVersion";
 import { fullModeCommand, upgradeAgentAction } from "./localActions";
 import { type GatewayPart, gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
+import { onboardAgain } from "./onboardAgain";
 import type {
   OnboardingFollowUp,
   OnboardingObservation,
@@ -87,8 +88,8 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
       "NotConnected",
       `The machine is ${shorten(machine.status)}${since}, not Connected; ${
         policy.connectWaitMinutes > 0
-          ? `onboarding looks again every 5 minutes for up to ${policy.connectWaitMinutes} minutes, and after that a new write to the machine (a tag change, for one) starts it again`
-          : "a new write to the machine (a tag change, for one) starts its onboarding again"
+          ? `onboarding looks again every 5 minutes for up to ${policy.connectWaitMinutes} minutes, and after that ${onboardAgain} starts it again`
+          : `${onboardAgain} starts its onboarding again`
       }`,
       policy.connectWaitMinutes > 0
         ? { waitFor: { condition: "machineConnected", maxMinutes: policy.connectWaitMinutes } }
@@ -107,7 +108,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
         localAction: {
           osType,
           commands: [fullModeCommand(osType)],
-          explanation: `Switch the agent back to full mode${osType === "windows" ? " in an elevated PowerShell" : ""}; a new write to the machine (a tag change, for one) then starts its onboarding again, which continues from there.`,
+          explanation: `Switch the agent back to full mode${osType === "windows" ? " in an elevated PowerShell" : ""}; ${onboardAgain} then starts its onboarding again, which continues from there.`,
         },
       },
     );
@@ -178,7 +179,7 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
           localAction: {
             osType,
             commands: blockers.map((b) => b.command),
-            explanation: `Allow Run Command on the machine${osType === "windows" ? " (elevated PowerShell)" : ""}; a new write to the machine (a tag change, for one) then starts its onboarding again, which continues from there.`,
+            explanation: `Allow Run Command on the machine${osType === "windows" ? " (elevated PowerShell)" : ""}; ${onboardAgain} then starts its onboarding again, which continues from there.`,
           },
           blockedSteps: runCommandKinds,
         },

@@ -453,7 +453,7 @@ describe("planning a machine's onboarding: prerequisites that stop it", () => {
     );
     expect(stop).not.toHaveProperty("steps");
     expect(stop.reason).toBe(
-      "The machine is Disconnected, not Connected; onboarding looks again every 5 minutes for up to 15 minutes, and after that a new write to the machine (a tag change, for one) starts it again",
+      "The machine is Disconnected, not Connected; onboarding looks again every 5 minutes for up to 15 minutes, and after that the onboard runbook (POST /api/machines/onboard) or a new write to the machine (a tag change, for one) starts it again",
     );
   });
 
