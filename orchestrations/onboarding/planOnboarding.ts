@@ -19,7 +19,8 @@ import {
 import { planOnboarding as plan } from "../../shared/onboarding/plan";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { isInScope } from "../../shared/onboarding/scope";
-import { machineResourceId, parseMachineId, parseResourceId, sameResourceId } from "../../shared/resourceId";
+import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { machineResourceId, parseMachineId, sameResourceId } from "../../shared/resourceId";
 import { resourceIdField } from "../../shared/validation/fields";
 import { type AzureDeps, defineActivity } from "../activity";
 import { observeMachine } from "../machines/observeMachine";
@@ -59,7 +60,7 @@ export async function planMachine(deps: AzureDeps, input: { readonly machineId: 
       machineSubscriptionIds:
         placementPolicy.hubSubscriptionId === undefined
           ? [machine.subscriptionId]
-          : [machine.subscriptionId, ...scopeSubscriptions(policy.scopes)],
+          : [machine.subscriptionId, ...subscriptionsOfScopes(policy.scopes)],
     });
     // From here to notePlannedGateway nothing is awaited: no other plan of this instance can
     // place in between, so a burst sees each gateway it decided to create (subscriptionFacts.ts).
@@ -113,17 +114,4 @@ export async function planMachine(deps: AzureDeps, input: { readonly machineId: 
         }
       : {}),
   };
-}
-
-/** The subscriptions of the scopes (`/subscriptions/{s}[/resourceGroups/{rg}]`), each once. */
-function scopeSubscriptions(scopes: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const scope of scopes) {
-    try {
-      found.add(parseResourceId(scope).subscriptionId.toLowerCase());
-    } catch {
-      // a scope that is not a resource id holds no machines
-    }
-  }
-  return [...found];
 }

@@ -10,7 +10,8 @@ import { getMachineSettings } from "../azure/machineSettings";
 import { queryResourceGraphPage } from "../azure/resourceGraph";
 import { machineInventoryQuery } from "../azure/resourceGraphQueries";
 import { isInScope } from "../onboarding/scope";
-import { parseResourceId, sameResourceId } from "../resourceId";
+import { subscriptionsOfScopes } from "../onboarding/scope";
+import { sameResourceId } from "../resourceId";
 
 /** Machines listed per page; each costs one settings GET. */
 export const attachmentPageSize = 100;
@@ -38,7 +39,7 @@ export async function attachedMachinesPage(
     readonly pageSize?: number;
   },
 ): Promise<AttachedMachinesPage> {
-  const subscriptions = scopeSubscriptions(request.scopes);
+  const subscriptions = subscriptionsOfScopes(request.scopes);
   if (subscriptions.length === 0) return { attached: [], scanned: 0 };
   const page = await queryResourceGraphPage(
     arm,
@@ -81,17 +82,4 @@ export async function gatewayLinksOf(
   };
   await Promise.all(Array.from({ length: Math.min(settingsReadConcurrency, machineIds.length) }, readNext));
   return links;
-}
-
-/** The subscriptions of the scopes, each once, lower case. */
-function scopeSubscriptions(scopes: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const scope of scopes) {
-    try {
-      found.add(parseResourceId(scope).subscriptionId.toLowerCase());
-    } catch {
-      // a scope that is not a resource id holds no machines
-    }
-  }
-  return [...found].sort();
 }

@@ -11,7 +11,8 @@ import { queryResourceGraph } from "../azure/resourceGraph";
 import { machineIdsQuery } from "../azure/resourceGraphQueries";
 import type { Settings } from "../config";
 import { isInScope } from "../onboarding/scope";
-import { normalizeResourceId, parseGatewayId, parseResourceId } from "../resourceId";
+import { subscriptionsOfScopes } from "../onboarding/scope";
+import { normalizeResourceId, parseGatewayId } from "../resourceId";
 import { scopeVerdict } from "../runbooks/targetScope";
 import { type AllowListEntry, gatewayAllowList } from "./allowList";
 import { gatewayLinksOf } from "./attachedMachines";
@@ -60,7 +61,7 @@ export async function gatewayInventory(
   settings: InventorySettings,
   request: { readonly subscriptionId?: string } = {},
 ): Promise<GatewayInventory> {
-  const scopeSubscriptions = subscriptionsOf(settings.ARC_SCOPES);
+  const scopeSubscriptions = subscriptionsOfScopes(settings.ARC_SCOPES);
   const gatewaySubscriptions =
     request.subscriptionId !== undefined
       ? [request.subscriptionId.toLowerCase()]
@@ -125,18 +126,6 @@ export async function gatewayInventory(
     };
   });
   return { gateways, machinesCounted: links.length };
-}
-
-function subscriptionsOf(scopes: readonly string[]): string[] {
-  const found = new Set<string>();
-  for (const scope of scopes) {
-    try {
-      found.add(parseResourceId(scope).subscriptionId.toLowerCase());
-    } catch {
-      // not a scope: holds nothing
-    }
-  }
-  return [...found].sort();
 }
 
 function normalizedOrSelf(id: string): string {

@@ -31,6 +31,19 @@ export function isInScope(machineId: string, scopes: readonly Scope[]): boolean 
   });
 }
 
+/** The subscriptions the scopes lie in, each once, lower case and sorted. */
+export function subscriptionsOfScopes(scopes: readonly Scope[]): string[] {
+  const found = new Set<string>();
+  for (const scope of scopes) {
+    try {
+      found.add(parseResourceId(scope).subscriptionId.toLowerCase());
+    } catch {
+      // a scope that is not a resource id holds no machines
+    }
+  }
+  return [...found].sort();
+}
+
 /**
  * True when the tags carry the opt-out tag. Names compare case-insensitively as ARM does; values
  * too, unlike ARM, because a machine tagged `Opt-Out` by hand clearly means to opt out, and

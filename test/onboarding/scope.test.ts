@@ -1,5 +1,5 @@
 import { ValidationError } from "../../shared/errors";
-import { hasOptOutTag, isInScope } from "../../shared/onboarding/scope";
+import { hasOptOutTag, isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { parseOptOutTag, parseScope } from "../../shared/validation/scope";
 
 const machineId =
@@ -77,5 +77,18 @@ describe("the opt-out tag", () => {
 
   test.each([[""], [":value"], ["a/b"], ["a?b:c"], ["x".repeat(513)]])("tag %p is refused", (text) => {
     expect(() => parseOptOutTag(text)).toThrow(ValidationError);
+  });
+});
+
+describe("the subscriptions of the scopes", () => {
+  test("each once, lower case, sorted, whether the scope is a subscription or a resource group", () => {
+    expect(
+      subscriptionsOfScopes([
+        "/subscriptions/BBBBBBBB-0000-4000-8000-000000000002/resourceGroups/rg-a",
+        "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001",
+        "/subscriptions/bbbbbbbb-0000-4000-8000-000000000002",
+      ]),
+    ).toEqual(["aaaaaaaa-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"]);
+    expect(subscriptionsOfScopes([])).toEqual([]);
   });
 });
