@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from "../../errors";
 import { shorten } from "../../text";
+import { jsonNestingDepth } from "../../validation/jsonDepth";
 import { scopeVerdict } from "../targetScope";
 import { errorAnswer, type OperationLinks, type RouteAnswer, RouteError } from "./answers";
 import { canonicalTargetId } from "./fields";
@@ -179,7 +180,7 @@ function parseJson(text: string, request: HttpRequest): unknown {
       },
     );
   }
-  if (nestingDepth(text, maxJsonDepth) > maxJsonDepth) {
+  if (jsonNestingDepth(text, maxJsonDepth) > maxJsonDepth) {
     throw new RouteError(400, "InvalidInput", `body: the JSON is nested deeper than ${maxJsonDepth} levels`, {
       field: "body",
     });
@@ -189,28 +190,6 @@ function parseJson(text: string, request: HttpRequest): unknown {
   } catch {
     throw new RouteError(400, "InvalidInput", "body: not valid JSON", { field: "body" });
   }
-}
-
-/** The deepest nesting of arrays and objects outside strings, counted up to `stopAbove` + 1, without recursion. */
-function nestingDepth(text: string, stopAbove: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > stopAbove) return deepest;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
 }
 
 /** Validates one part; 400 naming the first field at fault, or 403 when the only problem is scope. */
