@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 import { ConfigurationError } from "./errors";
+import { defaultDriftSchedule, parseDriftSchedule } from "./drift/schedule";
 import { isAgentVersion } from "./validation/agentVersion";
 import { validateGatewayNameTemplate } from "./validation/gatewayNameTemplate";
 import { parseOptOutTag, parseScope } from "./validation/scope";
@@ -221,6 +222,56 @@ const appRoleName = (fallback: string) =>
       "must be an app role value: 1 to 120 characters, no spaces or commas",
     );
 
+/** A tag name as ARM allows it: 1–512 characters, none of `< > % & \\ ? /`. */
+const tagName = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .refine(
+      (v) => v.length <= 512 && !/[<>%&\\?/]/.test(v),
+      "must be a tag name: at most 512 characters, none of < > % & \\ ? /",
+    );
+
+/** A Kubernetes name (DNS label): lower-case letters, digits and '-', at most 63 characters. */
+const kubernetesName = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .refine(
+      (v) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v),
+      "must be a Kubernetes name: lower-case letters, digits and '-', at most 63 characters",
+    );
+
+/** A six-field NCRONTAB expression (seconds first), as Functions timer triggers read it. */
+const ncrontab = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .refine(
+      (v) => v.split(/\s+/).length === 6,
+      "must be a six-field NCRONTAB expression such as 0 0 */6 * * *",
+    );
+
+/** Comma-separated Event Grid event types. */
+const eventTypeList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t !== ""),
+    )
+    .refine(
+      (v) => v.every((t) => /^[A-Za-z0-9.]{1,200}$/.test(t)),
+      "must be event types such as Microsoft.ApiManagement.GatewayTokenNearExpiry",
+    );
+
 export const settingsSchema = z.object({
   /** ARM endpoint; the local emulator's URL in development. */
   AZURE_RESOURCE_MANAGER_ENDPOINT: httpsUrl.optional().default("https://management.azure.com"),
@@ -291,6 +342,14 @@ export const settingsSchema = z.object({
   /** Event Grid topic endpoint for onboarding outcomes; none are published when empty. */
   ARC_OUTCOME_TOPIC_ENDPOINT: httpsEndpoint,
 
+  // ---- drift sweep (issue 12) ----
+  /** When drift sweeps run: a six-field NCRONTAB expression, UTC (default every 6 hours). */
+  ARC_DRIFT_SCHEDULE: parsedText(defaultDriftSchedule, (text) => parseDriftSchedule(text).text),
+  /** The share of ARM's read refill (25/s per subscription and principal) a sweep may use, in percent. */
+  ARC_DRIFT_READ_SHARE_PERCENT: intInRange(1, 100, 20),
+  /** Every machine is read in full at least this often, changed or not (hours). */
+  ARC_DRIFT_FULL_READ_HOURS: intInRange(1, 720, 24),
+
   // ---- HTTP runbooks (issue 11) ----
   /**
    * Set by App Service when its Authentication feature is on (docs/azure-facts.md §16). Only then
@@ -302,6 +361,60 @@ export const settingsSchema = z.object({
   ARC_RUNBOOK_READ_ROLE: appRoleName("ArcAutopilot.Read"),
   /** The app role that may start, cancel or change anything (it may read too). */
   ARC_RUNBOOK_OPERATE_ROLE: appRoleName("ArcAutopilot.Operate"),
+
+  // ---- API Management self-hosted gateway on Arc-enabled Kubernetes (issue 13) ----
+  /**
+   * The tag on a connected cluster whose value is an API Management gateway's resource id: a
+   * cluster written with it gets that gateway as the `Microsoft.ApiManagement.Gateway` extension.
+   */
+  ARC_APIM_GATEWAY_TAG: tagName("arc-autopilot-apim-gateway"),
+  /**
+   * The tag arc-autopilot writes on the cluster after each deployment or rotation: the token's
+   * key, expiry and the extension's name (`primary;2027-01-05T00:00:00Z;apim-gateway`), never the
+   * token. The rotation finds its clusters by it.
+   */
+  ARC_APIM_TOKEN_TAG: tagName("arc-autopilot-apim-token"),
+  /** How long a generated gateway token lives: API Management allows at most 30 days (docs/azure-facts.md, "API Management self-hosted gateway"). */
+  ARC_APIM_TOKEN_DAYS: intInRange(1, 30, 30),
+  /** A token expiring within this many days is rotated (by the timer backstop, or on a near-expiry event). */
+  ARC_APIM_ROTATION_WINDOW_DAYS: intInRange(1, 29, 7),
+  /** NCRONTAB schedule of the rotation backstop (six fields, UTC). */
+  ARC_APIM_ROTATION_SCHEDULE: ncrontab("0 0 */6 * * *"),
+  /** API Management's token events that start a rotation (preview names, so settable). */
+  ARC_APIM_TOKEN_EVENT_TYPES: eventTypeList(
+    "Microsoft.ApiManagement.GatewayTokenNearExpiry,Microsoft.ApiManagement.GatewayTokenExpired",
+  ),
+  /** Whether a deployment creates the API Management gateway when it does not exist (else it stops). */
+  ARC_APIM_CREATE_GATEWAY: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().toLowerCase() === "true"),
+  /** Defaults of a deployment the cluster's tag starts (the runbook may name its own). */
+  ARC_APIM_NAMESPACE: kubernetesName("apim-gateway"),
+  ARC_APIM_EXTENSION_NAME: kubernetesName("apim-gateway"),
+  ARC_APIM_SERVICE_TYPE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? "LoadBalancer" : v.trim()))
+    .pipe(
+      z.enum(["LoadBalancer", "NodePort", "ClusterIP"], {
+        error: "must be LoadBalancer, NodePort or ClusterIP",
+      }),
+    ),
+  ARC_APIM_REPLICAS: intInRange(1, 100, 3),
+  ARC_APIM_RELEASE_TRAIN: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? "preview" : v.trim()))
+    .refine((v) => /^[A-Za-z0-9-]{1,32}$/.test(v), "must be a release train such as preview or stable"),
+  /** How long a deployment waits for the extension to install and the gateway to heartbeat. */
+  ARC_APIM_INSTALL_DEADLINE_MINUTES: intInRange(5, 240, 30),
+  /**
+   * The Log Analytics ingestion key for gateways deployed with monitoring: a Key Vault reference
+   * in App Service (`@Microsoft.KeyVault(...)`), never a request field, so it never enters a
+   * request body, an orchestration's input or its history. Sent as a protected setting only.
+   */
+  ARC_APIM_MONITORING_INGESTION_KEY: optionalText,
 });
 
 const secretName = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION/i;
