@@ -2,7 +2,7 @@
 // BENCHMARKS.md with the command and the machine that produced it. Benchmarks live here, never in
 // timed unit tests.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -126,7 +126,18 @@ async function gatewayLifecycles(context: ArmContext, clock: VirtualClock): Prom
   };
 }
 
-async function main(): Promise<void> {
+/** One process per app (the app reads its settings once per process); it prints its rows as JSON. */
+function runInProcess(script: string, args: string[] = []): BenchResult[] {
+  const output = execFileSync(process.execPath, [resolve(__dirname, script), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const parsed = JSON.parse(output) as BenchResult | BenchResult[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+async function clientBenchmarks(): Promise<Result[]> {
   const clock = new VirtualClock();
   const emulator = await startEmulator({ clock, throttling: false, trafficLog: null });
   try {
@@ -142,7 +153,7 @@ async function main(): Promise<void> {
     const ids = connectFleet(emulator, 10_000);
     const connectMs = performance.now() - fleetStarted;
     await getMachine(context, ids[0]!); // warm up TLS and the token
-    const results: Result[] = [
+    return [
       {
         name: "connect 10,000 machines in process (azcmagent connect + write event)",
         value: `${Math.round(connectMs)} ms`,
@@ -152,42 +163,101 @@ async function main(): Promise<void> {
       await graphSweep(context, ids.length),
       await gatewayLifecycles(context, clock),
     ];
-    await emulator.close();
-    results.push(...(await hostFanOutBenchmarks()));
-    // The app's own functions, each burst in a process of its own (one app and its settings per process).
-    for (let burst = 0; burst < burstShapes.length; burst++) {
-      const output = execFileSync(
-        process.execPath,
-        [resolve(__dirname, "onboardingBurst.js"), String(burst)],
-        {
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
-      results.push(JSON.parse(output) as BenchResult);
-    }
-    const report = [
-      "# Benchmarks",
-      "",
-      "Produced by `npm run bench` (which builds, then runs `node dist/bench/run.js`). Real time on the machine below;",
-      "the emulator and the client talk over HTTPS on loopback in one process. The local host rows run",
-      "`bench/fixtures/fanOutApp.ts` through the real `@azure/functions` and `durable-functions` code paths; the",
-      "onboarding bursts run the app's own compiled functions (`bench/onboardingBurst.ts`) on virtual time, its ARM",
-      "retries sleeping on the host's clock.",
-      "",
-      `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`,
-      `- run at: ${new Date().toISOString()}`,
-      "",
-      "| benchmark | result | detail |",
-      "|---|---|---|",
-      ...results.map((r) => `| ${r.name} | ${r.value} | ${r.detail} |`),
-      "",
-    ].join("\n");
-    writeFileSync(resolve("BENCHMARKS.md"), report);
-    console.log(report);
   } finally {
     await emulator.close();
   }
+}
+
+/** The groups `npm run bench -- <group>…` can pick; all of them without an argument. */
+const groups: Record<string, () => Promise<Result[]>> = {
+  client: clientBenchmarks,
+  hostFanOut: hostFanOutBenchmarks,
+  // The app's own functions, each burst in a process of its own.
+  onboardingBurst: () =>
+    Promise.resolve(burstShapes.flatMap((_, burst) => runInProcess("onboardingBurst.js", [String(burst)]))),
+  driftSweep: () => Promise.resolve(runInProcess("driftSweep.js")),
+};
+
+const header = [
+  "# Benchmarks",
+  "",
+  "Produced by `npm run bench` (which builds, then runs `node dist/bench/run.js`). Real time on the machine below;",
+  "the emulator and the client talk over HTTPS on loopback in one process. The local host rows run",
+  "`bench/fixtures/fanOutApp.ts` through the real `@azure/functions` and `durable-functions` code paths; the",
+  "onboarding bursts and the drift sweeps run the app's own compiled functions (`bench/onboardingBurst.ts`,",
+  "`bench/driftSweep.ts`) on virtual time, its ARM retries sleeping on the host's clock.",
+  "`npm run bench -- <group>…` (groups: " +
+    Object.keys(groups).join(", ") +
+    ") runs only those groups and replaces their rows here, keeping the others.",
+];
+
+const tableHead = ["| benchmark | result | detail |", "|---|---|---|"];
+
+/** Rows of the existing table, by group (the group column is kept in a trailing comment). */
+function existingRows(): { group: string; row: string }[] {
+  if (!existsSync(resolve("BENCHMARKS.md"))) return [];
+  const rows: { group: string; row: string }[] = [];
+  for (const line of readFileSync(resolve("BENCHMARKS.md"), "utf8").split("\n")) {
+    if (!line.startsWith("| ") || line.startsWith("| benchmark |")) continue;
+    const group = /<!-- group: (\w+) -->$/.exec(line)?.[1] ?? "unknown";
+    rows.push({ group, row: line });
+  }
+  return rows;
+}
+
+/** The `- … run at …` lines of the existing report (the older `- run at:` line of a full run too). */
+function existingRunLines(): string[] {
+  if (!existsSync(resolve("BENCHMARKS.md"))) return [];
+  return readFileSync(resolve("BENCHMARKS.md"), "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("- ") && / run at[: ]/.test(line))
+    .map((line) => (line.startsWith("- run at: ") ? `- \`npm run bench\` run at ${line.slice(10)}` : line));
+}
+
+async function main(): Promise<void> {
+  const picked = process.argv.slice(2);
+  for (const name of picked) {
+    if (!(name in groups)) throw new Error(`No benchmark group '${name}': ${Object.keys(groups).join(", ")}`);
+  }
+  const chosen = picked.length > 0 ? picked : Object.keys(groups);
+  const fresh = new Map<string, string[]>();
+  for (const name of chosen) {
+    const results = await groups[name]!();
+    fresh.set(
+      name,
+      results.map((r) => `| ${r.name} | ${r.value} | ${r.detail} | <!-- group: ${name} -->`),
+    );
+  }
+  const rows: string[] = [];
+  const kept = picked.length > 0 ? existingRows() : [];
+  const written = new Set<string>();
+  // Existing rows keep their place; a re-run group's rows replace its old ones where they stood.
+  for (const { group, row } of kept) {
+    if (!fresh.has(group)) rows.push(row);
+    else if (!written.has(group)) {
+      rows.push(...fresh.get(group)!);
+      written.add(group);
+    }
+  }
+  for (const [group, groupRows] of fresh) if (!written.has(group)) rows.push(...groupRows);
+  const command = picked.length > 0 ? `npm run bench -- ${picked.join(" ")}` : "npm run bench";
+  const runLine = `- \`${command}\` run at ${new Date().toISOString()}`;
+  // A partial run keeps when the other rows were produced, and by which command.
+  const earlierRuns =
+    picked.length > 0 ? existingRunLines().filter((line) => !line.startsWith(`- \`${command}\``)) : [];
+  const report = [
+    ...header,
+    "",
+    `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`,
+    ...earlierRuns,
+    runLine,
+    "",
+    ...tableHead,
+    ...rows,
+    "",
+  ].join("\n");
+  writeFileSync(resolve("BENCHMARKS.md"), report);
+  console.log(report);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,145 @@
+// The drift sweep over 10,000 machines in their desired state (issue 12, done-when 3), on the
+// local host with the app's own compiled functions, ARM throttling on, virtual time: the naive
+// sweep (bench/naiveDriftSweep.ts: three ARM reads per machine) beside the app's sweep, in the
+// same run. Each row gives the Resource Graph queries, the ARM reads, the virtual duration and the
+// most ARM reads any subscription saw in one second of the emulator's clock, read from the
+// emulator's own traffic. Wall time is real time on this machine.
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+
+import { VirtualClock } from "../local/clock";
+import type { TrafficExchange } from "../local/emulator/trafficLog";
+import { type LocalHost, silentHostLog, startLocalHost } from "../local/host";
+import { createArmContext } from "../shared/azure/armContext";
+import { seedCompliantFleet } from "../test/support/driftSeeding";
+import type { BenchResult } from "./hostFanOut";
+import { naiveDriftSweep } from "./naiveDriftSweep";
+
+const appModules = [
+  resolve(__dirname, "../functions/machineEvents.js"),
+  resolve(__dirname, "../functions/durableFunctions.js"),
+  resolve(__dirname, "../functions/runbooks.js"),
+];
+
+export const driftBenchSubscriptionId = "00000000-0000-4000-8000-0000000be012";
+const fleetSize = 10_000;
+
+export interface TrafficCost {
+  readonly armReads: number;
+  readonly armWrites: number;
+  readonly resourceGraphQueries: number;
+  readonly throttled: number;
+  /** The most ARM reads one subscription got in one second of the emulator's clock. */
+  readonly maxReadsPerSecond: number;
+}
+
+const isResourceGraph = (url: string) =>
+  new URL(url).pathname.toLowerCase().startsWith("/providers/microsoft.resourcegraph/");
+
+/** What a slice of the emulator's traffic cost, per ARM's buckets (Resource Graph apart). */
+export function trafficCost(exchanges: readonly TrafficExchange[]): TrafficCost {
+  const perSecond = new Map<string, number>();
+  let armReads = 0;
+  let armWrites = 0;
+  let resourceGraphQueries = 0;
+  let throttled = 0;
+  for (const exchange of exchanges) {
+    if (exchange.status === 429) throttled++;
+    if (isResourceGraph(exchange.url)) {
+      resourceGraphQueries++;
+      continue;
+    }
+    if (exchange.method !== "GET") {
+      armWrites++;
+      continue;
+    }
+    armReads++;
+    const subscription = /^\/subscriptions\/([^/]+)/i.exec(new URL(exchange.url).pathname)?.[1] ?? "tenant";
+    const key = `${subscription.toLowerCase()} ${Math.floor(Date.parse(exchange.time) / 1000)}`;
+    perSecond.set(key, (perSecond.get(key) ?? 0) + 1);
+  }
+  return {
+    armReads,
+    armWrites,
+    resourceGraphQueries,
+    throttled,
+    maxReadsPerSecond: Math.max(0, ...perSecond.values()),
+  };
+}
+
+function describeCost(cost: TrafficCost, virtualMs: number): string {
+  return (
+    `${cost.resourceGraphQueries} Resource Graph queries, ${cost.armReads.toLocaleString("en-US")} ARM reads, ` +
+    `${cost.armWrites} writes, ${cost.throttled} answered 429; ${(virtualMs / 60_000).toFixed(1)} virtual minutes; ` +
+    `at most ${cost.maxReadsPerSecond} ARM reads in one second of the subscription`
+  );
+}
+
+async function naiveRow(host: LocalHost, clock: VirtualClock): Promise<BenchResult> {
+  const emulator = host.emulator!;
+  const arm = createArmContext({
+    endpoint: emulator.url,
+    trustedCaPem: emulator.caPem,
+    credential: emulator.credential,
+    sleep: (ms) => clock.sleep(ms),
+    now: () => clock.now(),
+  });
+  const from = host.traffic().length;
+  const result = await naiveDriftSweep({
+    arm,
+    clock,
+    advance: (ms) => host.runFor(ms),
+    subscriptionId: driftBenchSubscriptionId,
+  });
+  if (result.machines !== fleetSize || result.drifted !== 0) {
+    throw new Error(`naive sweep saw ${result.machines} machines, ${result.drifted} drifted`);
+  }
+  const cost = trafficCost(host.traffic().slice(from));
+  return {
+    name: `drift sweep, naive (3 ARM reads per machine at the whole read budget), ${fleetSize.toLocaleString("en-US")} machines, nothing drifted`,
+    value: `${(result.wallMs / 1000).toFixed(1)} s`,
+    detail: `wall time; ${describeCost(cost, result.virtualMs)}`,
+  };
+}
+
+export async function driftSweepBenchmarks(): Promise<BenchResult[]> {
+  const clock = new VirtualClock(Date.UTC(2026, 11, 6, 8));
+  const host = await startLocalHost({
+    app: { modules: appModules },
+    clock,
+    log: silentHostLog,
+    engineLog: () => undefined,
+    timers: false,
+    emulator: { trafficLog: null },
+    appSettings: {
+      ARC_SCOPES: `/subscriptions/${driftBenchSubscriptionId}`,
+      ARC_GATEWAY_RESOURCE_GROUP: "arc-gateways",
+    },
+  });
+  try {
+    const emulator = host.emulator!;
+    const seeded = performance.now();
+    seedCompliantFleet(emulator, { subscriptionId: driftBenchSubscriptionId, count: fleetSize });
+    const seedMs = performance.now() - seeded;
+    const rows: BenchResult[] = [
+      {
+        name: `drift sweep fleet: ${fleetSize.toLocaleString("en-US")} onboarded machines seeded in process`,
+        value: `${Math.round(seedMs)} ms`,
+        detail: "machine, gateway link, endpoint and SSH configuration each; 5 gateways; no event",
+      },
+    ];
+    rows.push(await naiveRow(host, clock));
+    return rows;
+  } finally {
+    await host.stop();
+  }
+}
+
+if (require.main === module) {
+  driftSweepBenchmarks()
+    .then((rows) => process.stdout.write(`${JSON.stringify(rows)}\n`))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
