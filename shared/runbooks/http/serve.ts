@@ -24,6 +24,7 @@ import { jsonNestingDepth } from "../../validation/jsonDepth";
 import { scopeVerdict } from "../targetScope";
 import { errorAnswer, type OperationLinks, type RouteAnswer, RouteError } from "./answers";
 import { canonicalTargetId } from "./fields";
+import { lostJsonKey } from "./jsonKeys";
 import { authorize } from "./principal";
 import type { AnyRoute, RouteContext } from "./route";
 
@@ -65,7 +66,7 @@ async function answerRoute(
   authorize(route.role, (name) => request.headers.get(name), settings);
 
   const params = validatePart(route.params, { ...request.params }, "params");
-  const query = validatePart(route.query, queryObject(request.query), "query");
+  const query = validatePart(route.query, queryObject(queryOf(request)), "query");
   const body =
     route.body === undefined
       ? await readNoBody(request)
@@ -119,14 +120,28 @@ function apiBaseOf(url: string): string {
   }
 }
 
+/**
+ * The query as the caller wrote it: read from the URL, since the Functions host hands the worker
+ * repeated keys joined with "," and the worker copies them into a plain object, where a
+ * `__proto__` key vanishes. No prototype here, so every key is one the route's schema judges.
+ */
+function queryOf(request: HttpRequest): URLSearchParams {
+  try {
+    return new URL(request.url).searchParams;
+  } catch {
+    return request.query;
+  }
+}
+
 function queryObject(query: URLSearchParams): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = Object.create(null) as Record<string, string>;
   for (const key of new Set(query.keys())) {
     if (key.toLowerCase() === keyParameter) continue;
     const values = query.getAll(key);
     if (values.length > 1) {
-      throw new RouteError(400, "InvalidInput", `query.${key}: given ${values.length} times; give it once`, {
-        field: `query.${key}`,
+      const field = `query.${shorten(key, 60)}`;
+      throw new RouteError(400, "InvalidInput", `${field}: given ${values.length} times; give it once`, {
+        field,
       });
     }
     result[key] = values[0] ?? "";
@@ -185,11 +200,15 @@ function parseJson(text: string, request: HttpRequest): unknown {
       field: "body",
     });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new RouteError(400, "InvalidInput", "body: not valid JSON", { field: "body" });
   }
+  const lost = lostJsonKey(text);
+  if (lost) throw new RouteError(400, "InvalidInput", `${lost.field}: ${lost.reason}`, { field: lost.field });
+  return value;
 }
 
 /** Validates one part; 400 naming the first field at fault, or 403 when the only problem is scope. */
