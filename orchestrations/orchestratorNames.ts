@@ -16,4 +16,8 @@ export const orchestratorNames = {
   retireGateway: "retireGateway_v1",
   /** Moves one machine from a retiring gateway onto another: the cloud link, then the agent. */
   moveMachineGateway: "moveMachineGateway_v1",
+  /** The drift sweep: reads the fleet, classifies each machine's drift, repairs it (or only reports). */
+  driftSweep: "driftSweep_v1",
+  /** Points at the last finished drift sweep: its output is that sweep's instance id. */
+  driftLatest: "driftLatest_v1",
 } as const;

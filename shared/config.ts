@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 
 import { z } from "zod";
 
-import { ConfigurationError } from "./errors";
 import { defaultDriftSchedule, parseDriftSchedule } from "./drift/schedule";
+import { ConfigurationError } from "./errors";
 import { isAgentVersion } from "./validation/agentVersion";
 import { validateGatewayNameTemplate } from "./validation/gatewayNameTemplate";
 import { parseOptOutTag, parseScope } from "./validation/scope";

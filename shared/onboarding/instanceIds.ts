@@ -68,9 +68,9 @@ export function runbookInstanceId(
 
 /**
  * The operations the runbook API shows and cancels: runbook runs and the work they start
- * (onboardings, detaches, gateway and provider singletons) — never any other durable instance.
+ * (onboardings, detaches, gateway and provider singletons) and drift sweeps — never any other durable instance.
  */
-export const operationIdPrefixes = ["runbook", "onboard", "detach", "gateway", "register"] as const;
+export const operationIdPrefixes = ["runbook", "onboard", "detach", "gateway", "register", "drift"] as const;
 
 const operationIdPattern = new RegExp(`^(${operationIdPrefixes.join("|")})-[a-z0-9][a-z0-9\\-_.]{0,150}$`);
 

@@ -9,6 +9,7 @@ import {
   parseActivityResult,
 } from "../../orchestrations/activity";
 import { type Capability, registerCapabilities } from "../../orchestrations/capability";
+import { drift } from "../../orchestrations/drift";
 import { gateways } from "../../orchestrations/gateways";
 import { readGatewayState } from "../../orchestrations/gateways/gatewayActivities";
 import { machines } from "../../orchestrations/machines";
@@ -43,7 +44,7 @@ function fakeContext() {
 }
 
 /** What functions/durableFunctions.ts registers. */
-const capabilities: readonly Capability[] = [sharedOperations, machines, onboarding, gateways];
+const capabilities: readonly Capability[] = [sharedOperations, machines, onboarding, gateways, drift];
 const activities = capabilities.flatMap((c) => c.activities);
 
 describe("the activity definitions", () => {
@@ -89,7 +90,7 @@ describe("the activity definitions", () => {
     });
   });
 
-  test("only the coordination activities need a durable client (shared operations, and the onboard runbook's starts and reads)", () => {
+  test("only the coordination activities need a durable client (shared operations, the onboard runbook's starts and reads, the drift sweep's memory and records)", () => {
     expect(
       activities
         .filter((a) => a.needs === "durableClient")
@@ -98,8 +99,11 @@ describe("the activity definitions", () => {
     ).toEqual([
       "joinGatewayCreation_v1",
       "joinProviderRegistration_v1",
+      "readOnboardingRecords_v1",
       "readOnboardings_v1",
+      "readPreviousSweep_v1",
       "readSharedOperation_v1",
+      "recordLatestSweep_v1",
       "releaseWaiters_v1",
       "startOnboardings_v1",
     ]);

@@ -1,0 +1,307 @@
+// The drift sweep's activities: its settings and the gateway inventory, the machine inventory a
+// Resource Graph page at a time, the previous sweep's memory, a batch of machines read in full and
+// classified under the read budget, which machines have an onboarding on record, and the pointer
+// to the last finished sweep. Reads only, except recordLatestSweep (a durable instance).
+import type { OrchestrationContext, Task } from "durable-functions";
+import { z } from "zod";
+
+import { osTypeOf } from "../../shared/azure/agentCommands";
+import type { ArmContext, ArmRequest, ArmResponse } from "../../shared/azure/armContext";
+import { queryResourceGraph, queryResourceGraphPage } from "../../shared/azure/resourceGraph";
+import { classifyDrift, driftKinds, strandedLocalAction } from "../../shared/drift/driftKinds";
+import { driftGatewaysQuery, driftMachinesQuery } from "../../shared/drift/inventory";
+import { noRequests, pacedArm, readsPerSecond } from "../../shared/drift/readBudget";
+import { driftSweepOutputSchema, machineFindingSchema, sweepMemorySchema } from "../../shared/drift/report";
+import { latestSweepInstanceId } from "../../shared/drift/schedule";
+import { linkedGatewayState } from "../../shared/drift/verification";
+import { planReport } from "../../shared/onboarding/fleet";
+import { machineInstanceId } from "../../shared/onboarding/instanceIds";
+import { isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { normalizeResourceId } from "../../shared/resourceId";
+import { runtimeClock } from "../../shared/runtimeClock";
+import { resourceIdField, shortTextField } from "../../shared/validation/fields";
+import { defineActivity } from "../activity";
+import { findInstanceStatus, isConflict } from "../durableStatus";
+import { observeMachine } from "../machines/observeMachine";
+import { planMachine } from "../onboarding/planOnboarding";
+import { orchestratorNames } from "../orchestratorNames";
+import { SubscriptionFacts } from "../subscriptionFacts";
+
+/** Machines one verification activity reads in full (about four reads each). */
+export const verifyBatch = 25;
+/** Reads in flight at once inside a batch (the pacer spaces them anyway). */
+const verifyConcurrency = 4;
+
+const gatewayStateSchema = z.strictObject({
+  id: resourceIdField,
+  state: z.enum(["live", "missing", "retiring"]),
+});
+const requestsSchema = z.strictObject({
+  armReads: z.number().int().nonnegative(),
+  armWrites: z.number().int().nonnegative(),
+  resourceGraphQueries: z.number().int().nonnegative(),
+});
+const quotaSchema = z.strictObject({
+  remaining: z.number().int(),
+  resetsAfterMs: z.number().int().nonnegative().optional(),
+});
+
+/** The sweep's settings and every gateway of the scopes' subscriptions (and the hub's). */
+export const beginDriftSweep = defineActivity({
+  name: "beginDriftSweep_v1",
+  needs: "azure",
+  input: z.strictObject({}),
+  output: z.strictObject({
+    scopes: z.array(shortTextField.max(300)).max(100),
+    sharePercent: z.number().int().min(1).max(100),
+    readsPerSecond: z.number().int().positive(),
+    fullReadHours: z.number().int().positive(),
+    gateways: z.array(gatewayStateSchema).max(5000),
+    requests: requestsSchema,
+    quota: quotaSchema.optional(),
+  }),
+  async handler({ arm, settings }) {
+    const requests = noRequests();
+    const counted = pacedArm(
+      arm,
+      readsPerSecond(settings.ARC_DRIFT_READ_SHARE_PERCENT),
+      runtimeClock,
+      requests,
+    );
+    const subscriptions = subscriptionsOfScopes(settings.ARC_SCOPES);
+    if (
+      settings.ARC_GATEWAY_SUBSCRIPTION &&
+      !subscriptions.includes(settings.ARC_GATEWAY_SUBSCRIPTION.toLowerCase())
+    )
+      subscriptions.push(settings.ARC_GATEWAY_SUBSCRIPTION.toLowerCase());
+    const gateways: z.input<typeof gatewayStateSchema>[] = [];
+    let quota: z.input<typeof quotaSchema> | undefined;
+    if (subscriptions.length > 0) {
+      for await (const page of queryResourceGraph(counted, { subscriptions, query: driftGatewaysQuery() })) {
+        gateways.push(...page.rows);
+        quota = page.quota;
+      }
+    }
+    return {
+      scopes: [...settings.ARC_SCOPES],
+      sharePercent: settings.ARC_DRIFT_READ_SHARE_PERCENT,
+      readsPerSecond: readsPerSecond(settings.ARC_DRIFT_READ_SHARE_PERCENT),
+      fullReadHours: settings.ARC_DRIFT_FULL_READ_HOURS,
+      gateways,
+      requests,
+      ...(quota ? { quota } : {}),
+    };
+  },
+});
+
+/** One Resource Graph page (1,000 rows) of the scopes' machines, each with its inventory fingerprint. */
+export const readDriftInventoryPage = defineActivity({
+  name: "readDriftInventoryPage_v1",
+  needs: "azure",
+  input: z.strictObject({ skipToken: z.string().min(1).max(8192).optional() }),
+  output: z.strictObject({
+    machines: z.array(z.strictObject({ machineId: resourceIdField, fingerprint: shortTextField })).max(1000),
+    skipToken: z.string().min(1).max(8192).optional(),
+    quota: quotaSchema.optional(),
+  }),
+  async handler({ arm, settings }, input) {
+    const subscriptions = subscriptionsOfScopes(settings.ARC_SCOPES);
+    if (subscriptions.length === 0) return { machines: [] };
+    const page = await queryResourceGraphPage(
+      arm,
+      { subscriptions, query: driftMachinesQuery() },
+      input.skipToken,
+    );
+    return {
+      machines: page.rows.filter((row) => isInScope(row.machineId, settings.ARC_SCOPES)),
+      ...(page.skipToken ? { skipToken: page.skipToken } : {}),
+      ...(page.quota
+        ? {
+            quota: {
+              remaining: page.quota.remaining,
+              ...(page.quota.resetsAfterMs !== undefined ? { resetsAfterMs: page.quota.resetsAfterMs } : {}),
+            },
+          }
+        : {}),
+    };
+  },
+});
+
+/** The last finished sweep's id and memory, through the `drift-latest` pointer; none when there is none. */
+export const readPreviousSweep = defineActivity({
+  name: "readPreviousSweep_v1",
+  needs: "durableClient",
+  input: z.strictObject({}),
+  output: z.strictObject({ sweepId: shortTextField.optional(), memory: sweepMemorySchema.optional() }),
+  async handler({ client }) {
+    const sweepId = await latestSweepId(client);
+    if (sweepId === undefined) return {};
+    const status = await findInstanceStatus(client, sweepId);
+    const output = driftSweepOutputSchema.safeParse(status?.output);
+    return output.success ? { sweepId, memory: output.data.memory } : { sweepId };
+  },
+});
+
+const latestPointerSchema = z.strictObject({ sweepId: shortTextField });
+
+/** The id the `drift-latest` pointer names, when there is one. */
+export async function latestSweepId(
+  client: Parameters<typeof findInstanceStatus>[0],
+): Promise<string | undefined> {
+  const pointer = await findInstanceStatus(client, latestSweepInstanceId);
+  const parsed = latestPointerSchema.safeParse(pointer?.output);
+  return parsed.success ? parsed.data.sweepId : undefined;
+}
+
+/** Points `drift-latest` at a finished sweep: a tiny orchestration whose output is the sweep's id. */
+export const recordLatestSweep = defineActivity({
+  name: "recordLatestSweep_v1",
+  needs: "durableClient",
+  input: latestPointerSchema,
+  output: z.strictObject({ recorded: z.boolean() }),
+  async handler({ client }, input) {
+    try {
+      await client.startNew(orchestratorNames.driftLatest, { instanceId: latestSweepInstanceId, input });
+      return { recorded: true };
+    } catch (error) {
+      // Another sweep's pointer is being written this very moment: the later one wins.
+      if (isConflict(error)) return { recorded: false };
+      throw error;
+    }
+  },
+});
+
+/** The pointer's orchestration: it only holds its input as its output. */
+export function* driftLatestOrchestrator(context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  yield* [];
+  return latestPointerSchema.parse(context.df.getInput());
+}
+
+const verifiedSchema = z.strictObject({
+  machineId: resourceIdField,
+  kind: z.enum(driftKinds),
+  code: shortTextField.optional(),
+  repairable: z.boolean(),
+  unchanged: z.boolean().optional(),
+  /** Not attached, and whether it was ever onboarded decides never-onboarded over not-attached. */
+  checkRecord: z.boolean().optional(),
+  reason: machineFindingSchema.shape.reason,
+  localAction: machineFindingSchema.shape.localAction,
+  gatewayLink: resourceIdField.optional(),
+});
+
+/** Reads machines in full (the planner's own reads) under the read budget, plans and classifies each. */
+export const verifyDriftBatch = defineActivity({
+  name: "verifyDriftBatch_v1",
+  needs: "azure",
+  input: z.strictObject({
+    machines: z
+      .array(
+        z.strictObject({
+          machineId: resourceIdField,
+          previous: z.strictObject({ kind: z.enum(driftKinds), code: shortTextField.optional() }).optional(),
+        }),
+      )
+      .min(1)
+      .max(verifyBatch),
+    gateways: z.array(gatewayStateSchema).max(5000),
+    readsPerSecond: z.number().int().positive(),
+  }),
+  output: z.strictObject({ machines: z.array(verifiedSchema), requests: requestsSchema }),
+  async handler(deps, input) {
+    const requests = noRequests();
+    const paced = pacedArm(deps.arm, input.readsPerSecond, runtimeClock, requests);
+    const facts = new SubscriptionFacts(paced);
+    const gateways = new Map(input.gateways.map((g) => [normalizeResourceId(g.id), g.state] as const));
+    const machines = await mapBounded(input.machines, verifyConcurrency, async ({ machineId, previous }) => {
+      // One machine's reads are made once: planning re-reads what observing just read.
+      const own = { ...deps, arm: onceEach(paced), facts };
+      const observed = await observeMachine(own, { machineId });
+      const { plan } = await planMachine(own, { machineId });
+      const linkedGateway = linkedGatewayState(gateways, observed.gatewayLink);
+      const found = classifyDrift({
+        plan,
+        ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
+        ...(linkedGateway !== undefined ? { linkedGateway } : {}),
+        onboardingRecorded: true,
+        ...(previous ? { previous } : {}),
+      });
+      const report = planReport(plan);
+      const stranded = found.kind === "stranded";
+      const localAction =
+        stranded && plan.kind === "stop" && plan.outcome === "pending"
+          ? strandedLocalAction(osTypeOf(observed.machine?.osType))
+          : report.localAction;
+      const reason = stranded
+        ? `Its gateway ${observed.gatewayLink ?? ""} ${linkedGateway === "retiring" ? "is being retired (its retirement moves the machine)" : "no longer exists"}; ${report.message}`
+        : report.message;
+      return {
+        machineId,
+        kind: found.kind,
+        ...(found.code !== undefined ? { code: found.code } : {}),
+        repairable: found.repairable,
+        ...(found.unchanged ? { unchanged: true } : {}),
+        ...(found.kind === "not-attached" &&
+        plan.kind === "steps" &&
+        plan.steps.some((s) => s.kind === "attachGateway")
+          ? { checkRecord: true }
+          : {}),
+        reason,
+        ...(localAction ? { localAction } : {}),
+        ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
+      };
+    });
+    return { machines, requests };
+  },
+});
+
+/** Which of the machines have an onboarding instance on record (never onboarded: none). */
+export const readOnboardingRecords = defineActivity({
+  name: "readOnboardingRecords_v1",
+  needs: "durableClient",
+  input: z.strictObject({ machineIds: z.array(resourceIdField).min(1).max(1000) }),
+  output: z.strictObject({ recorded: z.array(resourceIdField) }),
+  async handler({ client }, input) {
+    const found = await mapBounded(input.machineIds, 8, async (machineId) =>
+      (await findInstanceStatus(client, machineInstanceId(machineId))) ? machineId : undefined,
+    );
+    return { recorded: found.filter((id): id is string => id !== undefined) };
+  },
+});
+
+/** `arm` whose GETs are each sent once; a repeat answers what the first did. */
+function onceEach(arm: ArmContext): ArmContext {
+  const seen = new Map<string, Promise<ArmResponse>>();
+  return {
+    ...arm,
+    send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
+      if (request.method !== "GET") return arm.send<T>(request);
+      const key = JSON.stringify([request.path, request.apiVersion, request.query, request.allowStatus]);
+      let answer = seen.get(key);
+      if (!answer) {
+        answer = arm.send(request);
+        seen.set(key, answer);
+        answer.catch(() => seen.delete(key));
+      }
+      return answer as Promise<ArmResponse<T>>;
+    },
+  };
+}
+
+/** `work` over `items`, at most `limit` at once, answers in input order. */
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
