@@ -132,6 +132,7 @@ export function* driftSweepOrchestrator(
         outcome: "reported",
         reason: machine.reason,
         ...(machine.localAction ? { localAction: machine.localAction } : {}),
+        ...(machine.unchanged ? { unchanged: true } : {}),
         repairable: machine.repairable,
         ...(machine.gatewayLink !== undefined ? { gatewayLink: machine.gatewayLink } : {}),
         ...(machine.checkRecord ? { checkRecord: true } : {}),

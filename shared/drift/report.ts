@@ -29,6 +29,8 @@ export const machineFindingSchema = z.strictObject({
   reason: textField,
   /** What to run on the machine, when only that helps. */
   localAction: localActionSchema.optional(),
+  /** Needs local action, as the previous sweep already reported: reported again, never retried. */
+  unchanged: z.boolean().optional(),
   /** The onboarding instance a repair started or found running. */
   instanceId: shortTextField.optional(),
 });
