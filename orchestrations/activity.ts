@@ -47,6 +47,12 @@ export interface DurableClientDeps {
 export interface ActivityNeeds {
   readonly azure: AzureDeps;
   readonly durableClient: DurableClientDeps;
+  /**
+   * A write to Azure that must not go out once its orchestration has stopped: Durable Functions
+   * runs an activity already handed to a worker even when its orchestration was terminated
+   * meanwhile, so the activity reads its orchestration's status before it writes.
+   */
+  readonly azureAndDurableClient: AzureDeps & DurableClientDeps;
 }
 export type ActivityNeed = keyof ActivityNeeds;
 

@@ -5,7 +5,7 @@
 // Importing a capability does no I/O. Activities that talk to Azure share one set of
 // dependencies — the validated settings, one ARM context over them, and the subscription facts —
 // built on the first invocation of any of them; durable-client activities get the
-// `durableClient` binding and build their client per invocation.
+// `durableClient` binding and build their client per invocation (`azureAndDurableClient`: both).
 import type { FunctionInput, InvocationContext } from "@azure/functions";
 import type { OrchestrationHandler } from "durable-functions";
 import * as df from "durable-functions";
@@ -63,6 +63,10 @@ export function registerCapabilities(
       if (activity.needs === "durableClient") {
         const run = (input: unknown, context: InvocationContext) =>
           runActivity(activity, { client: df.getClient(context) } satisfies DurableClientDeps, input);
+        registerActivity(activity.name, run, [df.input.durableClient()]);
+      } else if (activity.needs === "azureAndDurableClient") {
+        const run = (input: unknown, context: InvocationContext) =>
+          runActivity(activity, { ...azure(), client: df.getClient(context) }, input);
         registerActivity(activity.name, run, [df.input.durableClient()]);
       } else {
         registerActivity(activity.name, (input) => runActivity(activity, azure(), input));

@@ -22,6 +22,9 @@
 // no lock: a machine linked between the last read and the DELETE (one request apart) is not caught.
 // Waits: durable timers only (scan pacing, running onboardings, the deletion's monitor). Deadline:
 // the deletion's `deletionDeadlineMs`; past it the result is `failed` with the gateway still Deleting.
+// Cancelled (terminated) at any point before the DELETE went out, none goes out: the deletion
+// activity checks that this run is still Running before it sends it. Moves already running finish
+// (their sub-orchestrations are not terminated with it), so no machine is left half-moved.
 import type { OrchestrationContext, Task } from "durable-functions";
 
 import { hasSucceeded, isGoingAway, operationStateOf } from "../../shared/azure/azureStates";
@@ -231,8 +234,15 @@ export function* retireGatewayOrchestrator(
 
   // 6. Zero machines reference it: delete, and wait the deletion out.
   report(context, { step: "delete", message: `No machine references ${name}: deleting it` });
-  const begun = yield* step(context, beginGatewayDeletion, { gatewayId });
+  const begun = yield* step(context, beginGatewayDeletion, {
+    gatewayId,
+    retirementId: context.df.instanceId,
+  });
   if (!begun.ok) return finish("failed", false, `Deleting gateway ${name} failed: ${begun.failure.reason}`);
+  if (begun.value.stopped !== undefined) {
+    // Only when this run was stopped (terminated, suspended) after asking for the DELETE.
+    return finish("failed", false, `The retirement was ${begun.value.stopped}; no DELETE was sent`);
+  }
   if (!begun.value.done && begun.value.operation) {
     const operation = begun.value.operation;
     const deadline = nowMs(context) + deletionDeadlineMs;

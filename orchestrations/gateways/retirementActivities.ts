@@ -1,7 +1,8 @@
 // The activities of a gateway's retirement (retireGateway.orchestrator.ts): read the gateway,
 // mark it retiring (its tag), find the machines attached to it a page at a time, plan a move onto
 // another gateway, and begin the DELETE. Each is safe to run twice: the mark keeps its first
-// time, the scan and the plan only read, a second DELETE finds the gateway `Deleting` (or gone).
+// time, the scan and the plan only read, a second DELETE finds the gateway `Deleting` (or gone),
+// and the DELETE goes out only while its retirement still runs (a cancel stops it).
 import { z } from "zod";
 
 import { beginDeleteGateway, findGateway, updateGatewayTags } from "../../shared/azure/gateways";
@@ -10,8 +11,15 @@ import { attachedMachinesPage } from "../../shared/gateways/attachedMachines";
 import { movePlanSchema, planGatewayMove } from "../../shared/gateways/movePlan";
 import { retiringSince, withRetiringTag } from "../../shared/gateways/retiringTag";
 import { gatewayResourceId, parseGatewayId } from "../../shared/resourceId";
-import { isoTimeField, resourceIdField, shortTextField, textField } from "../../shared/validation/fields";
+import {
+  instanceIdField,
+  isoTimeField,
+  resourceIdField,
+  shortTextField,
+  textField,
+} from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
+import { findInstanceStatus } from "../durableStatus";
 import { observeMachineLink } from "../machines/observeMachine";
 import { operationHandleSchema } from "./gatewayActivities";
 
@@ -106,17 +114,29 @@ export const planGatewayMoveActivity = defineActivity({
   },
 });
 
-/** DELETEs the gateway; never waits. `done` when it was already gone (204/404) or deleted at once. */
+/**
+ * DELETEs the gateway; never waits. `done` when it was already gone (204/404) or deleted at once.
+ * With `retirementId`, first reads that orchestration's status and sends nothing unless it is
+ * Running (`stopped`): a retirement cancelled after it asked for the DELETE, but before a worker
+ * ran it, must not delete (Durable Functions runs an activity already handed out even when its
+ * orchestration is terminated meanwhile).
+ */
 export const beginGatewayDeletion = defineActivity({
   name: "beginGatewayDeletion_v1",
-  needs: "azure",
-  input: z.strictObject({ gatewayId: resourceIdField }),
+  needs: "azureAndDurableClient",
+  input: z.strictObject({ gatewayId: resourceIdField, retirementId: instanceIdField.optional() }),
   output: z.strictObject({
     done: z.boolean(),
     result: shortTextField.optional(),
     operation: operationHandleSchema.optional(),
+    stopped: shortTextField.optional(),
   }),
-  async handler({ arm }, input) {
+  async handler({ arm, client }, input) {
+    if (input.retirementId !== undefined) {
+      const status = await findInstanceStatus(client, input.retirementId);
+      const runtimeStatus = status?.runtimeStatus ?? "Purged";
+      if (runtimeStatus !== "Running") return { done: false, stopped: runtimeStatus };
+    }
     const start = await beginDeleteGateway(arm, input.gatewayId);
     return start.done ? { done: true, result: start.result } : { done: false, operation: start.operation };
   },

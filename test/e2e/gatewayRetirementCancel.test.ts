@@ -1,0 +1,83 @@
+// Issue 11: a retirement cancelled (terminated) after its machines were moved but before its
+// DELETE went out sends no DELETE. Durable Functions runs an activity already handed to a worker
+// even when its orchestration is terminated meanwhile (the terminate only stops the orchestrator),
+// so the deletion itself checks that its retirement still runs before it sends anything. The
+// machine moved before the cancel stays moved and connected; the gateway stays, tagged retiring.
+import type { KillPoint } from "../../local/host";
+import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
+
+const subscriptionId = "00000000-0000-4000-8000-0000000b11c1";
+let h: Harness;
+/** Called at each of the Durable engine's kill points while set. */
+let onPoint: ((point: KillPoint) => void) | undefined;
+
+harnessPerFile({ subscriptionId, onKillPoint: (point) => onPoint?.(point) }, (started) => {
+  h = started;
+  started.registerHybridConnectivity();
+});
+afterEach(() => {
+  onPoint = undefined;
+});
+
+const path = (url: string) => new URL(url).pathname.toLowerCase();
+
+function link(machineId: string): string | undefined {
+  const settings = h.host.emulator!.state.getResource(
+    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
+  );
+  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+    ?.gatewayProperties?.gatewayResourceId;
+}
+
+test("cancelled between the moves and the DELETE: the deletion already handed to a worker sends no DELETE", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-eastus2", "eastus2");
+  const machineId = h.connect({ name: "cancel-1", location: "eastus2" });
+  expect((await h.outcome(machineId)).outcome).toBe("onboarded");
+  expect(link(machineId)).toBe(gatewayId);
+  await h.host.runUntilIdle();
+
+  const retirement = gatewayInstanceKey(gatewayId);
+  let cancelledAt: string | undefined;
+  onPoint = (point) => {
+    // The operator's cancel lands while the deletion waits for (or has just reached) a worker.
+    if (point.kind === "activityStarted" && point.name === "beginGatewayDeletion_v1" && !cancelledAt) {
+      cancelledAt = point.instanceId;
+      h.host.engine.terminate(point.instanceId, "Cancelled by an operator");
+    }
+  };
+  const from = h.host.traffic().length;
+  h.host.engine.start("retireGateway_v1", { gatewayId }, retirement);
+  const status = await h.host.waitForInstance(retirement);
+  await h.host.runUntilIdle();
+
+  expect(cancelledAt).toBe(retirement);
+  expect(status.runtimeStatus).toBe("Terminated");
+  const deletes = h.host
+    .traffic()
+    .slice(from)
+    .filter((e) => e.method === "DELETE" && path(e.url) === gatewayId.toLowerCase());
+  expect(deletes).toEqual([]);
+  // What was done stays done: the machine is off the gateway and connected; the gateway is there.
+  expect(link(machineId)).toBeUndefined();
+  expect((h.host.emulator!.state.getResource(machineId)?.body.properties as { status?: string }).status).toBe(
+    "Connected",
+  );
+  expect(h.host.emulator!.state.getResource(gatewayId)).toBeDefined();
+});
+
+test("not cancelled: the same retirement deletes the gateway (the check lets a running one through)", async () => {
+  const gatewayId = await h.readyGateway("arc-gw-centralus", "centralus");
+  const retirement = gatewayInstanceKey(gatewayId);
+  const from = h.host.traffic().length;
+  h.host.engine.start("retireGateway_v1", { gatewayId }, retirement);
+  const status = await h.host.waitForInstance(retirement);
+  expect(status.runtimeStatus).toBe("Completed");
+  expect(status.output).toMatchObject({ outcome: "retired", deleted: true });
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method === "DELETE" && path(e.url) === gatewayId.toLowerCase()),
+  ).toHaveLength(1);
+});
