@@ -9,6 +9,8 @@
 // 4. Move each off it, `moveConcurrency` at a time, as sub-orchestrations under the machine's
 //    detach key: to direct with detachMachine_v1 (agent first, then the link) or onto `moveTo`
 //    with moveMachineGateway_v1 (the link first, then the agent; shared/gateways/movePlan.ts).
+//    The `moveTo` gateway is read again before each batch: once it is retiring, gone or not
+//    Succeeded, no more machine is moved onto it (and so nothing is deleted).
 //    A machine whose onboarding is running is waited for first (up to `onboardingWaitMs`): that
 //    run may be between linking it and switching its agent, and must not interleave with a move.
 // 5. Read every machine's link again. A machine attached meanwhile is moved in the next round
@@ -162,6 +164,9 @@ export function* retireGatewayOrchestrator(
   }
 
   // 3–5. Find, move, read again until a read finds none (or a round limit, or a machine that stays).
+  // Why the `moveTo` gateway stopped taking machines, once it has (read again before each batch:
+  // it may be retired, deleted or failed by someone else meanwhile).
+  let targetRefusal: string | undefined;
   for (let round = 1; ; round++) {
     report(context, {
       step: round === 1 ? "scan" : "confirm",
@@ -210,6 +215,21 @@ export function* retireGatewayOrchestrator(
         message: `Moving machines off ${name}: ${machines.size + start} of ${machines.size + pending.length} handled`,
         waitingFor: `${batch.length} machine(s) ${moveTo ? `moving to ${resourceNameIn(moveTo)}` : "switching to direct"}`,
       });
+      if (moveTo !== undefined && targetRefusal === undefined) {
+        targetRefusal = yield* checkMoveTarget(context, gatewayId, moveTo);
+      }
+      if (targetRefusal !== undefined) {
+        for (const machineId of batch) {
+          machines.set(key(machineId), {
+            machineId,
+            outcome: "failed",
+            code: "MoveTargetUnavailable",
+            reason: `Not moved: ${targetRefusal}; it is still on ${name}`,
+            done: [],
+          });
+        }
+        continue;
+      }
       const ready = yield* afterOnboardings(context, batch);
       for (const result of ready.busy) machines.set(key(result.machineId), result);
       const results = ready.free.length > 0 ? yield* moveBatch(context, ready.free, gatewayId, moveTo) : [];

@@ -3,6 +3,7 @@
 // even when its orchestration is terminated meanwhile (the terminate only stops the orchestrator),
 // so the deletion itself checks that its retirement still runs before it sends anything. The
 // machine moved before the cancel stays moved and connected; the gateway stays, tagged retiring.
+// And with `moveTo`: a target that starts retiring while the retirement runs takes no more machines.
 import type { KillPoint } from "../../local/host";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
@@ -80,4 +81,47 @@ test("not cancelled: the same retirement deletes the gateway (the check lets a r
       .slice(from)
       .filter((e) => e.method === "DELETE" && path(e.url) === gatewayId.toLowerCase()),
   ).toHaveLength(1);
+});
+
+test("moveTo: a target gateway that starts retiring after the first check takes no machine, and nothing is deleted", async () => {
+  const oldId = await h.readyGateway("arc-gw-norwayeast", "norwayeast");
+  const spareId = await h.readyGateway("arc-gw-norway-spare", "norwayeast");
+  const machineId = h.connect({ name: "target-1", location: "norwayeast" });
+  expect((await h.outcome(machineId)).outcome).toBe("onboarded");
+  expect(link(machineId)).toBe(oldId);
+  await h.host.runUntilIdle();
+
+  // An operator retires the spare too, once this retirement has checked it and is tagging its own.
+  const state = h.host.emulator!.state;
+  onPoint = (point) => {
+    if (point.kind === "activityStarted" && point.name === "markGatewayRetiring_v1") {
+      const spare = state.getResource(spareId)!;
+      const tags = {
+        ...(spare.body.tags as Record<string, string> | undefined),
+        "arc-autopilot-retiring": "x",
+      };
+      state.putResource(spareId, spare.type, { ...spare.body, tags }, h.clock.now());
+      onPoint = undefined;
+    }
+  };
+  const from = h.host.traffic().length;
+  const retirement = h.host.engine.start(
+    "retireGateway_v1",
+    { gatewayId: oldId, moveTo: spareId },
+    gatewayInstanceKey(oldId),
+  );
+  const status = await h.host.waitForInstance(retirement);
+  expect(status.runtimeStatus).toBe("Completed");
+  expect(status.output).toMatchObject({
+    outcome: "blocked",
+    deleted: false,
+    machines: [{ machineId, outcome: "failed", code: "MoveTargetUnavailable" }],
+  });
+  const writes = h.host
+    .traffic()
+    .slice(from)
+    .filter((e) => e.method !== "GET" && !path(e.url).startsWith("/providers/microsoft.resourcegraph"));
+  // Only the retiring tag of the old gateway was written: no link to the spare, no DELETE.
+  expect(writes.map((e) => `${e.method} ${path(e.url)}`)).toEqual([`PATCH ${oldId.toLowerCase()}`]);
+  expect(link(machineId)).toBe(oldId);
 });
