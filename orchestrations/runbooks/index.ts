@@ -3,6 +3,7 @@
 // is defined with `defineRoute` in its capability's folder and added here
 // (shared/runbooks/http/README.md).
 import type { AnyRoute } from "../../shared/runbooks/http/route";
+import { driftRoutes } from "../drift/driftRoutes";
 import { gatewayRoutes } from "../gateways/gatewayRoutes";
 import { retirementRoutes } from "../gateways/retirementRoutes";
 import { onboardingRoutes } from "../onboarding/onboardingRoutes";
@@ -13,4 +14,5 @@ export const runbookRoutes: readonly AnyRoute[] = [
   ...onboardingRoutes,
   ...gatewayRoutes,
   ...retirementRoutes,
+  ...driftRoutes,
 ];
