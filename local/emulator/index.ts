@@ -18,6 +18,7 @@ import {
 import { type FaultConfig, FaultInjector } from "./faults";
 import { emulatorCredential, localPrincipal, mintToken } from "./principal";
 import { allRoutes } from "./providers";
+import { type AmbientWorld, attachAmbientWorld } from "./providers/apiManagement/ambient";
 import { SeededRandom } from "./random";
 import { Router } from "./router";
 import { type ArmServerParts, createArmRequestListener, createContext } from "./server";
@@ -85,6 +86,12 @@ export interface Emulator {
    * publishes are not ARM's).
    */
   exchanges(): readonly TrafficExchange[];
+  /**
+   * The clock for what the emulated world does on its own over days (gateway tokens nearing
+   * expiry): the local host passes its schedule-tracking clock, so these count as schedules and
+   * never keep `runUntilIdle` jumping ahead by themselves.
+   */
+  useAmbientClock(clock: Clock): void;
   close(): Promise<void>;
 }
 
@@ -144,6 +151,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onInternalError,
   };
 
+  const ambient: AmbientWorld = {
+    clock,
+    publishEvent: (event) => eventGrid.publishEvent(event),
+  };
+  attachAmbientWorld(state, ambient);
+
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, createArmRequestListener(parts));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -176,6 +189,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     topicKey: (topicName) => topics.key(topicName),
     topicEvents: (topicName) => topics.events(topicName),
     exchanges: () => exchanges,
+    useAmbientClock: (ambientClock) => {
+      ambient.clock = ambientClock;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         eventGrid.close();

@@ -87,6 +87,12 @@ export interface EmulatorTimings {
   providerRegistrationMs: number;
   /** How long a run command runs before it finishes. */
   runCommandMs: number;
+  /** How long a cluster extension's install takes (Helm release on the cluster: a few minutes). */
+  clusterExtensionInstallMs: number;
+  /** How long a cluster extension's update (PATCH, or PUT on an existing one) takes. */
+  clusterExtensionUpdateMs: number;
+  /** How long a cluster extension's deletion takes. */
+  clusterExtensionDeleteMs: number;
 }
 
 export const defaultTimings: EmulatorTimings = {
@@ -96,6 +102,9 @@ export const defaultTimings: EmulatorTimings = {
   operationQueuedMs: 10_000,
   providerRegistrationMs: 3 * 60_000,
   runCommandMs: 20_000,
+  clusterExtensionInstallMs: 2 * 60_000,
+  clusterExtensionUpdateMs: 60_000,
+  clusterExtensionDeleteMs: 60_000,
 };
 
 export interface EmulatorContext {

@@ -289,6 +289,8 @@ async function assemble(options: LocalHostOptions, undo: (() => Promise<void> | 
   };
 
   const scheduleClock = new ScheduleTrackingClock(clock);
+  // Token expiries and the like in the emulated world are schedules too, not work left to run.
+  emulator?.useAmbientClock(scheduleClock);
   let engine: DurableEngine | undefined;
   const durable = durableEngineFactory(
     {

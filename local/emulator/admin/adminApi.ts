@@ -16,6 +16,7 @@ import { setResourceGraphQuota } from "../providers/resourceGraph";
 import { presetProviderRegistration } from "../providers/resourceProviders";
 import { parseAdminBody } from "../validation";
 import { adminOperations } from "./adminOperations";
+import { selfHostedGatewayAdminRoutes } from "./selfHostedGatewayAdmin";
 
 export const adminPrefix = "/_emulator";
 
@@ -79,7 +80,7 @@ const coreRoutes: AdminRoute[] = [
     method: "PUT",
     path: "/timings",
     summary:
-      "How long slow operations take, in ms: gatewayCreateMs, gatewayDeleteMs, strandedAgentDisconnectMs, operationQueuedMs, providerRegistrationMs, runCommandMs.",
+      "How long slow operations take, in ms: gatewayCreateMs, gatewayDeleteMs, strandedAgentDisconnectMs, operationQueuedMs, providerRegistrationMs, runCommandMs, clusterExtensionInstallMs, clusterExtensionUpdateMs, clusterExtensionDeleteMs.",
     handle: (emulator, body) => {
       const duration = z
         .number()
@@ -94,6 +95,9 @@ const coreRoutes: AdminRoute[] = [
           operationQueuedMs: duration.optional(),
           providerRegistrationMs: duration.optional(),
           runCommandMs: duration.optional(),
+          clusterExtensionInstallMs: duration.optional(),
+          clusterExtensionUpdateMs: duration.optional(),
+          clusterExtensionDeleteMs: duration.optional(),
         }),
         body,
       );
@@ -213,7 +217,7 @@ const coreRoutes: AdminRoute[] = [
 ];
 
 export function adminRoutes(): AdminRoute[] {
-  return [...coreRoutes, ...adminOperations];
+  return [...coreRoutes, ...adminOperations, ...selfHostedGatewayAdminRoutes];
 }
 
 function matchRoute(

@@ -8,10 +8,13 @@ import { armErrors, ArmHttpError } from "../armError";
 import { armRequestFor } from "../armResource";
 import type { EventSubscriptionOptions } from "../eventGrid";
 import { onboardingPrincipal } from "../principal";
+import { apiManagementApiVersions } from "../providers/apiManagement/services";
 import { hybridComputeApiVersion } from "../providers/hybridCompute/armConventions";
 import { failNextGatewayCreations } from "../providers/hybridCompute/gateways";
 import { connectMachine, setMachineConnectivity } from "../providers/hybridCompute/machines";
 import { hybridConnectivityApiVersions } from "../providers/hybridConnectivity";
+import { connectedClustersApiVersions } from "../providers/kubernetes/connectedClusters";
+import { extensionsApiVersions } from "../providers/kubernetes/extensions";
 import { parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 
@@ -144,5 +147,8 @@ function apiVersionFor(resourceType: string): string | undefined {
   const namespace = resourceType.split("/")[0]?.toLowerCase();
   if (namespace === "microsoft.hybridcompute") return hybridComputeApiVersion;
   if (namespace === "microsoft.hybridconnectivity") return hybridConnectivityApiVersions[0];
+  if (namespace === "microsoft.kubernetes") return connectedClustersApiVersions[0];
+  if (namespace === "microsoft.kubernetesconfiguration") return extensionsApiVersions[0];
+  if (namespace === "microsoft.apimanagement") return apiManagementApiVersions[0];
   return undefined;
 }

@@ -105,6 +105,30 @@ export class EventGridSystemTopic {
   }
 
   /**
+   * Publishes an event some other Azure service raised (API Management's gateway token events),
+   * already shaped as that publisher sends it; filters and delivery are the same as for
+   * resource events. Its `data` has no operationName, so operation-name filters never match it.
+   */
+  publishEvent(input: EventGridEvent<unknown>): void {
+    // Delivery and the log only read the envelope and pass `data` through untouched.
+    const event = input as EventGridEvent;
+    if (this.closed) {
+      this.logLine(`eventgrid: ${event.eventType} for ${event.subject} not delivered: the topic is closed`);
+      return;
+    }
+    const matched = [...this.channels.values()].filter((channel) =>
+      matchesSubscription(channel.settings, event),
+    );
+    this.log.recordPublished({
+      publishedAt: formatEventTime(this.clock.now()),
+      event,
+      matchedSubscriptions: matched.map((channel) => channel.settings.name),
+    });
+    this.logLine(`eventgrid: ${event.eventType} on ${event.subject} -> ${matched.length} subscription(s)`);
+    for (const channel of matched) channel.accept({ event, publishedAt: this.clock.now() });
+  }
+
+  /**
    * Validates the options, runs the endpoint's validation handshake and only then starts
    * delivering to it. Rejects with InvalidEventSubscriptionError (bad options), ConflictError
    * (name taken) or WebhookValidationError (handshake failed).

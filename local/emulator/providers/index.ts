@@ -1,11 +1,15 @@
 // Every route the emulator serves, by provider.
 import { asyncOperationRoutes } from "../asyncOperations";
 import type { RouteDefinition } from "../types";
+import { apimGatewaysRoutes } from "./apiManagement/gateways";
+import { apiManagementServiceRoutes } from "./apiManagement/services";
 import { gatewaysRoutes } from "./hybridCompute/gateways";
 import { machinesRoutes } from "./hybridCompute/machines";
 import { runCommandsRoutes } from "./hybridCompute/runCommands";
 import { settingsRoutes } from "./hybridCompute/settings";
 import { hybridConnectivityRoutes } from "./hybridConnectivity";
+import { connectedClustersRoutes } from "./kubernetes/connectedClusters";
+import { clusterExtensionsRoutes } from "./kubernetes/extensions";
 import { resourceGraphRoutes } from "./resourceGraph";
 import { resourceProvidersRoutes } from "./resourceProviders";
 
@@ -21,5 +25,9 @@ export function allRoutes(): RouteDefinition[] {
     ...resourceProvidersRoutes(),
     ...hybridConnectivityRoutes(),
     ...resourceGraphRoutes(),
+    ...connectedClustersRoutes(),
+    ...clusterExtensionsRoutes(),
+    ...apiManagementServiceRoutes(),
+    ...apimGatewaysRoutes(),
   ];
 }
