@@ -2,7 +2,8 @@
 // - POST /api/gateways — create a gateway: starts its shared creation (`gatewayCreation_v1` under
 //   the gateway's key, gatewayCreation.ts), which PUTs it and waits its creation out; answers 202
 //   with the status URL, or 409 when something already runs under the key (its creation, or its
-//   retirement: one gateway is never created and retired at once).
+//   retirement: one gateway is never created and retired at once), or when the gateway exists in
+//   another region or tagged retiring.
 // - GET /api/gateways — every gateway in scope with its state, endpoint, attached machines counted
 //   from their settings, room left, whether it is retiring, and the allow-list for its machines
 //   (shared/gateways/inventory.ts).
@@ -12,9 +13,11 @@
 //   or another detach (or a retirement's move) of it runs.
 import { z } from "zod";
 
+import { findGateway } from "../../shared/azure/gateways";
 import { findMachine } from "../../shared/azure/machines";
 import { detachPlanSchema, planDetach } from "../../shared/gateways/detachPlan";
 import { gatewayInventory } from "../../shared/gateways/inventory";
+import { retiringSince, retiringTagName } from "../../shared/gateways/retiringTag";
 import { subscriptionIdField } from "../../shared/onboarding/fleet";
 import { normalizeLocation } from "../../shared/onboarding/gatewayPlacement";
 import { detachInstanceId, machineInstanceId } from "../../shared/onboarding/instanceIds";
@@ -82,7 +85,10 @@ export const createGatewayRoute = defineRoute({
         .object({ gatewayId: z.string(), operation: operationLinks })
         .meta({ id: "CreateGatewayAccepted" }),
     },
-    409: { description: "The gateway's creation or retirement is already running." },
+    409: {
+      description:
+        "The gateway's creation or retirement is already running, or it exists in another region or tagged retiring.",
+    },
   },
   example: {
     body: {
@@ -104,6 +110,7 @@ export const createGatewayRoute = defineRoute({
     const busy = await runningInstance(context, operation.instanceId);
     if (busy)
       throw conflictError(context, operation.instanceId, `${busy.name} is running for gateway ${body.name}`);
+    await refuseExistingElsewhere(context, gatewayId, body.name, normalizeLocation(body.location));
     try {
       await context.durable().startNew(operation.orchestrator, {
         instanceId: operation.instanceId,
@@ -118,6 +125,38 @@ export const createGatewayRoute = defineRoute({
     return accepted(context.operationLinks(operation.instanceId), { gatewayId });
   },
 });
+
+/**
+ * 409 when the gateway already exists in another region (its region cannot change, and the
+ * creation would otherwise report the existing one ready), or is tagged retiring (placement skips
+ * it until the tag is removed). The same gateway in the same region is created again: a no-op.
+ */
+async function refuseExistingElsewhere(
+  context: RouteContext,
+  gatewayId: string,
+  name: string,
+  location: string,
+): Promise<void> {
+  const existing = await findGateway(context.arm(), gatewayId);
+  if (!existing) return;
+  if (normalizeLocation(existing.location) !== location) {
+    throw new RouteError(
+      409,
+      "Conflict",
+      `Gateway ${name} already exists in ${existing.location}; a gateway's region cannot change: give another name or ${normalizeLocation(existing.location)}`,
+      { field: "body.location" },
+    );
+  }
+  const since = retiringSince(existing.tags);
+  if (since !== undefined) {
+    throw new RouteError(
+      409,
+      "Conflict",
+      `Gateway ${name} exists and is being retired (tag ${retiringTagName} since ${since}); remove the tag to put it back in service`,
+      { field: "body.name" },
+    );
+  }
+}
 
 // ---------- list ----------
 

@@ -2,13 +2,15 @@
 // - POST /api/machines/onboard — one machine or many (`machineIds`, or a `scope` with optional
 //   `tags`), `dryRun` for the plans alone; starts `onboardFleet_v1` and answers 202 with its
 //   status URL. A machine whose onboarding is already running is reported in the result, not
-//   refused; a machine whose detach is running is a 409 (the two would fight over its gateway).
+//   refused; a machine whose detach is running is a 409 (the two would fight over its gateway);
+//   a list of which no machine exists is a 404 (some missing: each is reported in the result).
 // - GET /api/machines/{subscriptionId}/{resourceGroup}/{name} — the machine's plan now (what is
 //   missing and why) and its last onboarding run; 404 when the machine does not exist.
 import { randomBytes } from "node:crypto";
 
 import { z } from "zod";
 
+import { findMachine } from "../../shared/azure/machines";
 import { resourceGroupField, subscriptionIdField, tagFilterField } from "../../shared/onboarding/fleet";
 import { detachInstanceId, runbookInstanceId } from "../../shared/onboarding/instanceIds";
 import { parseResourceId } from "../../shared/resourceId";
@@ -80,6 +82,7 @@ export const onboardMachinesRoute = defineRoute({
       description: "Accepted: the operation's status URL is in Location and the body.",
       body: operationAccepted,
     },
+    404: { description: "None of the listed machines exists." },
     409: { description: "A detach of one of the machines is running." },
   },
   example: {
@@ -90,7 +93,10 @@ export const onboardMachinesRoute = defineRoute({
     },
   },
   async handler({ body }, context) {
-    if (body.machineIds !== undefined) await refuseRunningDetach(body.machineIds, context);
+    if (body.machineIds !== undefined) {
+      await refuseNoneExists(body.machineIds, context);
+      await refuseRunningDetach(body.machineIds, context);
+    }
     const targets =
       body.machineIds !== undefined
         ? { machineIds: body.machineIds }
@@ -111,6 +117,28 @@ function scopeOf(scopeId: string, tags: Readonly<Record<string, string>> | undef
     ...(parsed.resourceGroup !== undefined ? { resourceGroup: parsed.resourceGroup } : {}),
     ...(tags !== undefined ? { tags } : {}),
   };
+}
+
+/**
+ * 404 when not one of the listed machines exists (a single mistyped id is the common case). Reads
+ * until the first that does, a few at a time, so a real list costs one or a few GETs; a list with
+ * some machines missing is started, and the result reports each missing one (MachineNotFound).
+ */
+async function refuseNoneExists(machineIds: readonly string[], context: RouteContext): Promise<void> {
+  const arm = context.arm();
+  for (let start = 0; start < machineIds.length; start += 8) {
+    const batch = machineIds.slice(start, start + 8);
+    const found = await Promise.all(batch.map((id) => findMachine(arm, id)));
+    if (found.some((machine) => machine !== undefined)) return;
+  }
+  throw new RouteError(
+    404,
+    "NotFound",
+    machineIds.length === 1
+      ? `body.machineIds[0]: ${machineIds[0]} does not exist`
+      : `body.machineIds: none of the ${machineIds.length} machines exists`,
+    { field: machineIds.length === 1 ? "body.machineIds[0]" : "body.machineIds" },
+  );
 }
 
 /** 409 when one of the machines is being detached: onboarding it now would undo the detach. */
