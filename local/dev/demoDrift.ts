@@ -10,7 +10,7 @@ import type { ActivityView } from "./activityView";
 import { attachedGateways } from "./demoRetirement";
 
 /** The sweep's runbook route (POST starts one, answering 202 with the operation). */
-export const driftSweepRoute = "drift/sweep";
+export const driftSweepRoute = "drift/sweeps";
 
 const settingsType = "Microsoft.HybridCompute/settings";
 const sshConfigurationType = "Microsoft.HybridConnectivity/endpoints/serviceConfigurations";

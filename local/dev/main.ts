@@ -2,11 +2,13 @@
 // than real time, the emulator's Event Grid subscribed to the app's Event Grid functions and a
 // demo fleet connected — so a machine joining Arc shows up as orchestrations progressing on
 // screen; once the fleet's onboarding is quiet, one gateway is retired through the runbook route
-// (demoRetirement.ts). Prints where everything listens and the keys to call it with, a progress bar per
+// (demoRetirement.ts), then a little drift made behind the app's back is swept, repaired and
+// reported (demoDrift.ts). Prints where everything listens and the keys to call it with, a progress bar per
 // running orchestration, a table when all is quiet, and stops cleanly on Ctrl-C.
 import { connectDemoFleet, demoSubscriptionIds } from "../emulator/demoFleet";
 import { findFunctionAppRoot, type LocalHost } from "../host";
 import { type ActivityView, createActivityView, instanceTable } from "./activityView";
+import { runDemoDriftSweep } from "./demoDrift";
 import { retireDemoGateway } from "./demoRetirement";
 import { type DevOptions, devUsage, DevUsageError, parseDevArgs } from "./devArgs";
 import { devClock, startDevRun } from "./devRun";
@@ -45,13 +47,23 @@ export async function main(args: readonly string[]): Promise<void> {
   const run = await startDevRun({ options, clock, view, root, localSettings });
   const { host } = run;
 
-  // The demo's last act, once its onboarding is quiet: retire one gateway (only once).
-  let retirement: "pending" | "started" = "pending";
+  // The demo's last acts, each once everything is quiet: retire one gateway, then make a little
+  // drift behind the app's back and sweep it (finding, repairing and reporting it).
+  let act: "retire" | "drift" | "done" = "retire";
   const afterQuiet = () => {
-    if (!options.demo || !host.emulator || retirement !== "pending") return;
-    retirement = "started";
-    retireDemoGateway(host, view).catch((error: unknown) =>
-      view.log(`demo: retiring a gateway failed: ${error instanceof Error ? error.message : String(error)}`),
+    if (!options.demo || !host.emulator || act === "done") return;
+    if (act === "retire") {
+      act = "drift";
+      retireDemoGateway(host, view).catch((error: unknown) =>
+        view.log(
+          `demo: retiring a gateway failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+      return;
+    }
+    act = "done";
+    runDemoDriftSweep(host, view).catch((error: unknown) =>
+      view.log(`demo: the drift sweep failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
   const watcher = watchForQuiet(host, view, afterQuiet);

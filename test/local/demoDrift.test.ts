@@ -1,6 +1,7 @@
 // `npm run dev`'s drift act: after the retirement, a little drift is made behind the app's back
 // (no event, no ARM request) on machines the demo onboarded, and the sweep's report is told.
-import { driftReportSummary, seedDemoDrift } from "../../local/dev/demoDrift";
+import type { ActivityView } from "../../local/dev/activityView";
+import { driftReportSummary, runDemoDriftSweep, seedDemoDrift } from "../../local/dev/demoDrift";
 import { demoSubscriptionIds } from "../../local/emulator/demoFleet";
 import { type Harness, harnessPerFile } from "../e2e/onboardingHarness";
 
@@ -87,4 +88,40 @@ test("the report is told in a few lines: counts, compliance, each finding with i
     "  cost: 2 Resource Graph queries, 30 ARM reads, 0 ARM writes",
   ]);
   expect(driftReportSummary("Failed", null)).toBe("demo: the drift sweep ended Failed");
+});
+
+test("the sweep goes through POST /api/drift/sweeps: it finds the drift, repairs it, and its report is told", async () => {
+  const lines: string[] = [];
+  const view: ActivityView = {
+    instanceChanged: () => undefined,
+    log: (line) => lines.push(line),
+    hostLog: () => undefined,
+    stop: () => undefined,
+  };
+  const before = h.host.traffic().length;
+  const started = await runDemoDriftSweep(h.host, view);
+  expect(started.status).toBe(202);
+  await h.host.waitForInstance(started.operationId!);
+  await h.host.runUntilIdle();
+
+  expect(lines[0]).toMatch(/^demo: drift behind the app's back \(no event\): /);
+  expect(lines[1]).toBe("demo: sweeping for drift: POST /api/drift/sweeps");
+  expect(lines[2]).toBe(`demo: drift sweep accepted; its status: GET /api/operations/${started.operationId}`);
+  const report = lines[3]!.split("\n");
+  expect(report[0]).toMatch(/^demo: drift sweep report \(repairs started\): \d+ machine\(s\) in /);
+  // This file's first test left demo-a unlinked and demo-b without endpoint; this one adds demo-c, demo-d and web-eus-03.
+  expect(lines[0]).toContain("demo-c its gateway link removed by hand; demo-d its SSH endpoint deleted");
+  expect(report).toContain("  kinds: never-onboarded 1, not-attached 2, endpoint-missing 2");
+  expect(report).toContain("  outcomes: repair-started 5");
+  expect(report).toContain(
+    "  web-eus-03: never-onboarded → repair-started — 3 steps: attachGateway, createDefaultEndpoint, createSshServiceConfiguration",
+  );
+  expect(report.find((l) => l.startsWith("  cost:"))).toMatch(/Resource Graph queries, \d+ ARM reads/);
+  // The repairs happened: writes went out after the sweep started.
+  expect(
+    h.host
+      .traffic()
+      .slice(before)
+      .some((e) => e.method === "PUT"),
+  ).toBe(true);
 });
