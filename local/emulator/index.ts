@@ -26,7 +26,7 @@ import { EmulatorState } from "./state";
 import { type EmulatorResponse, type RawRequestOptions, sendToEmulator } from "./testClient";
 import { ArmThrottle, armThrottlingLimits, type ThrottlingLimits } from "./throttling";
 import { createLoopbackCertificate, type TlsMaterial } from "./tls";
-import { type TrafficExchange, TrafficLog } from "./trafficLog";
+import { type TrafficExchange, TrafficLog, withoutSecrets } from "./trafficLog";
 import { defaultTimings, type EmulatorContext, type EmulatorTimings, type ResourceEventInput } from "./types";
 
 export { ScaledClock, VirtualClock } from "../clock";
@@ -136,7 +136,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timings,
     throttle,
     faults,
-    recordExchange: (exchange) => {
+    recordExchange: (raw) => {
+      const exchange = withoutSecrets(raw);
       exchanges.push(exchange);
       trafficLog?.append(exchange);
     },
