@@ -5,20 +5,25 @@
 //   machines outside ARC_SCOPES are skipped here, with the reason in the log (the opt-out tag
 //   needs the machine's tags, so the onboarding's plan checks it and writes nothing);
 // - a machine deleted → its onboarding, if running, is terminated with the reason;
+// - a connected cluster written, or an API Management gateway token event → the gateway
+//   capability's deployment or rotation sweep (orchestrations/apim/apimStarter.ts);
 // - anything else → ignored (debug log); a malformed event → logged with why, and acknowledged,
 //   so Event Grid does not redeliver garbage for 24 hours.
 // Only a failure to reach the durable store (or invalid settings) throws: Event Grid then retries.
 import { app, type EventGridEvent, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 
+import { routeApimEvents } from "../orchestrations/apim/apimStarter";
 import { startOnboarding, stopOnboarding } from "../orchestrations/onboardingStarter";
 import { getSettings } from "../shared/config";
 import { toMachineEvents } from "../shared/events/toMachineEvent";
 import { isInScope } from "../shared/onboarding/scope";
 
 export async function handleMachineEvent(event: unknown, context: InvocationContext): Promise<void> {
-  const scopes = getSettings().ARC_SCOPES;
+  const settings = getSettings();
+  const scopes = settings.ARC_SCOPES;
   const client = df.getClient(context);
+  await routeApimEvents(event, client, settings, context);
   for (const machineEvent of await toMachineEvents(event)) {
     switch (machineEvent.kind) {
       case "malformed":

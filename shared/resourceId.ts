@@ -247,3 +247,95 @@ export function serviceConfigurationId(machineId: string, serviceName: "SSH" | "
 export function resourceProviderId(subscriptionId: string, namespace: string): string {
   return `/subscriptions/${subscriptionId}/providers/${namespace}`;
 }
+
+// ---- API Management gateways on Arc-enabled Kubernetes ----
+
+export interface ConnectedClusterRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly clusterName: string;
+}
+
+export function connectedClusterResourceId(ref: ConnectedClusterRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Kubernetes/connectedClusters/${ref.clusterName}`;
+}
+
+/** An Arc-enabled Kubernetes cluster's id (`Microsoft.Kubernetes/connectedClusters`), nothing under it. */
+export function parseConnectedClusterId(id: string): ConnectedClusterRef {
+  const parsed = parseResourceId(id);
+  const provider = parsed.providers[0];
+  const cluster = provider?.types[0];
+  if (
+    parsed.resourceGroup === undefined ||
+    parsed.providers.length !== 1 ||
+    provider?.namespace.toLowerCase() !== "microsoft.kubernetes" ||
+    provider.types.length !== 1 ||
+    cluster?.type.toLowerCase() !== "connectedclusters"
+  ) {
+    throw new InvalidResourceIdError(
+      id,
+      "it is not an Arc-enabled Kubernetes cluster (Microsoft.Kubernetes/connectedClusters) id",
+    );
+  }
+  return {
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    clusterName: cluster.name,
+  };
+}
+
+/** A cluster extension's id: `{cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}`. */
+export function clusterExtensionId(clusterId: string, extensionName: string): string {
+  return `${connectedClusterResourceId(parseConnectedClusterId(clusterId))}/providers/Microsoft.KubernetesConfiguration/extensions/${extensionName}`;
+}
+
+export interface ApimGatewayRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly serviceName: string;
+  readonly gatewayName: string;
+}
+
+export function apimServiceResourceId(ref: Omit<ApimGatewayRef, "gatewayName">): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.ApiManagement/service/${ref.serviceName}`;
+}
+
+export function apimGatewayResourceId(ref: ApimGatewayRef): string {
+  return `${apimServiceResourceId(ref)}/gateways/${ref.gatewayName}`;
+}
+
+/**
+ * An API Management gateway's id (`Microsoft.ApiManagement/service/{svc}/gateways/{gw}`). `managed`
+ * is the service's built-in gateway, never a self-hosted one.
+ */
+export function parseApimGatewayId(id: string): ApimGatewayRef {
+  const parsed = parseResourceId(id);
+  const provider = parsed.providers[0];
+  const service = provider?.types[0];
+  const gateway = provider?.types[1];
+  if (
+    parsed.resourceGroup === undefined ||
+    parsed.providers.length !== 1 ||
+    provider?.namespace.toLowerCase() !== "microsoft.apimanagement" ||
+    provider.types.length !== 2 ||
+    service?.type.toLowerCase() !== "service" ||
+    gateway?.type.toLowerCase() !== "gateways"
+  ) {
+    throw new InvalidResourceIdError(
+      id,
+      "it is not an API Management gateway (Microsoft.ApiManagement/service/{service}/gateways/{gateway}) id",
+    );
+  }
+  if (gateway.name.toLowerCase() === "managed") {
+    throw new InvalidResourceIdError(
+      id,
+      "'managed' is the service's built-in gateway, not a self-hosted one",
+    );
+  }
+  return {
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    serviceName: service.name,
+    gatewayName: gateway.name,
+  };
+}

@@ -1,0 +1,136 @@
+// The rotation's fleet side: finding every cluster whose gateway token arc-autopilot recorded and
+// which is due (ARM list of connected clusters per subscription in ARC_SCOPES, read by their token
+// tag), starting one rotation per cluster unless one runs, and publishing outcomes.
+import { createHash } from "node:crypto";
+
+import { EventGridPublisherClient } from "@azure/eventgrid";
+import { z } from "zod";
+
+import { apimOutcomeEventTypes } from "../../shared/apim/results";
+import { isRotationDue, parseTokenTag, tagValue, tokenRecordSchema } from "../../shared/apim/tokenTag";
+import { listConnectedClusters } from "../../shared/azure/connectedClusters";
+import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { parseConnectedClusterId, sameResourceId } from "../../shared/resourceId";
+import { scopeVerdict } from "../../shared/runbooks/targetScope";
+import { defineActivity } from "../activity";
+import { hasEnded, isConflict } from "../durableStatus";
+import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
+
+const dueClusterSchema = z.strictObject({
+  clusterId: z.string(),
+  gatewayId: z.string(),
+  token: tokenRecordSchema,
+});
+
+/**
+ * Clusters in scope with a recorded token that is due: expiring by `expiresBy` (an event's
+ * expiry) or within `windowDays`, optionally only those of one gateway.
+ */
+export const findDueApimTokens = defineActivity({
+  name: "findDueApimTokens_v1",
+  needs: "azure",
+  input: z.strictObject({
+    gatewayId: z.string().min(1).max(2048).optional(),
+    expiresBy: z.string().max(64).optional(),
+    windowDays: z.number().int().min(0).max(30),
+  }),
+  output: z.strictObject({ scanned: z.number().int(), due: z.array(dueClusterSchema) }),
+  async handler({ arm, settings }, input) {
+    const due: z.output<typeof dueClusterSchema>[] = [];
+    let scanned = 0;
+    for (const subscriptionId of subscriptionsOfScopes(settings.ARC_SCOPES)) {
+      for (const cluster of await listConnectedClusters(arm, subscriptionId)) {
+        const ref = parseConnectedClusterId(cluster.id);
+        const group = `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}`;
+        if (!scopeVerdict("scope", group, settings).inScope) continue;
+        const token = parseTokenTag(tagValue(cluster.tags, settings.ARC_APIM_TOKEN_TAG));
+        const gatewayId = tagValue(cluster.tags, settings.ARC_APIM_GATEWAY_TAG)?.trim();
+        if (!token || gatewayId === undefined) continue;
+        scanned++;
+        if (input.gatewayId !== undefined && !sameResourceId(gatewayId, input.gatewayId)) continue;
+        const isDue =
+          input.expiresBy !== undefined
+            ? Date.parse(token.expiresOn) <= Date.parse(input.expiresBy) + 60_000 ||
+              isRotationDue(token.expiresOn, arm.now(), input.windowDays)
+            : isRotationDue(token.expiresOn, arm.now(), input.windowDays);
+        if (isDue) due.push({ clusterId: cluster.id, gatewayId, token });
+      }
+    }
+    return { scanned, due };
+  },
+});
+
+/** Starts `rotateApimGatewayToken_v1` for each cluster, unless its rotation is running. */
+export const startApimRotations = defineActivity({
+  name: "startApimRotations_v1",
+  needs: "durableClient",
+  input: z.strictObject({
+    clusterIds: z.array(z.string().min(1).max(2048)).max(5000),
+    trigger: z.string().max(64),
+    deadlineMinutes: z.number().int().min(1).max(1440),
+  }),
+  output: z.strictObject({ started: z.array(z.string()), alreadyRunning: z.array(z.string()) }),
+  async handler({ client }, input) {
+    const started: string[] = [];
+    const alreadyRunning: string[] = [];
+    for (const clusterId of input.clusterIds) {
+      const instanceId = apimInstanceId("rotate", clusterId);
+      const status = await client.getStatus(instanceId).catch(() => undefined);
+      if (status?.runtimeStatus !== undefined && !hasEnded(String(status.runtimeStatus))) {
+        alreadyRunning.push(clusterId);
+        continue;
+      }
+      try {
+        await client.startNew(apimOrchestratorNames.rotate, {
+          instanceId,
+          input: { clusterId, trigger: input.trigger, attempt: 1, deadlineMinutes: input.deadlineMinutes },
+        });
+        started.push(clusterId);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        alreadyRunning.push(clusterId);
+      }
+    }
+    return { started, alreadyRunning };
+  },
+});
+
+const clients = new Map<string, EventGridPublisherClient<"EventGrid">>();
+
+/** Publishes a gateway outcome to ARC_OUTCOME_TOPIC_ENDPOINT; does nothing when none is configured. */
+export const publishApimOutcome = defineActivity({
+  name: "publishApimOutcome_v1",
+  needs: "azure",
+  input: z.strictObject({
+    eventType: z.enum(apimOutcomeEventTypes),
+    runId: z.string().min(1).max(256),
+    clusterId: z.string().min(1).max(2048),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  output: z.strictObject({ published: z.boolean() }),
+  async handler({ arm, settings }, input) {
+    const endpoint = settings.ARC_OUTCOME_TOPIC_ENDPOINT;
+    if (endpoint === undefined) return { published: false };
+    let client = clients.get(endpoint);
+    if (!client) {
+      const { tlsOptions, userAgentOptions } = arm.clientOptions;
+      client = new EventGridPublisherClient(endpoint, "EventGrid", arm.credential, {
+        userAgentOptions,
+        ...(tlsOptions ? { tlsOptions } : {}),
+      });
+      clients.set(endpoint, client);
+    }
+    const hex = createHash("sha256").update(`${input.runId}|${input.eventType}`).digest("hex");
+    await client.send([
+      {
+        id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+        eventType: input.eventType,
+        subject: input.clusterId,
+        dataVersion: "1.0",
+        eventTime: new Date(arm.now()),
+        data: input.data,
+      },
+    ]);
+    return { published: true };
+  },
+});

@@ -1,0 +1,130 @@
+// Starting the gateway capability's runs from triggers (the event path, the timer, the runbooks):
+// one deployment and one rotation per cluster at a time (a run going on is left to finish), and
+// the sweeps. What each run needs from the settings goes into its input, since orchestrators
+// never read settings.
+import { createHash } from "node:crypto";
+
+import type { InvocationContext } from "@azure/functions";
+import type { DurableClient } from "durable-functions";
+
+import type { DeploymentRequest } from "../../shared/apim/parameters";
+import type { Settings } from "../../shared/config";
+import { type ApimEvent, toApimEvents } from "../../shared/events/apimEvents";
+import { parseConnectedClusterId } from "../../shared/resourceId";
+import { scopeVerdict } from "../../shared/runbooks/targetScope";
+import { hasEnded, isConflict } from "../durableStatus";
+import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
+import type { DeployApimGatewayInput } from "./deployApimGateway.orchestrator";
+import type { SweepApimTokensInput } from "./sweepApimGatewayTokens.orchestrator";
+
+type StarterClient = Pick<DurableClient, "getStatus" | "startNew">;
+
+export type StartAction = "started" | "alreadyRunning";
+
+async function isRunning(client: StarterClient, instanceId: string): Promise<boolean> {
+  const status = await client.getStatus(instanceId).catch(() => undefined);
+  return status?.runtimeStatus !== undefined && !hasEnded(String(status.runtimeStatus));
+}
+
+async function startOnce(
+  client: StarterClient,
+  name: string,
+  instanceId: string,
+  input: unknown,
+): Promise<StartAction> {
+  if (await isRunning(client, instanceId)) return "alreadyRunning";
+  try {
+    await client.startNew(name, { instanceId, input });
+    return "started";
+  } catch (error) {
+    if (isConflict(error)) return "alreadyRunning";
+    throw error;
+  }
+}
+
+/** Whether the cluster lies in ARC_SCOPES (its resource group within one), and if not, why. */
+export function clusterScopeVerdict(clusterId: string, settings: Settings) {
+  const ref = parseConnectedClusterId(clusterId);
+  return scopeVerdict(
+    "scope",
+    `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}`,
+    settings,
+  );
+}
+
+export async function startApimDeployment(
+  client: StarterClient,
+  settings: Settings,
+  clusterId: string,
+  trigger: "event" | "runbook",
+  request?: DeploymentRequest,
+): Promise<{ action: StartAction; instanceId: string }> {
+  const instanceId = apimInstanceId("deploy", clusterId);
+  const input: DeployApimGatewayInput = {
+    clusterId,
+    trigger,
+    deadlineMinutes: settings.ARC_APIM_INSTALL_DEADLINE_MINUTES,
+    ...(request ? { request } : {}),
+  };
+  return { action: await startOnce(client, apimOrchestratorNames.deploy, instanceId, input), instanceId };
+}
+
+/** Starts a sweep under an id of its own: `runbook-apim-sweep-<32 hex of key>`. */
+export async function startApimSweep(
+  client: StarterClient,
+  settings: Settings,
+  key: string,
+  filter: { readonly trigger: string; readonly gatewayId?: string; readonly expiresBy?: string },
+): Promise<{ action: StartAction; instanceId: string }> {
+  const instanceId = `runbook-apim-sweep-${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+  const input: SweepApimTokensInput = {
+    ...filter,
+    windowDays: settings.ARC_APIM_ROTATION_WINDOW_DAYS,
+    deadlineMinutes: settings.ARC_APIM_INSTALL_DEADLINE_MINUTES,
+  };
+  return { action: await startOnce(client, apimOrchestratorNames.sweep, instanceId, input), instanceId };
+}
+
+/**
+ * The event path's part for gateways: a connected cluster written in scope → its deployment
+ * (which checks the cluster's tag); a gateway token event → a sweep of that gateway's clusters.
+ */
+export async function routeApimEvents(
+  body: unknown,
+  client: StarterClient,
+  settings: Settings,
+  log: Pick<InvocationContext, "log" | "warn">,
+): Promise<void> {
+  for (const event of toApimEvents(body, settings.ARC_APIM_TOKEN_EVENT_TYPES)) await routeOne(event);
+
+  async function routeOne(event: ApimEvent): Promise<void> {
+    switch (event.kind) {
+      case "malformed":
+        log.warn(`Malformed gateway event ${event.eventId ?? "(no id)"} acknowledged: ${event.reason}`);
+        return;
+      case "clusterWritten": {
+        const verdict = clusterScopeVerdict(event.clusterId, settings);
+        if (!verdict.inScope) {
+          log.log(`Skipped cluster ${event.clusterId}: ${verdict.rule} (event ${event.eventId})`);
+          return;
+        }
+        const started = await startApimDeployment(client, settings, event.clusterId, "event");
+        log.log(
+          `${event.clusterId}: gateway deployment ${started.action === "started" ? "started" : "already running, event dropped"} (${started.instanceId}; event ${event.eventId})`,
+        );
+        return;
+      }
+      case "gatewayToken": {
+        const started = await startApimSweep(client, settings, `event|${event.eventId}`, {
+          trigger: event.eventType.split(".").pop() ?? "event",
+          gatewayId: event.gatewayId,
+          expiresBy: event.expiresOn,
+        });
+        log.log(
+          `${event.eventType} for ${event.gatewayId} (expires ${event.expiresOn}): rotation sweep ${started.action} (${started.instanceId}; event ${event.eventId})`,
+        );
+        return;
+      }
+    }
+  }
+}
