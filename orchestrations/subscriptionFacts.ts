@@ -12,7 +12,8 @@
 // machines of six regions planning together would all decide to create a gateway, and the sixth
 // PUT would hit the 5-per-subscription quota (docs/azure-facts.md §3) instead of sharing one.
 import type { ArmContext } from "../shared/azure/armContext";
-import { listGateways } from "../shared/azure/gateways";
+import { hasFailed, isDeletedState } from "../shared/azure/azureStates";
+import { findGateway, listGateways } from "../shared/azure/gateways";
 import { queryResourceGraph } from "../shared/azure/resourceGraph";
 import { machineCountsByLocationQuery } from "../shared/azure/resourceGraphQueries";
 import { getProviderRegistration, type RegistrationState } from "../shared/azure/resourceProviders";
@@ -62,7 +63,26 @@ export class SubscriptionFacts {
     Map<string, { readonly gateway: ListedGateway; readonly at: number }>
   >();
 
+  readonly #linkedGone = new Map<string, Entry<boolean>>();
+
   constructor(private readonly arm: ArmContext) {}
+
+  /**
+   * Whether the gateway a machine's settings name is gone: not found, being deleted, or its
+   * creation failed (deleted behind the app's back, its machines are stranded). One GET per
+   * gateway, reused for `gatewayPictureTtlMs`, so a fleet's plans cost a read per gateway, not
+   * per machine.
+   */
+  linkedGatewayGone(gatewayId: string): Promise<boolean> {
+    return this.#cached(this.#linkedGone, normalizedOrSelf(gatewayId), gatewayPictureTtlMs, async () => {
+      const gateway = await findGateway(this.arm, gatewayId);
+      return (
+        gateway === undefined ||
+        isDeletedState(gateway.provisioningState) ||
+        hasFailed(gateway.provisioningState)
+      );
+    });
+  }
 
   /**
    * The provider's state. A Registered answer is reused for `registeredTtlMs`; any other state is

@@ -2,7 +2,8 @@
 // the part a detach needs). Reads only,
 // in the order that keeps them few and safe: the machine (absent → observed as absent, nothing
 // more read); its gateway link and the subscription's Microsoft.HybridConnectivity state (shared
-// by the subscription's machines, see SubscriptionFacts); the default endpoint only once the
+// by the subscription's machines, see SubscriptionFacts); whether the linked gateway still exists
+// (one GET per gateway, shared the same way: a deleted one strands the machine); the default endpoint only once the
 // provider is registered (before that ARM answers 409, not 404) and the machine is attached; the
 // SSH configuration only when the endpoint exists. A machine that is not attached yet is being
 // onboarded now: its endpoint and SSH configuration are written with converging PUTs whose
@@ -14,13 +15,19 @@ import { findMachine } from "../../shared/azure/machines";
 import { getMachineSettings, type MachineSettings } from "../../shared/azure/machineSettings";
 import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
-import { machineResourceId, parseMachineId } from "../../shared/resourceId";
+import { machineResourceId, parseGatewayId, parseMachineId } from "../../shared/resourceId";
 import type { AzureDeps } from "../activity";
 
 /** What Azure shows of the machine; the placement is added by the onboarding planner when it needs one. */
 export type MachineObservation = Pick<
   OnboardingObservation,
-  "machineId" | "machine" | "gatewayLink" | "providerState" | "defaultEndpoint" | "sshServiceConfiguration"
+  | "machineId"
+  | "machine"
+  | "gatewayLink"
+  | "linkedGatewayGone"
+  | "providerState"
+  | "defaultEndpoint"
+  | "sshServiceConfiguration"
 >;
 
 /** The machine and its gateway link, nothing more: all a detach needs (two GETs). */
@@ -46,7 +53,17 @@ export async function observeMachine(
     getMachineSettings(arm, machineId),
     facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
   ]);
-  const observed: MachineObservation = { ...linked(machineId, machine, settings), providerState };
+  const link = linked(machineId, machine, settings);
+  // A link to a gateway that is gone (deleted behind the app's back): one GET per gateway, shared.
+  const gone =
+    link.gatewayLink !== undefined &&
+    isGatewayId(link.gatewayLink) &&
+    (await facts.linkedGatewayGone(link.gatewayLink));
+  const observed: MachineObservation = {
+    ...link,
+    ...(gone ? { linkedGatewayGone: true } : {}),
+    providerState,
+  };
   const gatewayLink = observed.gatewayLink;
   if (!isRegistered(providerState) || !gatewayLink) return observed;
   const endpoint = await getDefaultEndpoint(arm, machineId);
@@ -64,6 +81,15 @@ export async function observeMachine(
         }
       : {}),
   };
+}
+
+function isGatewayId(id: string): boolean {
+  try {
+    parseGatewayId(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function linked(

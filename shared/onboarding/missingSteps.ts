@@ -5,7 +5,7 @@ import { mergeIncomingPorts, osTypeOf } from "../azure/agentCommands";
 import { hasFailed, hasSucceeded, isDeletedState, registrationPhaseOf } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
 import { normalizeResourceId, parseGatewayId } from "../resourceId";
-import { shorten } from "../text";
+import { resourceNameIn, shorten } from "../text";
 import { type AgentVersion, compareAgentVersions } from "../validation/agentVersion";
 import { normalizeLocation } from "./gatewayPlacement";
 import { addIncomingPortCommand } from "./localActions";
@@ -30,14 +30,18 @@ export function gatewaySteps(
   machine: ArcMachine,
 ): GatewayPart | { readonly stop: Stop } {
   const link = observed.gatewayLink;
-  // Attached means the settings name a gateway, any gateway: machines are never moved between gateways.
-  if (link !== undefined && isGatewayId(link)) {
+  // Attached means the settings name a gateway, any gateway that still exists: machines are never
+  // moved between live gateways, but one whose gateway is gone is linked to a live one.
+  const gone = link !== undefined && observed.linkedGatewayGone === true;
+  if (link !== undefined && isGatewayId(link) && !gone) {
     return { gatewayId: link, attaching: false, begin: [], then: [], warnings: [] };
   }
   const warnings =
     link === undefined
       ? []
-      : [`The machine's gateway setting '${shorten(link)}' is not a gateway id; it is replaced`];
+      : gone
+        ? [`The machine's gateway '${resourceNameIn(link)}' no longer exists; it is linked to a live gateway`]
+        : [`The machine's gateway setting '${shorten(link)}' is not a gateway id; it is replaced`];
   const placement = observed.gatewayPlacement;
   // A gateway outside the machine's region (its subscription has no room for one there) is
   // allowed — a gateway serves any machine of the tenant (docs/azure-facts.md §3) — but said.

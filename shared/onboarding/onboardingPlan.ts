@@ -21,6 +21,11 @@ export interface OnboardingObservation {
   readonly machine?: ArcMachine;
   /** `settings/default` → `gatewayResourceId`; undefined when the machine is not attached. */
   readonly gatewayLink?: string;
+  /**
+   * The gateway `gatewayLink` names no longer exists (deleted behind the app's back, or being
+   * deleted): the machine is stranded, and is planned as not attached so it is linked to a live one.
+   */
+  readonly linkedGatewayGone?: boolean;
   /** Where the machine's gateway is, from `placeGateway`; needed only when it is not attached. */
   readonly gatewayPlacement?: GatewayPlacementOutcome;
   /** The gateway the placement names, as ARM last reported it; undefined when it does not exist (or was not read). */

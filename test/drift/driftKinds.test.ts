@@ -123,3 +123,25 @@ describe("classifying a machine's drift", () => {
     expect(gatewayId).toMatch(/gateways/);
   });
 });
+
+describe("a stranded machine in the planner", () => {
+  test("a link to a gateway that is gone is planned as not attached: linked to the placed, live gateway", () => {
+    const deleted = gatewayId.replace("arc-gw-eastus", "arc-gw-deleted");
+    const plan = planOnboarding(onboarded({ gatewayLink: deleted, linkedGatewayGone: true }), policy);
+    expect(plan).toMatchObject({
+      kind: "steps",
+      steps: [{ kind: "attachGateway", gatewayId }],
+      warnings: [expect.stringMatching(/arc-gw-deleted' no longer exists/)],
+    });
+    expect(
+      classifyDrift(
+        facts(onboarded({ gatewayLink: deleted, linkedGatewayGone: true }), { linkedGateway: "missing" }),
+      ),
+    ).toMatchObject({ kind: "stranded", repairable: true });
+    // Still there: left alone, never moved between live gateways.
+    expect(planOnboarding(onboarded({ gatewayLink: deleted }), policy)).toMatchObject({
+      kind: "steps",
+      steps: [],
+    });
+  });
+});
