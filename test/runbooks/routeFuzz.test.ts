@@ -11,6 +11,7 @@ import fc from "fast-check";
 
 import { parseRouteTemplate } from "../../local/host/functions";
 import { lostJsonKey } from "../../shared/runbooks/http/jsonKeys";
+import { principalRoles } from "../../shared/runbooks/http/principal";
 import type { AnyRoute } from "../../shared/runbooks/http/route";
 import { allRoutes, exampleSubscriptions, seedExampleTargets } from "./routeTable";
 import { type RunbookHost, startRunbookHost } from "./runbookHost";
@@ -419,4 +420,54 @@ test("the body's field names the key's place: nested objects and array items", (
   expect(lostJsonKey('{"a":{"b":{"__proto__":{}}}}')?.field).toBe("body.a.b.__proto__");
   expect(lostJsonKey('{"a":"\\"b\\":1","b":[1,2,{"k":"x, y"}],"k":1}')).toBeUndefined();
   expect(lostJsonKey('[{"a":1},{"a":1}]')).toBeUndefined();
+});
+
+test("any JSON a client would write has no lost key; the same text with a key repeated has one", () => {
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { minKeys: 1, maxKeys: 5 }),
+      (object) => {
+        // fc.dictionary may hand back a __proto__ key as an own property: JSON.stringify keeps it.
+        const text = JSON.stringify(object);
+        const lost = lostJsonKey(text);
+        if (Object.keys(object).includes("__proto__") || text.includes('"__proto__":')) return;
+        expect(lost).toBeUndefined();
+        const [first] = Object.keys(object);
+        const repeated = `{${text.slice(1, -1)},${JSON.stringify(first)}:null}`;
+        expect(lostJsonKey(repeated)?.field).toBe(
+          `body.${first!.length > 60 ? first!.slice(0, 60) + "…" : first}`,
+        );
+      },
+    ),
+    { numRuns: 300, seed: 0x11e },
+  );
+});
+
+test("a hostile principal header never throws: roles, or not a principal", () => {
+  const principalJson = fc.oneof(
+    fc.jsonValue({ maxDepth: 4 }),
+    fc.record({
+      auth_typ: fc.anything({ maxDepth: 1 }),
+      role_typ: fc.oneof(fc.string(), fc.anything({ maxDepth: 1 })),
+      claims: fc.oneof(
+        fc.array(fc.record({ typ: fc.anything({ maxDepth: 1 }), val: fc.anything({ maxDepth: 1 }) }), {
+          maxLength: 5,
+        }),
+        fc.anything({ maxDepth: 2 }),
+      ),
+    }),
+  );
+  const header = fc.oneof(
+    principalJson.map((value) => Buffer.from(JSON.stringify(value) ?? "null").toString("base64")),
+    fc.string({ unit: "binary", maxLength: 200 }),
+    fc.constantFrom("", "   ", "====", "%%%", "e30=", "bnVsbA==", "X".repeat(70_000)),
+  );
+  fc.assert(
+    fc.property(header, (raw) => {
+      const roles = principalRoles(raw);
+      expect(roles === undefined || roles instanceof Set).toBe(true);
+      for (const role of roles ?? []) expect(typeof role).toBe("string");
+    }),
+    { numRuns: 500, seed: 0x11d },
+  );
 });
