@@ -4,9 +4,7 @@
 import { resolve } from "node:path";
 
 import { VirtualClock } from "../../local/clock";
-import { createApimGateway } from "../../local/emulator/providers/apiManagement/gateways";
-import { createApiManagementService } from "../../local/emulator/providers/apiManagement/services";
-import { connectCluster } from "../../local/emulator/providers/kubernetes/connectedClusters";
+import { joinTaggedCluster, seedApimGateway } from "../../local/emulator/selfHostedGatewayWorld";
 import { type LocalHost, silentHostLog, startLocalHost } from "../../local/host";
 import { deliveredEvents } from "../host/fixtures/functionsEventGridApp";
 
@@ -35,15 +33,23 @@ afterAll(async () => {
 test("token events wait like schedules and reach the app's webhook when the host runs past them", async () => {
   const emulator = host.emulator!;
   const context = emulator.context();
-  connectCluster(context, { subscriptionId, resourceGroup, name: "k8s-01", location: "westeurope" });
-  createApiManagementService(context, {
+  expect(
+    seedApimGateway(context, {
+      subscriptionId,
+      resourceGroup,
+      serviceName: "apim-prod",
+      gatewayName: "edge-dc1",
+    }),
+  ).toEqual({ serviceId, gatewayId });
+  const clusterId = joinTaggedCluster(context, {
     subscriptionId,
     resourceGroup,
-    name: "apim-prod",
+    name: "k8s-01",
     location: "westeurope",
-    sku: "Developer",
+    tagName: "arc-autopilot-apim-gateway",
+    gatewayId,
   });
-  createApimGateway(context, { serviceId, name: "edge-dc1" });
+  expect(extensionId.startsWith(`${clusterId}/`)).toBe(true);
   const start = host.clock.now();
   const generated = await emulator.request("POST", `${gatewayId}/generateToken?api-version=2024-05-01`, {
     keyType: "primary",
