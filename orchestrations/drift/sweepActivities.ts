@@ -218,7 +218,16 @@ export const verifyDriftBatch = defineActivity({
       const own = { ...deps, arm: onceEach(paced), facts };
       const observed = await observeMachine(own, { machineId });
       const { plan } = await planMachine(own, { machineId });
-      const linkedGateway = linkedGatewayState(gateways, observed.gatewayLink);
+      // Gone is ARM's answer (the planner's own gateway read); retiring is the inventory's tag. A
+      // gateway Resource Graph does not list only makes the machine read in full, never stranded.
+      const linkedGateway =
+        observed.gatewayLink === undefined
+          ? undefined
+          : observed.linkedGatewayGone
+            ? ("missing" as const)
+            : linkedGatewayState(gateways, observed.gatewayLink) === "retiring"
+              ? ("retiring" as const)
+              : ("live" as const);
       const found = classifyDrift({
         plan,
         ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
