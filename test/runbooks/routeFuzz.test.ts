@@ -471,3 +471,32 @@ test("a hostile principal header never throws: roles, or not a principal", () =>
     { numRuns: 500, seed: 0x11d },
   );
 });
+
+test("a body that is not UTF-8 is a 400 naming the body; one with a byte-order mark is read", async () => {
+  const retire = "gateways/00000000-0000-0000-0000-000000000000/arc-gateways/arc-gw-eastus/retire";
+  const latin1 = Buffer.from('{"dryRun":true,"moveTo":"caf\xe9"}', "latin1");
+  const before = instanceCount();
+  const bad = await sendRaw({
+    method: "POST",
+    target: retire,
+    contentType: "application/json",
+    body: latin1,
+  });
+  expect([bad.status, (JSON.parse(bad.text) as { error: { field?: string } }).error.field]).toEqual([
+    400,
+    "body",
+  ]);
+  // A BOM (PowerShell 5 writes one): read as the JSON it is — here, an unknown field named.
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"unexpected":1}')]);
+  const withBom = await sendRaw({
+    method: "POST",
+    target: retire,
+    contentType: "application/json",
+    body: bom,
+  });
+  expect([withBom.status, (JSON.parse(withBom.text) as { error: { field?: string } }).error.field]).toEqual([
+    400,
+    "body.unexpected",
+  ]);
+  expect(instanceCount()).toBe(before);
+});

@@ -154,8 +154,16 @@ async function readText(request: HttpRequest): Promise<string> {
   if (Number.isFinite(declared) && declared > maxBodyBytes) throw tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBodyBytes) throw tooLarge();
-  return bytes.toString("utf8");
+  try {
+    // Fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD inside a value (a tag
+    // filter that silently matches something else). A leading byte-order mark is dropped.
+    return utf8.decode(bytes);
+  } catch {
+    throw new RouteError(400, "InvalidInput", "body: not valid UTF-8; send JSON in UTF-8", { field: "body" });
+  }
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function tooLarge(): RouteError {
   return new RouteError(413, "TooLarge", `The body is larger than ${maxBodyBytes} bytes`, { field: "body" });
