@@ -15,13 +15,7 @@ import { z } from "zod";
 import { armErrors } from "../../armError";
 import { publishSucceeded } from "../../armResource";
 import type { StoredResource } from "../../state";
-import type {
-  EmulatorContext,
-  EmulatorRequest,
-  HandlerResult,
-  Principal,
-  RouteDefinition,
-} from "../../types";
+import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
 import { parseBody } from "../../validation";
 import { echoedEnvelope, resourceGroupPath } from "../hybridCompute/armConventions";
 import { apimGatewayIdOf, apimGatewayType, findApimGateway } from "./gatewayRecords";
@@ -176,7 +170,6 @@ function gatewayBody(
 export function createApimGateway(
   context: EmulatorContext,
   input: CreateGatewayInput,
-  principal?: Principal,
 ): Record<string, unknown> {
   checkGatewayName(input.name);
   const service = findApiManagementService(context, input.serviceId);
@@ -192,7 +185,6 @@ export function createApimGateway(
     }),
   );
   gatewayKeys(context, stored.id);
-  void principal;
   return stored.body;
 }
 
