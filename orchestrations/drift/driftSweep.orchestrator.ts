@@ -29,7 +29,7 @@ import {
 import { type MachineMemory, planVerification } from "../../shared/drift/verification";
 import { fleetPace, tally } from "../../shared/onboarding/fleet";
 import { normalizeResourceId } from "../../shared/resourceId";
-import { startOnboardings } from "../onboarding/fleetActivities";
+import { readOnboardings, startOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
@@ -187,6 +187,32 @@ export function* driftSweepOrchestrator(
       if (from + fleetPace.startWave < repairable.length)
         yield* sleepUntil(context, waveStart + fleetPace.startWaveEveryMs);
     }
+    // Wait for the repairs: how each ended is the report's.
+    const deadline = nowMs(context) + settings.repairWaitMinutes * 60_000;
+    for (;;) {
+      const open = repairable.filter((m) => m.instanceId !== undefined && m.repairResult === undefined);
+      if (open.length === 0 || nowMs(context) >= deadline) break;
+      status(
+        repairable.length - open.length,
+        repairable.length,
+        `${repairable.length - open.length} of ${repairable.length} repair(s) finished`,
+        `${open.length} onboarding run(s)`,
+      );
+      yield* sleepUntil(context, Math.min(deadline, nowMs(context) + fleetPace.readStatusEveryMs));
+      for (let from = 0; from < open.length; from += 1000) {
+        const chunk = open.slice(from, from + 1000);
+        const read = yield* step(context, readOnboardings, { instanceIds: chunk.map((m) => m.instanceId!) });
+        if (!read.ok) continue; // the durable store answered oddly: read again at the next look
+        const byId = new Map(read.value.instances.map((i) => [i.instanceId, i]));
+        for (const machine of chunk) {
+          const seen = byId.get(machine.instanceId!);
+          if (seen?.ended) machine.repairResult = seen.result?.outcome ?? seen.runtimeStatus;
+        }
+      }
+    }
+    for (const m of repairable) {
+      if (m.instanceId !== undefined && m.repairResult === undefined) m.repairResult = "Running";
+    }
   }
 
   // 4. report and memory
@@ -217,6 +243,10 @@ export function* driftSweepOrchestrator(
     carried: plan.carried.length,
     kinds: tally(all, (m) => m.kind),
     outcomes,
+    repairs: tally(
+      verified.filter((m) => m.repairResult !== undefined),
+      (m) => m.repairResult!,
+    ),
     compliance: compliance(all, settings.scopes),
     findings,
     requests,
@@ -282,6 +312,7 @@ function failed(
       carried: 0,
       kinds: {},
       outcomes: {},
+      repairs: {},
       compliance: [],
       findings: [],
       requests,

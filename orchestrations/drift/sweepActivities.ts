@@ -56,6 +56,8 @@ export const beginDriftSweep = defineActivity({
     sharePercent: z.number().int().min(1).max(100),
     readsPerSecond: z.number().int().positive(),
     fullReadHours: z.number().int().positive(),
+    /** How long the sweep waits for the repairs it started: the connect wait, the gateway deadline and 30 minutes. */
+    repairWaitMinutes: z.number().int().positive(),
     gateways: z.array(gatewayStateSchema).max(5000),
     requests: requestsSchema,
     quota: quotaSchema.optional(),
@@ -87,6 +89,7 @@ export const beginDriftSweep = defineActivity({
       sharePercent: settings.ARC_DRIFT_READ_SHARE_PERCENT,
       readsPerSecond: readsPerSecond(settings.ARC_DRIFT_READ_SHARE_PERCENT),
       fullReadHours: settings.ARC_DRIFT_FULL_READ_HOURS,
+      repairWaitMinutes: settings.ARC_CONNECT_WAIT_MINUTES + settings.ARC_GATEWAY_DEADLINE_MINUTES + 30,
       gateways,
       requests,
       ...(quota ? { quota } : {}),

@@ -33,6 +33,8 @@ export const machineFindingSchema = z.strictObject({
   unchanged: z.boolean().optional(),
   /** The onboarding instance a repair started or found running. */
   instanceId: shortTextField.optional(),
+  /** How that onboarding ended (`onboarded`, `pending`…), or its runtime status when the sweep stopped waiting first. */
+  repairResult: shortTextField.optional(),
 });
 export type MachineFinding = z.output<typeof machineFindingSchema>;
 
@@ -59,6 +61,8 @@ export const driftReportSchema = z.strictObject({
   carried: count,
   kinds: z.record(z.string(), count),
   outcomes: z.record(z.string(), count),
+  /** How the repairs this sweep started or found running ended, by outcome. */
+  repairs: z.record(z.string(), count),
   compliance: z.array(scopeComplianceSchema),
   /** Every machine not in its desired state. */
   findings: z.array(machineFindingSchema),

@@ -136,6 +136,7 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
     "needs-local-action": 3,
   });
   expect(repair.report.outcomes).toEqual({ compliant: 3, "repair-started": 18, reported: 3 });
+  expect(repair.report.repairs).toEqual({ onboarded: 18 });
   expect(repair.report.findings.find((f) => f.kind === "needs-local-action")).toBeDefined();
   for (const kind of Object.keys(ids).filter((k) => k !== "in-desired-state" && k !== "needs-local-action")) {
     for (const id of ids[kind]!) {
