@@ -227,6 +227,25 @@ function getCluster(request: EmulatorRequest, context: EmulatorContext): Handler
   return { status: 200, body: cluster.body };
 }
 
+// ConnectedCluster_Update with tags only (the spec's ConnectedClusterPatch: `tags` is the whole
+// set): 200 with the cluster, and the write event. Properties are not patched here.
+const patchSchema = z.strictObject({
+  tags: z.record(z.string(), z.string()).optional(),
+  properties: z.strictObject({}).optional(),
+});
+
+function patchCluster(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const { subscriptionId, resourceGroup } = scopeParams(request);
+  const name = request.params.clusterName ?? "";
+  const id = clusterIdOf(subscriptionId, resourceGroup, name);
+  context.authorize(request.principal, writeOperation, id);
+  const cluster = findConnectedCluster(context, id);
+  if (!cluster) throw armErrors.notFound(connectedClusterType, name, resourceGroup);
+  const patch = parseBody(patchSchema, request.body ?? {});
+  if (patch.tags === undefined) return { status: 200, body: cluster.body };
+  return { status: 200, body: setClusterTags(context, id, patch.tags, request.principal) };
+}
+
 export function connectedClustersRoutes(): RouteDefinition[] {
   const common = { resourceType: connectedClusterType, apiVersions: connectedClustersApiVersions } as const;
   return [
@@ -237,6 +256,14 @@ export function connectedClustersRoutes(): RouteDefinition[] {
       operationId: "ConnectedCluster_Get",
       kind: "read",
       handler: getCluster,
+    },
+    {
+      ...common,
+      method: "PATCH",
+      pattern: `${resourceGroupPath}/providers/Microsoft.Kubernetes/connectedClusters/{clusterName}`,
+      operationId: "ConnectedCluster_Update",
+      kind: "write",
+      handler: patchCluster,
     },
     {
       ...common,
