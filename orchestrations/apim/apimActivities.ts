@@ -35,6 +35,7 @@ import {
   generateGatewayToken,
   getApimService,
   putApimGateway,
+  selfHostedGatewayTiers,
 } from "../../shared/azure/apiManagement";
 import {
   beginDeleteClusterExtension,
@@ -106,7 +107,13 @@ export const prepareApimDeployment = defineActivity({
       if (error instanceof NotFoundError) return undefined;
       throw error;
     });
-    const gatewayExists = service ? (await findApimGateway(arm, deployment.gatewayId)) !== undefined : false;
+    // Gateway operations on a tier without self-hosted gateways answer 400: judge the tier first.
+    const tierAllows =
+      service !== undefined &&
+      selfHostedGatewayTiers.some((tier) => tier.toLowerCase() === service.skuName.toLowerCase());
+    const gatewayExists = tierAllows
+      ? (await findApimGateway(arm, deployment.gatewayId)) !== undefined
+      : false;
     const verdict = judgePrerequisites({
       clusterId: input.clusterId,
       ...(cluster ? { cluster } : {}),

@@ -52,14 +52,35 @@ export function clusterScopeVerdict(clusterId: string, settings: Settings) {
   );
 }
 
+/**
+ * Starts the cluster's deployment unless one runs. An event of a write made while the last run
+ * was going (its own tag write among them) is covered by that run: nothing is started.
+ */
 export async function startApimDeployment(
   client: StarterClient,
   settings: Settings,
   clusterId: string,
   trigger: "event" | "runbook",
   request?: DeploymentRequest,
-): Promise<{ action: StartAction; instanceId: string }> {
+  happenedAt?: string,
+): Promise<{ action: StartAction | "alreadyCovered"; instanceId: string }> {
   const instanceId = apimInstanceId("deploy", clusterId);
+  if (happenedAt !== undefined) {
+    const last = await client.getStatus(instanceId).catch(() => undefined);
+    const at = Date.parse(happenedAt);
+    const created = last?.createdTime ? new Date(last.createdTime).getTime() : undefined;
+    const updated = last?.lastUpdatedTime ? new Date(last.lastUpdatedTime).getTime() : undefined;
+    if (
+      last !== undefined &&
+      hasEnded(String(last.runtimeStatus)) &&
+      created !== undefined &&
+      updated !== undefined &&
+      created <= at &&
+      at <= updated
+    ) {
+      return { action: "alreadyCovered", instanceId };
+    }
+  }
   const input: DeployApimGatewayInput = {
     clusterId,
     trigger,
@@ -108,9 +129,21 @@ export async function routeApimEvents(
           log.log(`Skipped cluster ${event.clusterId}: ${verdict.rule} (event ${event.eventId})`);
           return;
         }
-        const started = await startApimDeployment(client, settings, event.clusterId, "event");
+        const started = await startApimDeployment(
+          client,
+          settings,
+          event.clusterId,
+          "event",
+          undefined,
+          event.eventTime,
+        );
+        const what = {
+          started: "started",
+          alreadyRunning: "already running, event dropped",
+          alreadyCovered: "covered by the run that made this write, event dropped",
+        }[started.action];
         log.log(
-          `${event.clusterId}: gateway deployment ${started.action === "started" ? "started" : "already running, event dropped"} (${started.instanceId}; event ${event.eventId})`,
+          `${event.clusterId}: gateway deployment ${what} (${started.instanceId}; event ${event.eventId})`,
         );
         return;
       }

@@ -18,7 +18,7 @@ export const tokenRecordSchema = z.strictObject({
 export type TokenRecord = z.output<typeof tokenRecordSchema>;
 
 export function formatTokenTag(record: TokenRecord): string {
-  return `${record.keyType};${new Date(record.expiresOn).toISOString()};${record.extensionName}`;
+  return `${record.keyType};${isoSeconds(Date.parse(record.expiresOn))};${record.extensionName}`;
 }
 
 /** The record a tag value holds, or undefined when it is not one of ours. */
@@ -31,7 +31,7 @@ export function parseTokenTag(value: string | undefined): TokenRecord | undefine
   if (Number.isNaN(time)) return undefined;
   const parsed = tokenRecordSchema.safeParse({
     keyType,
-    expiresOn: new Date(time).toISOString(),
+    expiresOn: isoSeconds(time),
     extensionName,
   });
   return parsed.success ? parsed.data : undefined;
@@ -80,10 +80,15 @@ export function tokenExpiry(nowMs: number, days: number): string {
   const max = 30 * 24 * 3600_000 - 60_000;
   const wanted = Math.min(days * 24 * 3600_000, max);
   const at = Math.floor((nowMs + wanted) / 1000) * 1000;
-  return new Date(at).toISOString().replace(/\.000Z$/, "Z");
+  return isoSeconds(at);
 }
 
 /** Milliseconds since the epoch of an ISO time (deterministic; orchestrators use it). */
 export function timeMs(iso: string): number {
   return Date.parse(iso);
+}
+
+/** ISO 8601 UTC, without milliseconds when there are none (`2027-01-05T00:00:00Z`). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
 }

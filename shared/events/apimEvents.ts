@@ -12,7 +12,13 @@ import { z } from "zod";
 import { parseApimGatewayId, parseConnectedClusterId, resolveRequestedResourceId } from "../resourceId";
 
 export type ApimEvent =
-  | { readonly kind: "clusterWritten"; readonly clusterId: string; readonly eventId: string }
+  | {
+      readonly kind: "clusterWritten";
+      readonly clusterId: string;
+      readonly eventId: string;
+      /** When ARM wrote the cluster (ISO), when the event says. */
+      readonly eventTime?: string;
+    }
   | {
       readonly kind: "gatewayToken";
       readonly eventType: string;
@@ -26,6 +32,8 @@ const envelope = z.looseObject({
   id: z.string().min(1).max(1024),
   eventType: z.string().max(256).optional(),
   type: z.string().max(256).optional(),
+  eventTime: z.string().max(64).optional(),
+  time: z.string().max(64).optional(),
   data: z.unknown(),
 });
 
@@ -63,7 +71,13 @@ export function toApimEvents(body: unknown, tokenEventTypes: readonly string[]):
       try {
         const clusterId = resolveRequestedResourceId(write.data.resourceUri);
         parseConnectedClusterId(clusterId);
-        found.push({ kind: "clusterWritten", clusterId, eventId });
+        const time = Date.parse(parsed.data.eventTime ?? parsed.data.time ?? "");
+        found.push({
+          kind: "clusterWritten",
+          clusterId,
+          eventId,
+          ...(Number.isNaN(time) ? {} : { eventTime: new Date(time).toISOString() }),
+        });
       } catch (error) {
         found.push({
           kind: "malformed",
