@@ -261,6 +261,24 @@ describe("Arc-enabled Kubernetes and API Management self-hosted gateways", () =>
       },
     );
 
+    const badService = gatewayExtension("GatewayKey x");
+    badService.properties.configurationSettings["service.type"] = "ExternalName";
+    await emulator.request("PUT", extensions(extensionId("k8s-01", "bad-service")), badService);
+    const noToken = gatewayExtension("GatewayKey x");
+    noToken.properties.configurationProtectedSettings =
+      {} as typeof noToken.properties.configurationProtectedSettings;
+    await emulator.request("PUT", extensions(extensionId("k8s-01", "no-token")), noToken);
+    await clock.advance(2 * minute);
+    const errorOf = async (name: string) =>
+      (
+        bodyOf(await emulator.request("GET", extensions(extensionId("k8s-01", name)))).properties
+          ?.errorInfo as {
+          message: string;
+        }
+      ).message;
+    expect(await errorOf("bad-service")).toContain("'ExternalName'");
+    expect(await errorOf("no-token")).toContain("gateway.auth.token");
+
     await connect(emulator, "k8s-02", { connectivityStatus: "Offline" });
     const put = await emulator.request(
       "PUT",

@@ -245,6 +245,38 @@ function startOperation(
   };
 }
 
+const gatewayServiceTypes = ["LoadBalancer", "NodePort", "ClusterIP"];
+
+/**
+ * What the API Management gateway's Helm chart refuses (the extension reference): its two required
+ * settings missing, or a Kubernetes service type that does not exist. Other extension types pass.
+ */
+function chartError(
+  properties: Record<string, unknown>,
+  record: ExtensionRecord | undefined,
+): { code: string; message: string } | undefined {
+  if (String(properties.extensionType).toLowerCase() !== "microsoft.apimanagement.gateway") return undefined;
+  const settings = (properties.configurationSettings ?? {}) as Record<string, string>;
+  const secrets = record?.protectedSettings ?? {};
+  const missing = ["gateway.configuration.uri", "gateway.auth.token"].filter(
+    (name) => settings[name] === undefined && secrets[name] === undefined,
+  );
+  if (missing.length > 0) {
+    return {
+      code: "ExtensionOperationFailed",
+      message: `The Helm release failed: required setting(s) ${missing.join(", ")} not set.`,
+    };
+  }
+  const serviceType = settings["service.type"];
+  if (serviceType !== undefined && !gatewayServiceTypes.includes(serviceType)) {
+    return {
+      code: "ExtensionOperationFailed",
+      message: `The Helm release failed: Service type '${serviceType}' is not supported (${gatewayServiceTypes.join(", ")}).`,
+    };
+  }
+  return undefined;
+}
+
 /** When an install or update is done: Succeeded (and applied to the cluster) or Failed. */
 function finishInstall(
   context: EmulatorContext,
@@ -267,7 +299,8 @@ function finishInstall(
       message: `The cluster is ${cluster ? clusterConnectivity(cluster) : "gone"}: its agents could not install the extension. Reconnect the cluster and retry.`,
     };
   } else {
-    error = side.failures.shift();
+    error =
+      side.failures.shift() ?? chartError(properties, side.records.get(normalizeResourceId(extensionId)));
   }
   const now = context.clock.now();
   if (error) {
