@@ -2,6 +2,8 @@
 // subscription and principal, docs/azure-facts.md §11), so onboarding keeps the rest. The sweep's
 // ARM reads go through `pacedArm`, which spaces them evenly — one every 1000/rate ms across every
 // subscription, so no second ever holds more than the budget — and counts what the sweep cost.
+import type { Pipeline } from "@azure/core-rest-pipeline";
+
 import type { ArmContext, ArmRequest, ArmResponse } from "../azure/armContext";
 import type { RuntimeClock } from "../runtimeClock";
 
@@ -33,22 +35,36 @@ export function pacedArm(
 ): ArmContext {
   const spacingMs = 1000 / rate;
   let nextSlot = 0;
+  const count = async (method: string, path: string): Promise<void> => {
+    if (isResourceGraph(path)) counts.resourceGraphQueries++;
+    else if (method === "GET") {
+      const now = clock.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + spacingMs;
+      if (slot > now) await clock.sleep(slot - now);
+      counts.armReads++;
+    } else counts.armWrites++;
+  };
   return {
     ...arm,
+    // SDK clients built over this context (the provider reads) go through the same budget.
+    adoptPipeline(pipeline: Pipeline): void {
+      arm.adoptPipeline(pipeline);
+      pipeline.addPolicy({
+        name: "driftReadBudget",
+        async sendRequest(request, next) {
+          await count(request.method, new URL(request.url).pathname);
+          return next(request);
+        },
+      });
+    },
     async send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
-      if (isResourceGraph(request)) counts.resourceGraphQueries++;
-      else if (request.method === "GET") {
-        const now = clock.now();
-        const slot = Math.max(now, nextSlot);
-        nextSlot = slot + spacingMs;
-        if (slot > now) await clock.sleep(slot - now);
-        counts.armReads++;
-      } else counts.armWrites++;
+      await count(request.method, request.path);
       return arm.send<T>(request);
     },
   };
 }
 
-function isResourceGraph(request: ArmRequest): boolean {
-  return /\/providers\/Microsoft\.ResourceGraph\//i.test(request.path);
+function isResourceGraph(path: string): boolean {
+  return /\/providers\/Microsoft\.ResourceGraph\//i.test(path);
 }

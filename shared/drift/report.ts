@@ -62,7 +62,7 @@ export const driftReportSchema = z.strictObject({
   kinds: z.record(z.string(), count),
   outcomes: z.record(z.string(), count),
   /** How the repairs this sweep started or found running ended, by outcome. */
-  repairs: z.record(z.string(), count),
+  repairs: z.record(z.string(), count).default({}),
   compliance: z.array(scopeComplianceSchema),
   /** Every machine not in its desired state. */
   findings: z.array(machineFindingSchema),

@@ -124,6 +124,16 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
   const monitor = dry.report.findings.find((f) => f.kind === "needs-local-action")!;
   expect(monitor.localAction?.commands.join("\n")).toMatch(/azcmagent config set config.mode full/);
   expect(writes(from)).toEqual([]);
+  // The read budget (20% of 25/s): never more than 5 GETs in any second of the emulator's clock.
+  const perSecond = new Map<number, number>();
+  for (const e of h.host.traffic().slice(from)) {
+    if (e.method !== "GET") continue;
+    const second = Math.floor(Date.parse(e.time) / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  }
+  expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(dry.report.readBudget.readsPerSecond);
+  expect(dry.report.readBudget).toEqual({ sharePercent: 20, readsPerSecond: 5 });
+  expect([...perSecond.values()].reduce((a, b) => a + b, 0)).toBe(dry.report.requests.armReads);
   expect(dry.report.requests.resourceGraphQueries).toBeGreaterThanOrEqual(2);
   expect(dry.report.requests.armReads).toBeGreaterThan(24);
 
