@@ -196,8 +196,17 @@ describe("Arc-enabled Kubernetes and API Management self-hosted gateways", () =>
     const monitorPath = new URL(monitor).pathname + new URL(monitor).search;
     expect(bodyOf(await emulator.request("GET", monitorPath)).status).toBe("InProgress");
 
+    const extensionWrites = () =>
+      emulator
+        .publishedEvents()
+        .filter((e) => e.operationName === "Microsoft.KubernetesConfiguration/extensions/write");
+    expect(extensionWrites()).toHaveLength(0);
     await clock.advance(2 * minute);
     expect(bodyOf(await emulator.request("GET", monitorPath)).status).toBe("Succeeded");
+    // Event Grid reports the write once the install has succeeded; a creation without httpRequest.
+    expect(extensionWrites().map((e) => [e.resourceUri, e.httpRequest])).toEqual([
+      [extensionId("k8s-01"), undefined],
+    ]);
     const got = await emulator.request("GET", extensions(extensionId("k8s-01")));
     expect(bodyOf(got).properties).toMatchObject({
       provisioningState: "Succeeded",

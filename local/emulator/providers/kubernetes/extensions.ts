@@ -334,6 +334,14 @@ function finishInstall(
   return error;
 }
 
+function publishIfSucceeded(
+  error: { code: string; message: string } | undefined,
+  publish: () => void,
+): { code: string; message: string } | undefined {
+  if (!error) publish();
+  return error;
+}
+
 function putExtension(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
   const target = targetOf(request);
   context.authorize(request.principal, `${extensionType}/write`, target.id);
@@ -406,10 +414,19 @@ function putExtension(request: EmulatorRequest, context: EmulatorContext): Handl
     },
     now,
   );
+  // Event Grid reports the write once it has succeeded (as for the Arc gateway's creation).
   const headers = startOperation(request, context, stored.id, context.timings.clusterExtensionInstallMs, () =>
-    finishInstall(context, stored.id),
+    publishIfSucceeded(finishInstall(context, stored.id), () =>
+      publishSucceeded(
+        request,
+        context,
+        "write",
+        stored.id,
+        `${extensionType}/write`,
+        existing !== undefined,
+      ),
+    ),
   );
-  publishSucceeded(request, context, "write", stored.id, `${extensionType}/write`, existing !== undefined);
   return { status: existing ? 200 : 201, body: stored.body, headers };
 }
 
@@ -463,9 +480,10 @@ function patchExtension(request: EmulatorRequest, context: EmulatorContext): Han
     now,
   );
   const headers = startOperation(request, context, stored.id, context.timings.clusterExtensionUpdateMs, () =>
-    finishInstall(context, stored.id),
+    publishIfSucceeded(finishInstall(context, stored.id), () =>
+      publishSucceeded(request, context, "write", stored.id, `${extensionType}/write`),
+    ),
   );
-  publishSucceeded(request, context, "write", stored.id, `${extensionType}/write`);
   return { status: 202, body: stored.body, headers };
 }
 
