@@ -3,6 +3,7 @@
 // is defined with `defineRoute` in its capability's folder and added here
 // (shared/runbooks/http/README.md).
 import type { AnyRoute } from "../../shared/runbooks/http/route";
+import { apimRoutes } from "../apim/apimRoutes";
 import { driftRoutes } from "../drift/driftRoutes";
 import { gatewayRoutes } from "../gateways/gatewayRoutes";
 import { retirementRoutes } from "../gateways/retirementRoutes";
@@ -14,5 +15,6 @@ export const runbookRoutes: readonly AnyRoute[] = [
   ...onboardingRoutes,
   ...gatewayRoutes,
   ...retirementRoutes,
+  ...apimRoutes,
   ...driftRoutes,
 ];

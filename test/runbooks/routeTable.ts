@@ -1,7 +1,11 @@
 // The table behind the route tests: every runbook route of the app (orchestrations/runbooks and
 // the OpenAPI route), each example request, and the ways to break it one part at a time. Routes
 // added later are covered by the same table without a line here.
+import { createApimGateway } from "../../local/emulator/providers/apiManagement/gateways";
+import { createApiManagementService } from "../../local/emulator/providers/apiManagement/services";
 import { connectMachine } from "../../local/emulator/providers/hybridCompute/machines";
+import { connectCluster } from "../../local/emulator/providers/kubernetes/connectedClusters";
+import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import { runbookRoutes } from "../../orchestrations/runbooks";
 import { parseResourceId } from "../../shared/resourceId";
 import { withOpenApiRoute } from "../../shared/runbooks/http/openApi";
@@ -78,7 +82,22 @@ export function withLeaf(example: RouteExample, part: Part, path: Path, value: u
   return { ...example, [part]: set(current, path) };
 }
 
-/** What an example needs to exist in the emulator: its machines connected, its gateways created. */
+function seedApimProviders(
+  state: Parameters<typeof presetProviderRegistration>[0],
+  subscriptionId: string,
+): void {
+  for (const namespace of [
+    "Microsoft.Kubernetes",
+    "Microsoft.KubernetesConfiguration",
+    "Microsoft.ApiManagement",
+  ])
+    presetProviderRegistration(state, subscriptionId, namespace, "Registered");
+}
+
+/**
+ * What an example needs to exist in the emulator: its machines connected, its gateways created,
+ * its connected clusters joined and its API Management gateways (Developer tier) there.
+ */
 export async function seedExampleTargets(h: RunbookHost): Promise<void> {
   const emulator = h.host.emulator!;
   const done = new Set<string>();
@@ -88,6 +107,16 @@ export async function seedExampleTargets(h: RunbookHost): Promise<void> {
     const ids = targetLeaves(example)
       .map(({ value }) => value)
       .filter((value) => resourceIdText.test(value));
+    if (
+      machineParams?.subscriptionId &&
+      machineParams.resourceGroup &&
+      machineParams.name &&
+      /^clusters\//.test(route.route)
+    ) {
+      ids.push(
+        `/subscriptions/${machineParams.subscriptionId}/resourceGroups/${machineParams.resourceGroup}/providers/Microsoft.Kubernetes/connectedClusters/${machineParams.name}`,
+      );
+    }
     if (
       machineParams?.subscriptionId &&
       machineParams.resourceGroup &&
@@ -113,6 +142,27 @@ export async function seedExampleTargets(h: RunbookHost): Promise<void> {
           osType: "linux",
           osName: "Ubuntu",
           osVersion: "22.04",
+        });
+      } else if (type.type.toLowerCase() === "connectedclusters") {
+        seedApimProviders(emulator.state, parsed.subscriptionId);
+        connectCluster(emulator.context(), {
+          subscriptionId: parsed.subscriptionId,
+          resourceGroup: parsed.resourceGroup,
+          name: type.name,
+          location: "westeurope",
+        });
+      } else if (type.type.toLowerCase() === "service" && parsed.providers[0]?.types[1] !== undefined) {
+        seedApimProviders(emulator.state, parsed.subscriptionId);
+        createApiManagementService(emulator.context(), {
+          subscriptionId: parsed.subscriptionId,
+          resourceGroup: parsed.resourceGroup,
+          name: type.name,
+          location: "westeurope",
+          sku: "Developer",
+        });
+        createApimGateway(emulator.context(), {
+          serviceId: `/subscriptions/${parsed.subscriptionId}/resourceGroups/${parsed.resourceGroup}/providers/Microsoft.ApiManagement/service/${type.name}`,
+          name: parsed.providers[0].types[1].name,
         });
       } else if (type.type.toLowerCase() === "gateways") {
         const put = await emulator.request("PUT", `${id}?api-version=2025-01-13`, {
