@@ -4,7 +4,7 @@
 import { apimGatewayIdOf } from "./providers/apiManagement/gatewayRecords";
 import { createApimGateway } from "./providers/apiManagement/gateways";
 import { type ApiManagementSku, createApiManagementService } from "./providers/apiManagement/services";
-import { connectCluster,type ConnectClusterInput } from "./providers/kubernetes/connectedClusters";
+import { connectCluster, type ConnectClusterInput } from "./providers/kubernetes/connectedClusters";
 import type { EmulatorContext } from "./types";
 
 export interface ApimGatewaySeed {
