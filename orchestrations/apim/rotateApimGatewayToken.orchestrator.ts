@@ -63,6 +63,7 @@ export function* rotateApimGatewayTokenOrchestrator(
       ...(previous ? { previous } : {}),
       ...(minimumNodes !== undefined ? { minimumNodes } : {}),
       attempt,
+      trigger: input.trigger,
     };
     status({
       alarm: true,
@@ -107,6 +108,7 @@ export function* rotateApimGatewayTokenOrchestrator(
       reason:
         "arc-autopilot has no gateway deployed on this cluster (no token tag, gateway tag or extension); nothing was written",
       attempt,
+      trigger: input.trigger,
     };
     status({ currentStep: result.reason });
     return result;
@@ -169,6 +171,7 @@ export function* rotateApimGatewayTokenOrchestrator(
     token,
     minimumNodes,
     attempt,
+    trigger: input.trigger,
   };
   status({ currentStep: result.reason, alarm: false });
   yield* step(context, publishApimOutcome, {

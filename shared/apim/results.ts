@@ -34,6 +34,8 @@ export const apimRotationResultSchema = z
     /** The fewest live nodes seen while the new token was applied. */
     minimumNodes: z.number().int().min(0).optional(),
     attempt: z.number().int().min(1),
+    /** What started it: `timer`, `GatewayTokenNearExpiry`, `GatewayTokenExpired`… */
+    trigger: z.string().optional(),
   })
   .meta({ id: "ApimTokenRotationResult" });
 
