@@ -63,24 +63,26 @@ export class SubscriptionFacts {
     Map<string, { readonly gateway: ListedGateway; readonly at: number }>
   >();
 
-  readonly #linkedGone = new Map<string, Entry<boolean>>();
+  readonly #linked = new Map<string, Entry<"live" | "gone" | "retiring">>();
 
   constructor(private readonly arm: ArmContext) {}
 
   /**
-   * Whether the gateway a machine's settings name is gone: not found, being deleted, or its
-   * creation failed (deleted behind the app's back, its machines are stranded). One GET per
-   * gateway, reused for `gatewayPictureTtlMs`, so a fleet's plans cost a read per gateway, not
-   * per machine.
+   * How the gateway a machine's settings name stands: `gone` (not found, being deleted, or its
+   * creation failed: deleted behind the app's back, its machines are stranded), `retiring`
+   * (tagged: its machines are moved off), or `live`. One GET per gateway, reused for
+   * `gatewayPictureTtlMs`, so a fleet's plans cost a read per gateway, not per machine.
    */
-  linkedGatewayGone(gatewayId: string): Promise<boolean> {
-    return this.#cached(this.#linkedGone, normalizedOrSelf(gatewayId), gatewayPictureTtlMs, async () => {
+  linkedGatewayState(gatewayId: string): Promise<"live" | "gone" | "retiring"> {
+    return this.#cached(this.#linked, normalizedOrSelf(gatewayId), gatewayPictureTtlMs, async () => {
       const gateway = await findGateway(this.arm, gatewayId);
-      return (
+      if (
         gateway === undefined ||
         isDeletedState(gateway.provisioningState) ||
         hasFailed(gateway.provisioningState)
-      );
+      )
+        return "gone";
+      return isRetiring(gateway.tags) ? "retiring" : "live";
     });
   }
 

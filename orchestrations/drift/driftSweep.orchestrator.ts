@@ -119,7 +119,6 @@ export function* driftSweepOrchestrator(
     });
     const read = yield* step(context, verifyDriftBatch, {
       machines: batch,
-      gateways: settings.gateways,
       readsPerSecond: settings.readsPerSecond,
     });
     if (!read.ok) return failed(context, input.dryRun, startedAt, requests, read.failure);

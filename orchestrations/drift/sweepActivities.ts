@@ -13,11 +13,9 @@ import { driftGatewaysQuery, driftMachinesQuery } from "../../shared/drift/inven
 import { noRequests, pacedArm, readsPerSecond } from "../../shared/drift/readBudget";
 import { driftSweepOutputSchema, machineFindingSchema, sweepMemorySchema } from "../../shared/drift/report";
 import { latestSweepInstanceId } from "../../shared/drift/schedule";
-import { linkedGatewayState } from "../../shared/drift/verification";
 import { planReport } from "../../shared/onboarding/fleet";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
-import { normalizeResourceId } from "../../shared/resourceId";
 import { runtimeClock } from "../../shared/runtimeClock";
 import { resourceIdField, shortTextField } from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
@@ -207,7 +205,6 @@ export const verifyDriftBatch = defineActivity({
       )
       .min(1)
       .max(verifyBatch),
-    gateways: z.array(gatewayStateSchema).max(5000),
     readsPerSecond: z.number().int().positive(),
   }),
   output: z.strictObject({ machines: z.array(verifiedSchema), requests: requestsSchema }),
@@ -215,22 +212,19 @@ export const verifyDriftBatch = defineActivity({
     const requests = noRequests();
     const paced = pacedArm(deps.arm, input.readsPerSecond, runtimeClock, requests);
     const facts = new SubscriptionFacts(paced);
-    const gateways = new Map(input.gateways.map((g) => [normalizeResourceId(g.id), g.state] as const));
     const machines = await mapBounded(input.machines, verifyConcurrency, async ({ machineId, previous }) => {
       // One machine's reads are made once: planning re-reads what observing just read.
       const own = { ...deps, arm: onceEach(paced), facts };
       const observed = await observeMachine(own, { machineId });
       const { plan } = await planMachine(own, { machineId });
-      // Gone is ARM's answer (the planner's own gateway read); retiring is the inventory's tag. A
-      // gateway Resource Graph does not list only makes the machine read in full, never stranded.
+      // ARM's answer (the planner's own gateway read), not Resource Graph's: a gateway missing
+      // from its index only makes the machine read in full, never stranded.
       const linkedGateway =
         observed.gatewayLink === undefined
           ? undefined
-          : observed.linkedGatewayGone
+          : observed.linkedGateway === "gone"
             ? ("missing" as const)
-            : linkedGatewayState(gateways, observed.gatewayLink) === "retiring"
-              ? ("retiring" as const)
-              : ("live" as const);
+            : (observed.linkedGateway ?? ("live" as const));
       const found = classifyDrift({
         plan,
         ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),

@@ -3,7 +3,8 @@
 // in the order that keeps them few and safe: the machine (absent → observed as absent, nothing
 // more read); its gateway link and the subscription's Microsoft.HybridConnectivity state (shared
 // by the subscription's machines, see SubscriptionFacts); whether the linked gateway still exists
-// (one GET per gateway, shared the same way: a deleted one strands the machine); the default endpoint only once the
+// or retiring (one GET per gateway, shared the same way: a deleted one strands the machine); the
+// default endpoint only once the
 // provider is registered (before that ARM answers 409, not 404) and the machine is attached; the
 // SSH configuration only when the endpoint exists. A machine that is not attached yet is being
 // onboarded now: its endpoint and SSH configuration are written with converging PUTs whose
@@ -24,7 +25,7 @@ export type MachineObservation = Pick<
   | "machineId"
   | "machine"
   | "gatewayLink"
-  | "linkedGatewayGone"
+  | "linkedGateway"
   | "providerState"
   | "defaultEndpoint"
   | "sshServiceConfiguration"
@@ -54,14 +55,14 @@ export async function observeMachine(
     facts.providerState(machine.subscriptionId, hybridConnectivityNamespace),
   ]);
   const link = linked(machineId, machine, settings);
-  // A link to a gateway that is gone (deleted behind the app's back): one GET per gateway, shared.
-  const gone =
-    link.gatewayLink !== undefined &&
-    isGatewayId(link.gatewayLink) &&
-    (await facts.linkedGatewayGone(link.gatewayLink));
+  // A link to a gateway that is gone or retiring: one GET per gateway, shared.
+  const state =
+    link.gatewayLink !== undefined && isGatewayId(link.gatewayLink)
+      ? await facts.linkedGatewayState(link.gatewayLink)
+      : "live";
   const observed: MachineObservation = {
     ...link,
-    ...(gone ? { linkedGatewayGone: true } : {}),
+    ...(state !== "live" ? { linkedGateway: state } : {}),
     providerState,
   };
   const gatewayLink = observed.gatewayLink;

@@ -80,12 +80,12 @@ export function classifyDrift(facts: DriftFacts): DriftFinding {
     repairable: repairableKinds.has(kind),
   });
   if (plan.kind === "stop" && plan.outcome === "skipped") return found("excluded", plan.code);
-  // A link to a gateway that is gone (or going): the machine cannot reach Azure through it. A
-  // deleted gateway's machines are repaired once connected: onboarding re-points them to a live
-  // gateway (placement never picks a deleted or retiring one). While disconnected the agent cannot
-  // be reached at all (it still routes through the deleted gateway), so the report gives the
-  // local command instead (strandedLocalAction). A retiring gateway's machines are its
-  // retirement's to move: reported, not repaired.
+  // A link to a gateway that is gone (or going): the machine cannot stay on it. A deleted
+  // gateway's machines are repaired once connected: onboarding links them to a live gateway
+  // (placement never picks a deleted or retiring one). While disconnected the agent cannot be
+  // reached at all (it still routes through the deleted gateway), so the report gives the local
+  // command instead (strandedLocalAction). A retiring gateway's machines are its retirement's to
+  // move (to direct, or onto the gateway the operator chose): reported, not repaired.
   if (
     facts.gatewayLink !== undefined &&
     (facts.linkedGateway === "missing" || facts.linkedGateway === "retiring")
@@ -93,7 +93,7 @@ export function classifyDrift(facts: DriftFacts): DriftFinding {
     const code = plan.kind === "stop" ? plan.code : undefined;
     return {
       ...found("stranded", code),
-      repairable: facts.linkedGateway === "missing" && plan.kind === "steps",
+      repairable: facts.linkedGateway === "missing" && plan.kind === "steps" && plan.steps.length > 0,
     };
   }
   if (plan.kind === "stop") {

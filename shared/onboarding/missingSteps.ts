@@ -31,8 +31,9 @@ export function gatewaySteps(
 ): GatewayPart | { readonly stop: Stop } {
   const link = observed.gatewayLink;
   // Attached means the settings name a gateway, any gateway that still exists: machines are never
-  // moved between live gateways, but one whose gateway is gone is linked to a live one.
-  const gone = link !== undefined && observed.linkedGatewayGone === true;
+  // moved between gateways (a retiring one's machines are its retirement's to move, to direct or
+  // onto the gateway the operator chose), but one whose gateway is gone is linked to a live one.
+  const gone = link !== undefined && observed.linkedGateway === "gone";
   if (link !== undefined && isGatewayId(link) && !gone) {
     return { gatewayId: link, attaching: false, begin: [], then: [], warnings: [] };
   }

@@ -22,10 +22,11 @@ export interface OnboardingObservation {
   /** `settings/default` → `gatewayResourceId`; undefined when the machine is not attached. */
   readonly gatewayLink?: string;
   /**
-   * The gateway `gatewayLink` names no longer exists (deleted behind the app's back, or being
-   * deleted): the machine is stranded, and is planned as not attached so it is linked to a live one.
+   * The gateway `gatewayLink` names is `gone` (deleted behind the app's back, or being deleted:
+   * the machine is stranded, and is planned as not attached so it is linked to a live gateway) or
+   * `retiring` (left to the retirement, which moves its machines). Absent: live, or not read.
    */
-  readonly linkedGatewayGone?: boolean;
+  readonly linkedGateway?: "gone" | "retiring";
   /** Where the machine's gateway is, from `placeGateway`; needed only when it is not attached. */
   readonly gatewayPlacement?: GatewayPlacementOutcome;
   /** The gateway the placement names, as ARM last reported it; undefined when it does not exist (or was not read). */

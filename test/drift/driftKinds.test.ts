@@ -28,10 +28,15 @@ describe("classifying a machine's drift", () => {
     expect(classifyDrift(facts(observation()))).toMatchObject({ kind: "not-attached", repairable: true });
   });
 
-  test("a link to a deleted or retiring gateway is stranded; only a deleted one is repaired", () => {
-    const missing = classifyDrift(facts(onboarded(), { linkedGateway: "missing" }));
+  test("a link to a deleted or retiring gateway is stranded; only a deleted one's machines are repaired", () => {
+    const deleted = gatewayId.replace("arc-gw-eastus", "arc-gw-old");
+    const missing = classifyDrift(
+      facts(onboarded({ gatewayLink: deleted, linkedGateway: "gone" }), { linkedGateway: "missing" }),
+    );
     expect(missing).toMatchObject({ kind: "stranded", repairable: true });
-    const retiring = classifyDrift(facts(onboarded(), { linkedGateway: "retiring" }));
+    const retiring = classifyDrift(
+      facts(onboarded({ gatewayLink: deleted, linkedGateway: "retiring" }), { linkedGateway: "retiring" }),
+    );
     expect(retiring).toMatchObject({ kind: "stranded", repairable: false });
     expect(classifyDrift(facts(onboarded(), { linkedGateway: "live" })).kind).toBe("in-desired-state");
   });
@@ -127,17 +132,19 @@ describe("classifying a machine's drift", () => {
 describe("a stranded machine in the planner", () => {
   test("a link to a gateway that is gone is planned as not attached: linked to the placed, live gateway", () => {
     const deleted = gatewayId.replace("arc-gw-eastus", "arc-gw-deleted");
-    const plan = planOnboarding(onboarded({ gatewayLink: deleted, linkedGatewayGone: true }), policy);
+    const plan = planOnboarding(onboarded({ gatewayLink: deleted, linkedGateway: "gone" }), policy);
     expect(plan).toMatchObject({
       kind: "steps",
       steps: [{ kind: "attachGateway", gatewayId }],
       warnings: [expect.stringMatching(/arc-gw-deleted' no longer exists/)],
     });
+    // Retiring: left linked; its retirement moves it.
     expect(
-      classifyDrift(
-        facts(onboarded({ gatewayLink: deleted, linkedGatewayGone: true }), { linkedGateway: "missing" }),
-      ),
-    ).toMatchObject({ kind: "stranded", repairable: true });
+      planOnboarding(onboarded({ gatewayLink: deleted, linkedGateway: "retiring" }), policy),
+    ).toMatchObject({
+      kind: "steps",
+      steps: [],
+    });
     // Still there: left alone, never moved between live gateways.
     expect(planOnboarding(onboarded({ gatewayLink: deleted }), policy)).toMatchObject({
       kind: "steps",
