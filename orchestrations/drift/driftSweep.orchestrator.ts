@@ -145,17 +145,21 @@ export function* driftSweepOrchestrator(
     }
   }
 
-  // Never onboarded or not attached: whether an onboarding was ever recorded for it.
+  // Not attached, without an endpoint to show it was onboarded: the onboarding record decides —
+  // none: never onboarded; its last run ended pending (not connected then): pending now connected.
   const toCheck = verified.filter((m) => m.checkRecord).map((m) => m.machineId);
   for (let from = 0; from < toCheck.length; from += 1000) {
-    const records = yield* step(context, readOnboardingRecords, {
-      machineIds: toCheck.slice(from, from + 1000),
-    });
+    const chunk = toCheck.slice(from, from + 1000);
+    const records = yield* step(context, readOnboardingRecords, { machineIds: chunk });
     if (!records.ok) continue; // unknown: they stay not-attached
-    const recorded = new Set(records.value.recorded.map(normalizeResourceId));
+    const recorded = new Map(records.value.recorded.map((r) => [normalizeResourceId(r.machineId), r]));
+    const checked = new Set(chunk.map(normalizeResourceId));
     for (const machine of verified) {
-      if (machine.checkRecord && !recorded.has(normalizeResourceId(machine.machineId)))
-        machine.kind = "never-onboarded";
+      const key = normalizeResourceId(machine.machineId);
+      if (!machine.checkRecord || !checked.has(key)) continue;
+      const record = recorded.get(key);
+      if (!record) machine.kind = "never-onboarded";
+      else if (record.outcome === "pending") machine.kind = "pending-now-connected";
     }
   }
 

@@ -7,6 +7,8 @@ import { z } from "zod";
 
 import { osTypeOf } from "../../shared/azure/agentCommands";
 import type { ArmContext, ArmRequest, ArmResponse } from "../../shared/azure/armContext";
+import { isRegistered } from "../../shared/azure/azureStates";
+import { getDefaultEndpoint } from "../../shared/azure/hybridConnectivity";
 import { queryResourceGraph, queryResourceGraphPage } from "../../shared/azure/resourceGraph";
 import { classifyDrift, driftKinds, strandedLocalAction } from "../../shared/drift/driftKinds";
 import { driftGatewaysQuery, driftMachinesQuery } from "../../shared/drift/inventory";
@@ -15,6 +17,7 @@ import { driftSweepOutputSchema, machineFindingSchema, sweepMemorySchema } from 
 import { latestSweepInstanceId } from "../../shared/drift/schedule";
 import { planReport } from "../../shared/onboarding/fleet";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
+import { onboardingResultSchema } from "../../shared/onboarding/onboardingResult";
 import { isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { runtimeClock } from "../../shared/runtimeClock";
 import { resourceIdField, shortTextField } from "../../shared/validation/fields";
@@ -232,6 +235,16 @@ export const verifyDriftBatch = defineActivity({
         onboardingRecorded: true,
         ...(previous ? { previous } : {}),
       });
+      // Not attached: an endpoint left from an earlier onboarding says it was onboarded once;
+      // without one, the onboarding record decides (orchestrator: readOnboardingRecords).
+      const attachMissing =
+        found.kind === "not-attached" &&
+        plan.kind === "steps" &&
+        plan.steps.some((s) => s.kind === "attachGateway");
+      const onboardedBefore =
+        attachMissing &&
+        isRegistered(observed.providerState) &&
+        (await getDefaultEndpoint(own.arm, machineId)) !== undefined;
       const report = planReport(plan);
       const stranded = found.kind === "stranded";
       const localAction =
@@ -247,11 +260,7 @@ export const verifyDriftBatch = defineActivity({
         ...(found.code !== undefined ? { code: found.code } : {}),
         repairable: found.repairable,
         ...(found.unchanged ? { unchanged: true } : {}),
-        ...(found.kind === "not-attached" &&
-        plan.kind === "steps" &&
-        plan.steps.some((s) => s.kind === "attachGateway")
-          ? { checkRecord: true }
-          : {}),
+        ...(attachMissing && !onboardedBefore ? { checkRecord: true } : {}),
         reason,
         ...(localAction ? { localAction } : {}),
         ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
@@ -261,17 +270,22 @@ export const verifyDriftBatch = defineActivity({
   },
 });
 
-/** Which of the machines have an onboarding instance on record (never onboarded: none). */
+/** Which of the machines have an onboarding instance on record (never onboarded: none), and how the last one ended. */
 export const readOnboardingRecords = defineActivity({
   name: "readOnboardingRecords_v1",
   needs: "durableClient",
   input: z.strictObject({ machineIds: z.array(resourceIdField).min(1).max(1000) }),
-  output: z.strictObject({ recorded: z.array(resourceIdField) }),
+  output: z.strictObject({
+    recorded: z.array(z.strictObject({ machineId: resourceIdField, outcome: shortTextField.optional() })),
+  }),
   async handler({ client }, input) {
-    const found = await mapBounded(input.machineIds, 8, async (machineId) =>
-      (await findInstanceStatus(client, machineInstanceId(machineId))) ? machineId : undefined,
-    );
-    return { recorded: found.filter((id): id is string => id !== undefined) };
+    const found = await mapBounded(input.machineIds, 8, async (machineId) => {
+      const status = await findInstanceStatus(client, machineInstanceId(machineId));
+      if (!status) return undefined;
+      const result = onboardingResultSchema.safeParse(status.output);
+      return { machineId, ...(result.success ? { outcome: result.data.outcome } : {}) };
+    });
+    return { recorded: found.filter((r) => r !== undefined) };
   },
 });
 

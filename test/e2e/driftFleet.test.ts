@@ -1,0 +1,109 @@
+// Issue 12's fleet story: 200 machines with every drift kind, seeded behind the app's back
+// (test/support/driftSeeding.ts: no event, no ARM request). The dry run counts each kind exactly
+// and writes nothing; the sweep repairs every fixable machine; the next sweep finds only what is
+// not the app's to fix (a retiring gateway's machines, left to its retirement, and those needing
+// a command on the machine) and writes nothing.
+import type { DriftSweepOutput } from "../../shared/drift/report";
+import { reconnectMachines, seedDriftFleet } from "../support/driftSeeding";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
+
+const subscriptionId = "00000000-0000-4000-8000-0000000d1205";
+const unregisteredSubscriptionId = "00000000-0000-4000-8000-0000000d1206";
+let h: Harness;
+
+harnessPerFile(
+  {
+    subscriptionId,
+    appSettings: {
+      ARC_SCOPES: `/subscriptions/${subscriptionId},/subscriptions/${unregisteredSubscriptionId}`,
+    },
+    eventSubscription: { subjectBeginsWith: "/subscriptions/no-delivery-in-this-test" },
+  },
+  (started) => {
+    h = started;
+  },
+);
+
+let sweeps = 0;
+async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
+  sweeps++;
+  const instanceId = h.host.engine.start(
+    "driftSweep_v1",
+    { dryRun, trigger: "runbook" },
+    `drift-manual-${String(sweeps).padStart(32, "0")}`,
+  );
+  const status = await h.host.waitForInstance(instanceId);
+  expect(status.runtimeStatus).toBe("Completed");
+  return status.output as DriftSweepOutput;
+}
+
+const writes = (from: number) =>
+  h.host
+    .traffic()
+    .slice(from)
+    .filter(
+      (e) => e.method !== "GET" && !new URL(e.url).pathname.toLowerCase().includes("microsoft.resourcegraph"),
+    );
+
+test("200 machines: exact counts in a dry run, every fixable one repaired, then no drift and no write", async () => {
+  const fleet = seedDriftFleet(h.host.emulator!, {
+    subscriptionId,
+    unregisteredSubscriptionId,
+    reconnectPending: false,
+  });
+  expect(fleet.total).toBe(200);
+  const c = fleet.counts;
+
+  let from = h.host.traffic().length;
+  const dry = await sweep(true);
+  expect(dry.report.machines).toBe(200);
+  expect(dry.report.kinds).toEqual({
+    "in-desired-state": c.inDesiredState,
+    "never-onboarded": c.neverOnboarded,
+    "not-attached": c.notAttached,
+    stranded: c.gatewayDeleted + c.gatewayRetiring,
+    "endpoint-missing": c.endpointMissing,
+    "ssh-configuration": c.sshConfigurationMissing + c.sshWrongPort,
+    "provider-not-registered": c.providerNotRegistered,
+    "not-connected": c.pendingReconnected,
+    "needs-local-action": c.needsLocalAction,
+  });
+  const fixable =
+    c.neverOnboarded +
+    c.notAttached +
+    c.gatewayDeleted +
+    c.endpointMissing +
+    c.sshConfigurationMissing +
+    c.sshWrongPort +
+    c.providerNotRegistered;
+  expect(dry.report.outcomes).toEqual({
+    compliant: c.inDesiredState,
+    "would-repair": fixable,
+    reported: c.gatewayRetiring + c.pendingReconnected + c.needsLocalAction,
+  });
+  expect(writes(from)).toEqual([]);
+
+  // The disconnected machines come back; the sweep repairs every fixable machine.
+  reconnectMachines(h.host.emulator!, fleet.machines.pendingReconnected);
+  const repair = await sweep(false);
+  expect(repair.report.kinds).toMatchObject({ "pending-now-connected": c.pendingReconnected });
+  expect(repair.report.outcomes).toEqual({
+    compliant: c.inDesiredState,
+    "repair-started": fixable + c.pendingReconnected,
+    reported: c.gatewayRetiring + c.needsLocalAction,
+  });
+  expect(repair.report.repairs).toEqual({ onboarded: fixable + c.pendingReconnected });
+
+  from = h.host.traffic().length;
+  const last = await sweep(false);
+  expect(last.report.kinds).toEqual({
+    "in-desired-state": 200 - c.gatewayRetiring - c.needsLocalAction,
+    stranded: c.gatewayRetiring,
+    "needs-local-action": c.needsLocalAction,
+  });
+  expect(last.report.outcomes).toEqual({
+    compliant: 200 - c.gatewayRetiring - c.needsLocalAction,
+    reported: c.gatewayRetiring + c.needsLocalAction,
+  });
+  expect(writes(from)).toEqual([]);
+});
