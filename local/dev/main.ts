@@ -1,13 +1,14 @@
 // `npm run dev`: the app on the local host with the Azure emulator, on one clock running faster
 // than real time, the emulator's Event Grid subscribed to the app's Event Grid functions and a
 // demo fleet connected — so a machine joining Arc shows up as orchestrations progressing on
-// screen; once the fleet's onboarding is quiet, one gateway is retired through the runbook route
+// screen — and a Kubernetes cluster receiving its API Management gateway (demoApimGateway.ts); once the fleet's onboarding is quiet, one gateway is retired through the runbook route
 // (demoRetirement.ts), then a little drift made behind the app's back is swept, repaired and
 // reported (demoDrift.ts). Prints where everything listens and the keys to call it with, a progress bar per
 // running orchestration, a table when all is quiet, and stops cleanly on Ctrl-C.
 import { connectDemoFleet, demoSubscriptionIds } from "../emulator/demoFleet";
 import { findFunctionAppRoot, type LocalHost } from "../host";
 import { type ActivityView, createActivityView, instanceTable } from "./activityView";
+import { joinDemoApimCluster } from "./demoApimGateway";
 import { runDemoDriftSweep } from "./demoDrift";
 import { retireDemoGateway } from "./demoRetirement";
 import { type DevOptions, devUsage, DevUsageError, parseDevArgs } from "./devArgs";
@@ -71,6 +72,7 @@ export async function main(args: readonly string[]): Promise<void> {
   console.log(run.banner());
   if (options.demo && host.emulator) {
     const machines = connectDemoFleet(host.emulator.context());
+    joinDemoApimCluster(host, view);
     view.log(
       `demo fleet: ${machines.length} machines connected in ${demoSubscriptionIds.length} subscriptions` +
         (host.eventGrid.length === 0
