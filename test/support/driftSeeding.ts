@@ -18,7 +18,10 @@ import {
   setSshPort,
   unregisterHybridConnectivity,
 } from "../../local/emulator/behindTheBack";
+import type { LocalHost } from "../../local/host";
+import type { DriftKind } from "../../shared/drift/driftKinds";
 import { gatewayNameFor } from "../../shared/onboarding/gatewayPlacement";
+import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 
 export * from "../../local/emulator/behindTheBack";
 
@@ -244,4 +247,63 @@ export function seedCompliantFleet(
     }),
   );
   return { machineIds, gatewayIds };
+}
+
+/** What the app knows of the seeded machines, which the sweep's kinds depend on. */
+export interface AppKnowledge {
+  /**
+   * The app has an onboarding of the `pendingReconnected` machines on record, ended `pending`
+   * (recordOnboardings while they were Disconnected: `reconnectPending: false`, then
+   * reconnectMachines). Without one the app never heard of them: `never-onboarded`.
+   */
+  readonly pendingRecorded?: boolean;
+}
+
+/**
+ * The drift kind the sweep (shared/drift/driftKinds.ts) gives each seeded state. A deleted and a
+ * retiring gateway are both `stranded`, a missing and a wrong-port SSH configuration both
+ * `ssh-configuration`; an unlinked machine whose endpoint is still there was onboarded once:
+ * `not-attached`.
+ */
+export function sweepKindOf(state: SeededState, knowledge: AppKnowledge = {}): DriftKind {
+  const kinds: Record<SeededState, DriftKind> = {
+    inDesiredState: "in-desired-state",
+    neverOnboarded: "never-onboarded",
+    notAttached: "not-attached",
+    gatewayDeleted: "stranded",
+    gatewayRetiring: "stranded",
+    endpointMissing: "endpoint-missing",
+    sshConfigurationMissing: "ssh-configuration",
+    sshWrongPort: "ssh-configuration",
+    providerNotRegistered: "provider-not-registered",
+    pendingReconnected: knowledge.pendingRecorded ? "pending-now-connected" : "never-onboarded",
+    needsLocalAction: "needs-local-action",
+  };
+  return kinds[state];
+}
+
+/** The counts per drift kind a sweep's report should give for the fleet (kinds with none left out). */
+export function expectedSweepKinds(
+  fleet: Pick<DriftFleet, "counts">,
+  knowledge: AppKnowledge = {},
+): Partial<Record<DriftKind, number>> {
+  const expected: Partial<Record<DriftKind, number>> = {};
+  for (const [state, count] of Object.entries(fleet.counts) as [SeededState, number][]) {
+    if (count === 0) continue;
+    const kind = sweepKindOf(state, knowledge);
+    expected[kind] = (expected[kind] ?? 0) + count;
+  }
+  return expected;
+}
+
+/**
+ * Gives the app a record of onboarding these machines: each one's onboarding (trigger `event`,
+ * as its join would have) run to its end on the host. On a Disconnected machine (the
+ * `pendingReconnected` ones seeded with `reconnectPending: false`) it ends `pending`.
+ */
+export async function recordOnboardings(host: LocalHost, machineIds: readonly string[]): Promise<void> {
+  const instanceIds = machineIds.map((machineId) =>
+    host.engine.start("onboardMachine_v1", { machineId, trigger: "event" }, machineInstanceId(machineId)),
+  );
+  for (const instanceId of instanceIds) await host.waitForInstance(instanceId);
 }
