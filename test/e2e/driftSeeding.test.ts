@@ -112,8 +112,10 @@ test("the onboard runbook's dry run plans each seeded kind as its drift calls fo
   for (const plan of planOf("providerNotRegistered")) {
     expect(plan.steps.slice(0, 2)).toEqual(["registerProvider", "waitForProvider"]);
   }
-  // The onboarding planner never moves an attached machine: a deleted or retiring gateway is the
-  // drift sweep's to find (it reads the gateways), not a step of the onboarding plan.
-  expect(planOf("gatewayDeleted")).toEqual(both({ outcome: "done", code: undefined, steps: [] }));
+  // A machine linked to a gateway that is gone is re-pointed to a live one; a retiring gateway's
+  // machines stay for its retirement to move (the drift sweep reports them stranded).
+  expect(planOf("gatewayDeleted")).toEqual(
+    both({ outcome: "ready", code: undefined, steps: ["attachGateway"] }),
+  );
   expect(planOf("gatewayRetiring")).toEqual(both({ outcome: "done", code: undefined, steps: [] }));
 });
