@@ -230,7 +230,7 @@ export function* driftSweepOrchestrator(
   }));
   const all = [...readMemory, ...plan.carried];
   const findings: MachineFinding[] = verified
-    .filter((m) => m.kind !== "in-desired-state")
+    .filter((m) => m.kind !== "in-desired-state" && m.kind !== "excluded")
     .map(({ repairable: _r, gatewayLink: _g, checkRecord: _c, ...finding }) => finding);
   const outcomes = tally(verified, (m) => m.outcome);
   if (plan.carried.length > 0) outcomes.compliant = (outcomes.compliant ?? 0) + plan.carried.length;

@@ -64,7 +64,7 @@ export const driftReportSchema = z.strictObject({
   /** How the repairs this sweep started or found running ended, by outcome. */
   repairs: z.record(z.string(), count).default({}),
   compliance: z.array(scopeComplianceSchema),
-  /** Every machine not in its desired state. */
+  /** Every machine read this sweep and not in its desired state (excluded ones are only counted). */
   findings: z.array(machineFindingSchema),
   requests: z.strictObject({ armReads: count, armWrites: count, resourceGraphQueries: count }),
   readBudget: z.strictObject({ sharePercent: count, readsPerSecond: count }),

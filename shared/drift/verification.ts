@@ -6,8 +6,9 @@
 // A machine is read in full when it is new, when its inventory row changed (status, agent, OS,
 // configuration, tags, location: what Resource Graph shows), when the gateway its settings
 // named is no longer in the gateway inventory (or is retiring), when the previous sweep did not
-// find it in its desired state, or on rotation: the unchanged rest are read oldest first, enough
-// of them that each is read at least once per `fullReadMs`. With N machines, sweeps Δ apart and a
+// find it in its desired state (or excluded: opted out, out of scope), or on rotation: the
+// unchanged rest are read oldest first, enough of them that each is read at least once per
+// `fullReadMs`. With N machines, sweeps Δ apart and a
 // full-read period T, a sweep reads the changed machines plus about N·Δ/T of the unchanged ones
 // (and any that would pass T before the next sweep).
 import { createHash } from "node:crypto";
@@ -68,7 +69,7 @@ export function planVerification(input: {
         ? "changed"
         : memory.gatewayLink !== undefined && gatewayState(gateways, memory.gatewayLink) !== "live"
           ? "gateway-gone"
-          : memory.kind !== "in-desired-state"
+          : !settled.has(memory.kind)
             ? "not-in-desired-state"
             : undefined;
     if (reason) read.push({ machineId: entry.machineId, reason });
@@ -87,6 +88,12 @@ export function planVerification(input: {
   }
   return { read, carried };
 }
+
+/**
+ * Kinds that stay as they are until something Resource Graph shows changes (a tag, the status…):
+ * carried on rotation like the desired state. Every other kind is read again each sweep.
+ */
+const settled: ReadonlySet<DriftKind> = new Set<DriftKind>(["in-desired-state", "excluded"]);
 
 function gatewayState(
   gateways: ReadonlyMap<string, LinkedGatewayState>,
