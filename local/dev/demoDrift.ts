@@ -73,11 +73,14 @@ interface ReportView {
   durationSeconds?: number;
   kinds?: Record<string, number>;
   outcomes?: Record<string, number>;
+  /** How the repairs the sweep started ended, by onboarding outcome. */
+  repairs?: Record<string, number>;
   compliance?: { scope?: string; machines?: number; inDesiredState?: number; percent?: number }[];
   findings?: {
     machineId?: string;
     kind?: string;
     outcome?: string;
+    repairResult?: string;
     reason?: string;
     localAction?: { commands?: string[] };
   }[];
@@ -99,6 +102,8 @@ export function driftReportSummary(runtimeStatus: string, output: unknown): stri
     `  kinds: ${counts(report.kinds)}`,
     `  outcomes: ${counts(report.outcomes)}`,
   ];
+  if (report.repairs && Object.keys(report.repairs).length > 0)
+    lines.push(`  repairs: ${counts(report.repairs)}`);
   for (const scope of report.compliance ?? []) {
     lines.push(
       `  compliance ${scope.scope}: ${scope.inDesiredState}/${scope.machines} in their desired state (${scope.percent}%)`,
@@ -107,7 +112,9 @@ export function driftReportSummary(runtimeStatus: string, output: unknown): stri
   for (const finding of report.findings ?? []) {
     const command = finding.localAction?.commands?.[0];
     lines.push(
-      `  ${nameOf(finding.machineId ?? "")}: ${finding.kind} → ${finding.outcome} — ${finding.reason}` +
+      `  ${nameOf(finding.machineId ?? "")}: ${finding.kind} → ${finding.outcome}` +
+        (finding.repairResult ? ` (${finding.repairResult})` : "") +
+        ` — ${finding.reason}` +
         (command ? ` (run on the machine: ${command})` : ""),
     );
   }

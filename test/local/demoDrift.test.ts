@@ -59,12 +59,14 @@ test("the report is told in a few lines: counts, compliance, each finding with i
       durationSeconds: 42,
       kinds: { "in-desired-state": 7, "not-attached": 1, "needs-local-action": 1, stranded: 0 },
       outcomes: { compliant: 7, "repair-started": 1, reported: 1 },
+      repairs: { onboarded: 1 },
       compliance: [{ scope: "/subscriptions/s1", machines: 9, inDesiredState: 7, percent: 77.8 }],
       findings: [
         {
           machineId: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.HybridCompute/machines/m1",
           kind: "not-attached",
           outcome: "repair-started",
+          repairResult: "onboarded",
           reason: "not attached to a gateway",
         },
         {
@@ -82,8 +84,9 @@ test("the report is told in a few lines: counts, compliance, each finding with i
     "demo: drift sweep report (repairs started): 11 machine(s) in 42 s",
     "  kinds: in-desired-state 7, not-attached 1, needs-local-action 1",
     "  outcomes: compliant 7, repair-started 1, reported 1",
+    "  repairs: onboarded 1",
     "  compliance /subscriptions/s1: 7/9 in their desired state (77.8%)",
-    "  m1: not-attached → repair-started — not attached to a gateway",
+    "  m1: not-attached → repair-started (onboarded) — not attached to a gateway",
     "  m2: needs-local-action → reported — monitor mode (run on the machine: azcmagent config set config.mode full)",
     "  cost: 2 Resource Graph queries, 30 ARM reads, 0 ARM writes",
   ]);
@@ -113,8 +116,9 @@ test("the sweep goes through POST /api/drift/sweeps: it finds the drift, repairs
   expect(lines[0]).toContain("demo-c its gateway link removed by hand; demo-d its SSH endpoint deleted");
   expect(report).toContain("  kinds: never-onboarded 1, not-attached 2, endpoint-missing 2");
   expect(report).toContain("  outcomes: repair-started 5");
+  expect(report).toContain("  repairs: onboarded 5");
   expect(report).toContain(
-    "  web-eus-03: never-onboarded → repair-started — 3 steps: attachGateway, createDefaultEndpoint, createSshServiceConfiguration",
+    "  web-eus-03: never-onboarded → repair-started (onboarded) — 3 steps: attachGateway, createDefaultEndpoint, createSshServiceConfiguration",
   );
   expect(report.find((l) => l.startsWith("  cost:"))).toMatch(/Resource Graph queries, \d+ ARM reads/);
   // The repairs happened: writes went out after the sweep started.
