@@ -1,7 +1,8 @@
 // `npm run dev`: the app on the local host with the Azure emulator, on one clock running faster
 // than real time, the emulator's Event Grid subscribed to the app's Event Grid functions and a
 // demo fleet connected — so a machine joining Arc shows up as orchestrations progressing on
-// screen — and a Kubernetes cluster receiving its API Management gateway (demoApimGateway.ts); once the fleet's onboarding is quiet, one gateway is retired through the runbook route
+// screen, and a Kubernetes cluster receiving its API Management gateway (demoApimGateway.ts);
+// once the fleet's onboarding is quiet, one gateway is retired through the runbook route
 // (demoRetirement.ts), then a little drift made behind the app's back is swept, repaired and
 // reported (demoDrift.ts). Prints where everything listens and the keys to call it with, a progress bar per
 // running orchestration, a table when all is quiet, and stops cleanly on Ctrl-C.

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { apimOutcomeEventTypes } from "../../shared/apim/results";
 import { isRotationDue, parseTokenTag, tagValue, tokenRecordSchema } from "../../shared/apim/tokenTag";
 import { listConnectedClusters } from "../../shared/azure/connectedClusters";
+import { ArcAutopilotError } from "../../shared/errors";
 import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { parseConnectedClusterId, sameResourceId } from "../../shared/resourceId";
 import { scopeVerdict } from "../../shared/runbooks/targetScope";
@@ -34,12 +35,28 @@ export const findDueApimTokens = defineActivity({
     expiresBy: z.string().max(64).optional(),
     windowDays: z.number().int().min(0).max(30),
   }),
-  output: z.strictObject({ scanned: z.number().int(), due: z.array(dueClusterSchema) }),
+  output: z.strictObject({
+    scanned: z.number().int(),
+    due: z.array(dueClusterSchema),
+    /** Subscriptions whose clusters could not be listed (not registered, no permission), with why. */
+    unreadable: z.array(z.strictObject({ subscriptionId: z.string(), code: z.string() })),
+  }),
   async handler({ arm, settings }, input) {
     const due: z.output<typeof dueClusterSchema>[] = [];
+    const unreadable: { subscriptionId: string; code: string }[] = [];
     let scanned = 0;
     for (const subscriptionId of subscriptionsOfScopes(settings.ARC_SCOPES)) {
-      for (const cluster of await listConnectedClusters(arm, subscriptionId)) {
+      let clusters;
+      try {
+        clusters = await listConnectedClusters(arm, subscriptionId);
+      } catch (error) {
+        // A subscription without Microsoft.Kubernetes (or without read access) holds no cluster of
+        // ours; the others are still swept. Retryable failures are thrown and retried.
+        if (!(error instanceof ArcAutopilotError) || error.isRetryable) throw error;
+        unreadable.push({ subscriptionId, code: error.code });
+        continue;
+      }
+      for (const cluster of clusters) {
         const ref = parseConnectedClusterId(cluster.id);
         const group = `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}`;
         if (!scopeVerdict("scope", group, settings).inScope) continue;
@@ -56,7 +73,7 @@ export const findDueApimTokens = defineActivity({
         if (isDue) due.push({ clusterId: cluster.id, gatewayId, token });
       }
     }
-    return { scanned, due };
+    return { scanned, due, unreadable };
   },
 });
 

@@ -39,6 +39,11 @@ export function* sweepApimGatewayTokensOrchestrator(
       context.error(`ALARM: the gateway token sweep could not read the clusters: ${found.failure.reason}`);
     return { scanned: 0, due: 0, started: [], alreadyRunning: [], failure: found.failure.reason };
   }
+  if (found.value.unreadable.length > 0 && !context.df.isReplaying) {
+    context.warn(
+      `Gateway token sweep: clusters of ${found.value.unreadable.map((u) => `${u.subscriptionId} (${u.code})`).join(", ")} could not be listed`,
+    );
+  }
   if (found.value.due.length === 0)
     return { scanned: found.value.scanned, due: 0, started: [], alreadyRunning: [] };
   const started = yield* step(context, startApimRotations, {
