@@ -252,9 +252,10 @@ export function seedCompliantFleet(
 /** What the app knows of the seeded machines, which the sweep's kinds depend on. */
 export interface AppKnowledge {
   /**
-   * The app has an onboarding of the `pendingReconnected` machines on record, ended `pending`
-   * (recordOnboardings while they were Disconnected: `reconnectPending: false`, then
-   * reconnectMachines). Without one the app never heard of them: `never-onboarded`.
+   * The app saw the `pendingReconnected` machines Disconnected before they reconnected (seeded
+   * with `reconnectPending: false`, then reconnectMachines): a sweep found them not connected, or
+   * their onboarding ended `pending` (recordOnboardings). Otherwise it never heard of them:
+   * `never-onboarded`.
    */
   readonly pendingRecorded?: boolean;
 }
