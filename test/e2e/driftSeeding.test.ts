@@ -2,15 +2,20 @@
 // onboard runbook's dry run plans every seeded machine with the real planner, through the local
 // host, and each kind gets the plan its drift calls for; machines in their desired state plan
 // nothing. Seeding sends no Event Grid event and no ARM request.
+import type { DriftSweepOutput } from "../../shared/drift/report";
 import type { OnboardFleetResult } from "../../shared/onboarding/fleet";
+import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type RunbookHost, startRunbookHost } from "../runbooks/runbookHost";
 import {
   defaultDriftCounts,
   type DriftFleet,
   endpointIdOf,
+  reconnectMachines,
+  recordOnboardings,
   seedDriftFleet,
   type SeededState,
   sshConfigurationIdOf,
+  sweepKindOf,
 } from "../support/driftSeeding";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000d1201";
@@ -118,4 +123,38 @@ test("the onboard runbook's dry run plans each seeded kind as its drift calls fo
     both({ outcome: "ready", code: undefined, steps: ["attachGateway"] }),
   );
   expect(planOf("gatewayRetiring")).toEqual(both({ outcome: "done", code: undefined, steps: [] }));
+});
+
+test("recordOnboardings: a Disconnected machine's onboarding ends pending; reconnected, the sweep finds it pending-now-connected", async () => {
+  const counts = Object.fromEntries(Object.keys(defaultDriftCounts).map((k) => [k, 0])) as Record<
+    SeededState,
+    number
+  >;
+  counts.pendingReconnected = 2;
+  const fleet = seedDriftFleet(h.host.emulator!, {
+    subscriptionId,
+    unregisteredSubscriptionId,
+    resourceGroup: "rg-pending",
+    prefix: "pending",
+    counts,
+    reconnectPending: false,
+  });
+  await recordOnboardings(h.host, fleet.machines.pendingReconnected);
+  for (const id of fleet.machines.pendingReconnected) {
+    const status = h.host.engine.getStatus(machineInstanceId(id));
+    expect((status?.output as { outcome?: string } | undefined)?.outcome).toBe("pending");
+  }
+  reconnectMachines(h.host.emulator!, fleet.machines.pendingReconnected);
+
+  const instanceId = h.host.engine.start(
+    "driftSweep_v1",
+    { dryRun: true, trigger: "runbook" },
+    `drift-manual-${"e".repeat(32)}`,
+  );
+  const status = await h.host.waitForInstance(instanceId);
+  const { report } = status.output as DriftSweepOutput;
+  const pending = report.findings.filter((f) => fleet.machines.pendingReconnected.includes(f.machineId));
+  expect(pending.map((f) => f.kind)).toEqual(
+    fleet.machines.pendingReconnected.map(() => sweepKindOf("pendingReconnected", { pendingRecorded: true })),
+  );
 });
