@@ -65,21 +65,15 @@ export async function startApimDeployment(
   happenedAt?: string,
 ): Promise<{ action: StartAction | "alreadyCovered"; instanceId: string }> {
   const instanceId = apimInstanceId("deploy", clusterId);
-  if (happenedAt !== undefined) {
-    const last = await client.getStatus(instanceId).catch(() => undefined);
+  // One read decides: a run going covers the write; so does an ended run that was going when the
+  // write happened (its own tag write among them).
+  const last = await client.getStatus(instanceId).catch(() => undefined);
+  if (last?.runtimeStatus !== undefined && !hasEnded(String(last.runtimeStatus)))
+    return { action: "alreadyRunning", instanceId };
+  if (happenedAt !== undefined && last?.createdTime && last.lastUpdatedTime) {
     const at = Date.parse(happenedAt);
-    const created = last?.createdTime ? new Date(last.createdTime).getTime() : undefined;
-    const updated = last?.lastUpdatedTime ? new Date(last.lastUpdatedTime).getTime() : undefined;
-    if (
-      last !== undefined &&
-      hasEnded(String(last.runtimeStatus)) &&
-      created !== undefined &&
-      updated !== undefined &&
-      created <= at &&
-      at <= updated
-    ) {
+    if (new Date(last.createdTime).getTime() <= at && at <= new Date(last.lastUpdatedTime).getTime())
       return { action: "alreadyCovered", instanceId };
-    }
   }
   const input: DeployApimGatewayInput = {
     clusterId,

@@ -11,10 +11,23 @@ const subscriptionId = "00000000-0000-4000-8000-00000000a213";
 let h: Harness;
 let world: ReturnType<typeof apimWorld>;
 
-harnessPerFile({ subscriptionId, extraModules: apimModules }, (started) => {
-  h = started;
-  world = apimWorld(h, subscriptionId);
-});
+harnessPerFile(
+  {
+    subscriptionId,
+    extraModules: apimModules,
+    appSettings: { ARC_OUTCOME_TOPIC_ENDPOINT: "{emulator}/eventgrid/topics/arc-outcomes/api/events" },
+  },
+  (started) => {
+    h = started;
+    world = apimWorld(h, subscriptionId);
+  },
+);
+
+/** The outcome events the app published (Event Grid schema). */
+const outcomeEvents = () =>
+  h.host
+    .emulator!.topicEvents("arc-outcomes")
+    .map((received) => received.event as unknown as { eventType: string; subject: string; data: unknown });
 
 const route = (cluster: string) => `clusters/${subscriptionId}/rg-k8s/${cluster}/apim-gateway`;
 const writesSince = (from: number) =>
@@ -106,11 +119,22 @@ test("a rotation that fails raises an alarm days before expiry (custom status, e
     await h.host.runFor(3_600_000);
     nodes.push(await world.nodes(gatewayId));
   }
+  // The alarm went out as an outcome event too, with the days left.
+  const alarms = outcomeEvents().filter(
+    (e) => e.eventType === "ArcAutopilot.ApimGatewayTokenRotationFailed" && e.subject === clusterId,
+  );
+  expect(alarms.length).toBeGreaterThanOrEqual(1);
+  expect(alarms[0]!.data).toMatchObject({ outcome: "failed", code: "ExtensionFailed", attempt: 1 });
+  expect((alarms[0]!.data as { expiresInDays: number }).expiresInDays).toBeGreaterThanOrEqual(6);
+
   const done = await ended(h, "rotate", clusterId);
   const result = done.output as ApimRotationResult;
   expect(result).toMatchObject({ outcome: "rotated", attempt: 3, token: { keyType: "secondary" } });
   expect(h.clock.now()).toBeLessThan(expiry);
   expect(Math.min(...nodes)).toBeGreaterThan(0);
+  const outcomes = outcomeEvents().map((e) => `${e.eventType} ${e.subject}`);
+  expect(outcomes).toContain(`ArcAutopilot.ApimGatewayTokenRotated ${clusterId}`);
+  expect(outcomes).toContain(`ArcAutopilot.ApimGatewayDeployed ${clusterId}`);
 });
 
 test("the status runbook shows the gateway healthy with its token's expiry; the removal runbook deletes the extension and its tags", async () => {
