@@ -99,12 +99,15 @@ export class Captured {
     }
   }
 
-  /** Every text captured, with the host log and the emulator's traffic as they are now. */
+  /** Every text captured, with the host log, the emulator's traffic and the outcome events as they are now. */
   all(): string {
     this.snapshot();
-    return [...this.texts, JSON.stringify(this.h.log.entries), JSON.stringify(this.h.host.traffic())].join(
-      "\n",
-    );
+    return [
+      ...this.texts,
+      JSON.stringify(this.h.log.entries),
+      JSON.stringify(this.h.host.traffic()),
+      JSON.stringify(this.h.host.emulator!.topicEvents("arc-outcomes")),
+    ].join("\n");
   }
 }
 

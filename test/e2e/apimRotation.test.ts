@@ -3,7 +3,7 @@
 // before every expiry for 90 virtual days, each time on API Management's near-expiry event, from
 // the other key, and its heartbeat never drops; with the events lost, the timer backstop rotates
 // in time; and nothing the suite captured (host log, inputs, outputs, custom statuses, histories,
-// the emulator's traffic) holds a token or the ingestion key.
+// the emulator's traffic, the outcome events) holds a token or the ingestion key.
 import { setTokenEventOptions } from "../../local/emulator/providers/apiManagement/heartbeat";
 import type { ApimDeployResult, ApimRotationResult } from "../../shared/apim/results";
 import { apimModules, apimWorld, callRoute, Captured, day, ended, fireRotationTimer } from "./apimHarness";
@@ -21,7 +21,11 @@ harnessPerFile(
   {
     subscriptionId,
     extraModules: apimModules,
-    appSettings: { ARC_APIM_MONITORING_INGESTION_KEY: ingestionKey, ARC_APIM_REPLICAS: "2" },
+    appSettings: {
+      ARC_APIM_MONITORING_INGESTION_KEY: ingestionKey,
+      ARC_APIM_REPLICAS: "2",
+      ARC_OUTCOME_TOPIC_ENDPOINT: "{emulator}/eventgrid/topics/arc-outcomes/api/events",
+    },
   },
   (started) => {
     h = started;
@@ -132,4 +136,5 @@ test("nothing captured — host log, inputs, outputs, custom statuses, histories
   // The scan reads something: the runs and their results are in it.
   expect(text).toContain("rotateApimGatewayToken_v1");
   expect(text).toContain("GatewayTokenNearExpiry");
+  expect(text).toContain("ArcAutopilot.ApimGatewayTokenRotated");
 });
