@@ -21,11 +21,13 @@ import { judgePrerequisites, prerequisiteVerdictSchema } from "../../shared/apim
 import { apimExtensionType } from "../../shared/apim/settings";
 import {
   formatTokenTag,
+  gatewayDigest,
   keyTypes,
   nextKeyType,
   tagValue,
   tokenExpiry,
   tokenRecordSchema,
+  tokenTagGateway,
   withoutTag,
   withTag,
 } from "../../shared/apim/tokenTag";
@@ -142,10 +144,12 @@ export const prepareApimDeployment = defineActivity({
     }
     const extension = await findClusterExtension(arm, input.clusterId, deployment.extensionName);
     const record = tagValue(cluster!.tags, settings.ARC_APIM_TOKEN_TAG);
+    const recordedGateway = tokenTagGateway(record);
     const alreadyDeployed =
       extension !== undefined &&
       extension.extensionType.toLowerCase() === apimExtensionType.toLowerCase() &&
       record !== undefined &&
+      (recordedGateway === undefined || recordedGateway === gatewayDigest(deployment.gatewayId)) &&
       extension.configurationSettings["gateway.configuration.uri"] === configurationEndpoint(service!);
     return {
       ok: true as const,
@@ -277,7 +281,7 @@ export const recordApimToken = defineActivity({
   output: z.strictObject({ tag: z.string() }),
   async handler({ arm, settings }, input) {
     const cluster = await getConnectedCluster(arm, input.clusterId);
-    const tag = formatTokenTag(input.record);
+    const tag = formatTokenTag(input.record, input.gatewayId);
     let tags = withTag(cluster.tags, settings.ARC_APIM_TOKEN_TAG, tag);
     if (tagValue(cluster.tags, settings.ARC_APIM_GATEWAY_TAG) === undefined)
       tags = withTag(tags, settings.ARC_APIM_GATEWAY_TAG, input.gatewayId);

@@ -1,9 +1,13 @@
 // What arc-autopilot records on a connected cluster after it deployed a gateway or rotated its
 // token: the key the token was generated from, when it expires and the extension's name, in one
-// tag (ARC_APIM_TOKEN_TAG) — `primary;2027-01-05T00:00:00.000Z;apim-gateway`. Never the token.
+// tag (ARC_APIM_TOKEN_TAG) — `primary;2027-01-05T00:00:00Z;apim-gateway;<gateway digest>`. Never the token.
 // The rotation finds its clusters by this tag and generates the next token from the other key,
 // so regenerating the key the running token came from never cuts a gateway off mid-rotation.
+import { createHash } from "node:crypto";
+
 import { z } from "zod";
+
+import { normalizeResourceId } from "../resourceId";
 
 export const keyTypes = ["primary", "secondary"] as const;
 export type KeyType = (typeof keyTypes)[number];
@@ -17,16 +21,33 @@ export const tokenRecordSchema = z.strictObject({
 
 export type TokenRecord = z.output<typeof tokenRecordSchema>;
 
-export function formatTokenTag(record: TokenRecord): string {
-  return `${record.keyType};${isoSeconds(Date.parse(record.expiresOn))};${record.extensionName}`;
+/**
+ * `key;expiry;extension;gateway` — the last part 12 hex digits of the gateway's id, so a cluster
+ * tagged with another gateway (even of the same service) is not taken as deployed already.
+ */
+export function formatTokenTag(record: TokenRecord, gatewayId?: string): string {
+  const base = `${record.keyType};${isoSeconds(Date.parse(record.expiresOn))};${record.extensionName}`;
+  return gatewayId === undefined ? base : `${base};${gatewayDigest(gatewayId)}`;
+}
+
+/** 12 hex digits of SHA-256 of the gateway's id as ARM compares it (any casing). */
+export function gatewayDigest(gatewayId: string): string {
+  return createHash("sha256").update(normalizeResourceId(gatewayId)).digest("hex").slice(0, 12);
+}
+
+/** The gateway digest a tag value carries, when it carries one. */
+export function tokenTagGateway(value: string | undefined): string | undefined {
+  const digest = value?.split(";")[3];
+  return digest !== undefined && /^[0-9a-f]{12}$/.test(digest) ? digest : undefined;
 }
 
 /** The record a tag value holds, or undefined when it is not one of ours. */
 export function parseTokenTag(value: string | undefined): TokenRecord | undefined {
   if (value === undefined) return undefined;
-  const [keyType, expiresOn, extensionName, ...rest] = value.split(";");
+  const [keyType, expiresOn, extensionName, digest, ...rest] = value.split(";");
   if (rest.length > 0 || keyType === undefined || expiresOn === undefined || extensionName === undefined)
     return undefined;
+  if (digest !== undefined && !/^[0-9a-f]{12}$/.test(digest)) return undefined;
   const time = Date.parse(expiresOn);
   if (Number.isNaN(time)) return undefined;
   const parsed = tokenRecordSchema.safeParse({

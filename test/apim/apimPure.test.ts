@@ -9,10 +9,12 @@ import {
 import { judgePrerequisites } from "../../shared/apim/prerequisites";
 import {
   formatTokenTag,
+  gatewayDigest,
   isRotationDue,
   nextKeyType,
   parseTokenTag,
   tokenExpiry,
+  tokenTagGateway,
   withoutTag,
   withTag,
 } from "../../shared/apim/tokenTag";
@@ -109,6 +111,19 @@ describe("the token tag", () => {
       "a;b;c;d",
     ])
       expect(parseTokenTag(bad)).toBeUndefined();
+  });
+
+  test("the gateway's digest rides along: same for any casing, another gateway differs", () => {
+    const record = { keyType: "primary" as const, expiresOn: "2027-01-05T00:00:00Z", extensionName: "gw" };
+    const tag = formatTokenTag(record, gatewayId);
+    expect(tag).toMatch(/^primary;2027-01-05T00:00:00Z;gw;[0-9a-f]{12}$/);
+    expect(parseTokenTag(tag)).toEqual(record);
+    expect(tokenTagGateway(tag)).toBe(gatewayDigest(gatewayId.toUpperCase()));
+    expect(gatewayDigest(gatewayId.replace("/gateways/edge", "/gateways/edge2"))).not.toBe(
+      gatewayDigest(gatewayId),
+    );
+    expect(tokenTagGateway("primary;2027-01-05T00:00:00Z;gw")).toBeUndefined();
+    expect(parseTokenTag("primary;2027-01-05T00:00:00Z;gw;not-hex")).toBeUndefined();
   });
 
   test("tags are replaced and removed in any casing, the others kept", () => {

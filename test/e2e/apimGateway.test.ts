@@ -4,14 +4,12 @@
 // ingestion key; the errors of the issue write nothing.
 import { createApimGateway } from "../../local/emulator/providers/apiManagement/gateways";
 import { createApiManagementService } from "../../local/emulator/providers/apiManagement/services";
-import {
-  connectCluster,
-  setClusterConnectivity,
-} from "../../local/emulator/providers/kubernetes/connectedClusters";
+import { connectCluster, setClusterTags } from "../../local/emulator/providers/kubernetes/connectedClusters";
 import { extensionProtectedSettings } from "../../local/emulator/providers/kubernetes/extensions";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
 import { apimInstanceId } from "../../orchestrations/apim/apimNames";
 import type { ApimDeployResult } from "../../shared/apim/results";
+import { gatewayDigest } from "../../shared/apim/tokenTag";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-00000000a013";
@@ -119,7 +117,9 @@ test("a tagged cluster joins: the extension with exactly the expected settings, 
   const tags = (await h.host.emulator!.request("GET", `${cluster}?api-version=2026-05-01`)).body as {
     tags: Record<string, string>;
   };
-  expect(tags.tags["arc-autopilot-apim-token"]).toBe(`primary;${result.token!.expiresOn};apim-gateway`);
+  expect(tags.tags["arc-autopilot-apim-token"]).toBe(
+    `primary;${result.token!.expiresOn};apim-gateway;${gatewayDigest(gatewayId)}`,
+  );
   expect(tags.tags.env).toBe("prod");
 });
 
@@ -142,5 +142,36 @@ test("wrong tier, missing gateway, disconnected cluster: a clear failure, and no
     .slice(from)
     .filter((exchange) => exchange.method !== "GET");
   expect(writes.map((w) => `${w.method} ${w.url}`)).toEqual([]);
-  void setClusterConnectivity;
+});
+
+test("the cluster tagged with another gateway of the same service gets that gateway; its own later writes change nothing", async () => {
+  const service = serviceId("contoso-apim");
+  const second = apimGateway(service, "edge-dc2");
+  const cluster = clusterId("aks-edge-1");
+  const before = h.host.engine.getStatus(apimInstanceId("deploy", cluster))!;
+  await h.host.runFor(60_000); // someone retags the cluster a minute after its deployment ended
+  setClusterTags(h.host.emulator!.context(), cluster, { "arc-autopilot-apim-gateway": second, env: "prod" });
+  await h.host.runUntil(() => {
+    const status = h.host.engine.getStatus(apimInstanceId("deploy", cluster));
+    return (
+      status !== undefined &&
+      status.createdTime !== before.createdTime &&
+      status.runtimeStatus === "Completed"
+    );
+  });
+  const result = await deployment(cluster);
+  expect(result).toMatchObject({ outcome: "healthy", gatewayId: second, nodes: 2 });
+  const token = extensionProtectedSettings(
+    h.host.emulator!.state,
+    `${cluster}/providers/Microsoft.KubernetesConfiguration/extensions/apim-gateway`,
+  )?.["gateway.auth.token"];
+  expect(token).toMatch(/^GatewayKey edge-dc2&/);
+  const nodes = async (gateway: string) =>
+    (
+      (await h.host.emulator!.request("GET", `${gateway}/heartbeats?api-version=2024-05-01`)).body as {
+        count: number;
+      }
+    ).count;
+  expect(await nodes(second)).toBe(2);
+  expect(await nodes(`${service}/gateways/edge-dc1`)).toBe(0);
 });
