@@ -370,8 +370,9 @@ export const settingsSchema = z.object({
   ARC_APIM_GATEWAY_TAG: tagName("arc-autopilot-apim-gateway"),
   /**
    * The tag arc-autopilot writes on the cluster after each deployment or rotation: the token's
-   * key, expiry and the extension's name (`primary;2027-01-05T00:00:00Z;apim-gateway`), never the
-   * token. The rotation finds its clusters by it.
+   * key, expiry, the extension's name and 12 hex digits of the gateway's id
+   * (`primary;2027-01-05T00:00:00Z;apim-gateway;3f9a0c…`), never the token. The rotation finds its
+   * clusters by it.
    */
   ARC_APIM_TOKEN_TAG: tagName("arc-autopilot-apim-token"),
   /** How long a generated gateway token lives: API Management allows at most 30 days (docs/azure-facts.md, "API Management self-hosted gateway"). */
