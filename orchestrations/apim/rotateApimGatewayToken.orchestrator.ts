@@ -166,7 +166,11 @@ export function* rotateApimGatewayTokenOrchestrator(
     clusterId,
     gatewayId,
     outcome: "rotated",
-    reason: `Rotated to a ${token.keyType}-key token expiring ${token.expiresOn}; the gateway kept at least ${minimumNodes} live node${minimumNodes === 1 ? "" : "s"}`,
+    ...(minimumNodes === 0 ? { code: "HeartbeatDropped" } : {}),
+    reason:
+      minimumNodes === 0
+        ? `Rotated to a ${token.keyType}-key token expiring ${token.expiresOn}, but the gateway had no live node for a while during the update`
+        : `Rotated to a ${token.keyType}-key token expiring ${token.expiresOn}; the gateway kept at least ${minimumNodes} live node${minimumNodes === 1 ? "" : "s"}`,
     previous,
     token,
     minimumNodes,
@@ -174,6 +178,10 @@ export function* rotateApimGatewayTokenOrchestrator(
     trigger: input.trigger,
   };
   status({ currentStep: result.reason, alarm: false });
+  if (minimumNodes === 0 && !context.df.isReplaying)
+    context.warn(
+      `The gateway of ${clusterId} stopped heartbeating during its token rotation: ${result.reason}`,
+    );
   yield* step(context, publishApimOutcome, {
     eventType: "ArcAutopilot.ApimGatewayTokenRotated",
     runId: `${context.df.instanceId}|${token.expiresOn}`,

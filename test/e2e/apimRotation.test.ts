@@ -91,6 +91,7 @@ test("90 days: the near-expiry event rotates the token before every expiry, from
   let previousKey = "primary";
   for (const rotation of rotations) {
     expect(rotation).toMatchObject({ outcome: "rotated", trigger: "GatewayTokenNearExpiry" });
+    expect(rotation.code).toBeUndefined(); // no HeartbeatDropped
     expect(rotation.minimumNodes).toBeGreaterThan(0);
     expect(Date.parse(rotation.previous!.expiresOn)).toBe(previousExpiry);
     expect(rotation.token!.keyType).not.toBe(previousKey);
