@@ -29,6 +29,7 @@ import {
 import { type MachineMemory, planVerification } from "../../shared/drift/verification";
 import { fleetPace, tally } from "../../shared/onboarding/fleet";
 import { normalizeResourceId } from "../../shared/resourceId";
+import { attachGateway } from "../gateways/gatewayActivities";
 import { readOnboardings, startOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { reportProgress } from "../runbookProgress";
@@ -98,8 +99,12 @@ export function* driftSweepOrchestrator(
   const remembered = new Map((memory?.machines ?? []).map((m) => [normalizeResourceId(m.machineId), m]));
   const fingerprints = new Map(inventory.map((m) => [normalizeResourceId(m.machineId), m.fingerprint]));
   const spacingMs = Math.ceil(1000 / settings.readsPerSecond);
-  const verified: (MachineFinding & { repairable: boolean; gatewayLink?: string; checkRecord?: boolean })[] =
-    [];
+  const verified: (MachineFinding & {
+    repairable: boolean;
+    gatewayLink?: string;
+    checkRecord?: boolean;
+    relinkTo?: string;
+  })[] = [];
   const total = plan.read.length;
   for (let from = 0; from < total; from += verifyBatch) {
     const batchStart = nowMs(context);
@@ -135,6 +140,7 @@ export function* driftSweepOrchestrator(
         repairable: machine.repairable,
         ...(machine.gatewayLink !== undefined ? { gatewayLink: machine.gatewayLink } : {}),
         ...(machine.checkRecord ? { checkRecord: true } : {}),
+        ...(machine.relinkTo !== undefined ? { relinkTo: machine.relinkTo } : {}),
       });
     }
     // The next batch's first read comes a full spacing after this batch's last, and never sooner
@@ -165,10 +171,31 @@ export function* driftSweepOrchestrator(
 
   // 3. repair
   const repairable = verified.filter((m) => m.repairable);
+  const relinks = verified.filter((m) => m.relinkTo !== undefined);
   if (input.dryRun) {
-    for (const m of verified) m.outcome = outcomeOf(m.kind, m.repairable ? "would-repair" : undefined);
+    for (const m of verified)
+      m.outcome = outcomeOf(m.kind, m.repairable ? "would-repair" : m.relinkTo ? "would-relink" : undefined);
   } else {
     for (const m of verified) m.outcome = outcomeOf(m.kind, undefined);
+    // Stranded and unreachable: the cloud link to a live gateway now, the agent by its owner.
+    for (const [index, m] of relinks.entries()) {
+      status(
+        index,
+        relinks.length,
+        `Linking stranded machines to live gateways (${index + 1} of ${relinks.length})`,
+      );
+      const linked = yield* step(context, attachGateway, {
+        machineId: m.machineId,
+        gatewayId: m.relinkTo!,
+      });
+      if (linked.ok) {
+        m.outcome = "relinked";
+        m.gatewayLink = linked.value.gatewayResourceId;
+      } else m.reason = `${m.reason}; linking it to a live gateway failed: ${linked.failure.reason}`;
+      // Writes: 200 then 10/s per subscription (docs/azure-facts.md §11); a pause every 25 keeps well inside.
+      if ((index + 1) % fleetPace.startWave === 0 && index + 1 < relinks.length)
+        yield* sleepUntil(context, nowMs(context) + fleetPace.startWaveEveryMs);
+    }
     for (let from = 0; from < repairable.length; from += fleetPace.startWave) {
       const waveStart = nowMs(context);
       status(
@@ -231,7 +258,7 @@ export function* driftSweepOrchestrator(
   const all = [...readMemory, ...plan.carried];
   const findings: MachineFinding[] = verified
     .filter((m) => m.kind !== "in-desired-state" && m.kind !== "excluded")
-    .map(({ repairable: _r, gatewayLink: _g, checkRecord: _c, ...finding }) => finding);
+    .map(({ repairable: _r, gatewayLink: _g, checkRecord: _c, relinkTo: _l, ...finding }) => finding);
   const outcomes = tally(verified, (m) => m.outcome);
   if (plan.carried.length > 0) outcomes.compliant = (outcomes.compliant ?? 0) + plan.carried.length;
   const finishedAt = nowMs(context);

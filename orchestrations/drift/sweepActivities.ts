@@ -20,6 +20,7 @@ import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { onboardingResultSchema } from "../../shared/onboarding/onboardingResult";
 import { isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { runtimeClock } from "../../shared/runtimeClock";
+import { resourceNameIn } from "../../shared/text";
 import { resourceIdField, shortTextField } from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
 import { findInstanceStatus, isConflict } from "../durableStatus";
@@ -27,6 +28,7 @@ import { observeMachine } from "../machines/observeMachine";
 import { planMachine } from "../onboarding/planOnboarding";
 import { orchestratorNames } from "../orchestratorNames";
 import { SubscriptionFacts } from "../subscriptionFacts";
+import { liveGatewayFor } from "./relink";
 
 /** Machines one verification activity reads in full (about four reads each). */
 export const verifyBatch = 25;
@@ -192,6 +194,8 @@ const verifiedSchema = z.strictObject({
   reason: machineFindingSchema.shape.reason,
   localAction: machineFindingSchema.shape.localAction,
   gatewayLink: resourceIdField.optional(),
+  /** Stranded and unreachable: the live gateway to link it to in the cloud. */
+  relinkTo: resourceIdField.optional(),
 });
 
 /** Reads machines in full (the planner's own reads) under the read budget, plans and classifies each. */
@@ -247,13 +251,23 @@ export const verifyDriftBatch = defineActivity({
         (await getDefaultEndpoint(own.arm, machineId)) !== undefined;
       const report = planReport(plan);
       const stranded = found.kind === "stranded";
-      const localAction =
-        stranded && plan.kind === "stop" && plan.outcome === "pending"
-          ? strandedLocalAction(osTypeOf(observed.machine?.osType))
-          : report.localAction;
-      const reason = stranded
-        ? `Its gateway ${observed.gatewayLink ?? ""} ${linkedGateway === "retiring" ? "is being retired (its retirement moves the machine)" : "no longer exists"}; ${report.message}`
-        : report.message;
+      const unreachable = stranded && plan.kind === "stop" && plan.outcome === "pending";
+      const localAction = unreachable
+        ? strandedLocalAction(osTypeOf(observed.machine?.osType))
+        : report.localAction;
+      // Its link still names the deleted gateway: fix the cloud side now (the sweep does, not in a dry run).
+      const relinkTo =
+        unreachable && linkedGateway === "missing" && observed.machine
+          ? await liveGatewayFor(own, observed.machine)
+          : undefined;
+      const gatewayName = resourceNameIn(observed.gatewayLink ?? "");
+      const reason = !stranded
+        ? report.message
+        : linkedGateway === "retiring"
+          ? `Its gateway ${gatewayName} is being retired (its retirement moves the machine); ${report.message}`
+          : linkedGateway === "missing"
+            ? `Its gateway ${gatewayName} no longer exists${relinkTo ? `; it is linked to ${resourceNameIn(relinkTo)} in the cloud` : ""}; ${report.message}`
+            : `Its gateway was deleted; it is linked to ${gatewayName} in the cloud, but its agent cannot reach Azure; ${report.message}`;
       return {
         machineId,
         kind: found.kind,
@@ -264,6 +278,7 @@ export const verifyDriftBatch = defineActivity({
         reason,
         ...(localAction ? { localAction } : {}),
         ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
+        ...(relinkTo !== undefined ? { relinkTo } : {}),
       };
     });
     return { machines, requests };

@@ -97,6 +97,10 @@ export function classifyDrift(facts: DriftFacts): DriftFinding {
     };
   }
   if (plan.kind === "stop") {
+    // Stranded last time and still unreachable (its cloud link may be fixed by now): the agent
+    // needs the same local command, so it stays stranded.
+    if (plan.outcome === "pending" && facts.previous?.kind === "stranded")
+      return { ...found("stranded", plan.code), repairable: false };
     if (plan.outcome === "pending") return found("not-connected", plan.code);
     if (plan.outcome === "failed") return found("unplannable", plan.code);
     return localAction(plan.code, facts.previous);

@@ -13,6 +13,8 @@ export const sweepOutcomes = [
   "would-repair",
   "repair-started",
   "onboarding-running",
+  "would-relink",
+  "relinked",
   "reported",
   "excluded",
 ] as const;

@@ -50,6 +50,20 @@ describe("classifying a machine's drift", () => {
     });
   });
 
+  test("stranded last time and still unreachable, its link since fixed: still stranded, not repaired", () => {
+    const disconnected = onboarded({ machine: machine({ status: "Disconnected" }) });
+    const previous = { kind: "stranded" as const, code: "NotConnected" };
+    expect(classifyDrift(facts(disconnected, { linkedGateway: "live", previous }))).toEqual({
+      kind: "stranded",
+      code: "NotConnected",
+      repairable: false,
+    });
+    // Back online: whatever the plan says now.
+    expect(classifyDrift(facts(onboarded(), { linkedGateway: "live", previous })).kind).toBe(
+      "in-desired-state",
+    );
+  });
+
   test("missing endpoint, SSH configuration and provider are told apart", () => {
     expect(
       classifyDrift(facts(onboarded({ defaultEndpoint: undefined, sshServiceConfiguration: undefined })))

@@ -1,7 +1,8 @@
 // A gateway deleted behind the app's back: every machine that referenced it is reported
-// stranded. Those still Connected are linked in the cloud to a live gateway by the sweep's repair
-// (their agents follow the new link); those whose agent already lost its way to Azure are
-// reported with the local command that recovers them.
+// stranded and linked in the cloud to a live gateway — those still Connected by the sweep's
+// repair (their onboarding; their agents follow the new link), those whose agent already lost its
+// way to Azure by the sweep itself, reported with the local command that recovers them.
+import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
 import type { DriftSweepOutput } from "../../shared/drift/report";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
@@ -70,20 +71,48 @@ test("machines of a deleted gateway: reported stranded, re-pointed to a live gat
 
   const first = await sweep();
   expect(first.report.kinds).toEqual({ stranded: 6 });
-  expect(first.report.outcomes).toEqual({ "repair-started": 3, reported: 3 });
+  expect(first.report.outcomes).toEqual({ "repair-started": 3, relinked: 3 });
+  expect(first.report.repairs).toEqual({ onboarded: 3 });
   for (const id of cutOff) {
     const finding = first.report.findings.find((f) => f.machineId === id)!;
-    expect(finding).toMatchObject({ kind: "stranded", code: "NotConnected", outcome: "reported" });
-    expect(finding.reason).toMatch(/arc-gw-old-a no longer exists/);
+    expect(finding).toMatchObject({ kind: "stranded", code: "NotConnected", outcome: "relinked" });
+    expect(finding.reason).toMatch(
+      /arc-gw-old-a no longer exists; it is linked to arc-gw-eastus in the cloud/,
+    );
     expect(finding.localAction?.commands).toEqual(["sudo azcmagent config set connection.type direct"]);
   }
-  for (const id of reachable) {
-    expect((await h.outcome(id)).outcome).toBe("onboarded");
+  // Every machine that referenced a deleted gateway is linked to the live one in the cloud: the
+  // reachable ones by their onboarding, the cut-off ones by the sweep itself.
+  for (const id of reachable) expect((await h.outcome(id)).outcome).toBe("onboarded");
+  for (const id of [...reachable, ...cutOff]) {
     expect(String(await linkOf(id)).toLowerCase()).toBe(live.toLowerCase());
   }
-  // The cut-off machines' links were left for their owners: nothing reaches their agents.
-  for (const id of cutOff) expect(String(await linkOf(id)).toLowerCase()).toBe(longGone.toLowerCase());
 
+  // Still unreachable: still stranded, with the same local command, and nothing written.
+  let from = h.host.traffic().length;
   const second = await sweep();
   expect(second.report.kinds).toEqual({ "in-desired-state": 3, stranded: 3 });
+  expect(second.report.outcomes).toEqual({ compliant: 3, reported: 3 });
+  for (const finding of second.report.findings) {
+    expect(finding.reason).toMatch(/linked to arc-gw-eastus in the cloud, but its agent cannot reach Azure/);
+    expect(finding.localAction?.commands).toEqual(["sudo azcmagent config set connection.type direct"]);
+  }
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method !== "GET" && !e.url.toLowerCase().includes("resourcegraph")),
+  ).toEqual([]);
+
+  // The owners ran the command: the agents reach Azure again, on the live gateway.
+  for (const id of cutOff) setMachineStatus(h.host.emulator!.context(), id, "Connected");
+  from = h.host.traffic().length;
+  const third = await sweep();
+  expect(third.report.kinds).toEqual({ "in-desired-state": 6 });
+  expect(
+    h.host
+      .traffic()
+      .slice(from)
+      .filter((e) => e.method !== "GET" && !e.url.toLowerCase().includes("resourcegraph")),
+  ).toEqual([]);
 });

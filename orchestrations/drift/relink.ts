@@ -1,0 +1,44 @@
+// A stranded machine whose agent cannot be reached (its gateway was deleted, so it shows
+// Disconnected) cannot be onboarded, but its cloud link can still be fixed: the drift sweep
+// links it to a live gateway, chosen as placement would choose one (never deleted or retiring),
+// so that once the owner runs the local command (`connection.type direct`) the agent reaches
+// Azure, finds a gateway that exists, and agents 1.51 and later switch to it by themselves. Only
+// an existing gateway is used: a machine nobody can reach is no reason to create one.
+import type { ArcMachine } from "../../shared/azure/machines";
+import {
+  gatewaySubscriptionFor,
+  tryPlaceGateway,
+  withEstimatedAttachments,
+} from "../../shared/onboarding/gatewayPlacement";
+import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
+import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import type { AzureDeps } from "../activity";
+
+/** The live gateway the machine would be placed on, or undefined when placement would create one. */
+export async function liveGatewayFor(deps: AzureDeps, machine: ArcMachine): Promise<string | undefined> {
+  const policy = onboardingPolicyFrom(deps.settings);
+  const placementPolicy = policy.gateway;
+  const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
+  const picture = await deps.facts.gatewayPicture({
+    gatewaySubscriptionId,
+    machineSubscriptionIds:
+      placementPolicy.hubSubscriptionId === undefined
+        ? [machine.subscriptionId]
+        : [machine.subscriptionId, ...subscriptionsOfScopes(policy.scopes)],
+  });
+  const existing = withEstimatedAttachments(
+    gatewaySubscriptionId,
+    picture.gateways,
+    picture.machinesByLocation,
+    placementPolicy,
+    { location: machine.location },
+  );
+  const placement = tryPlaceGateway(
+    { subscriptionId: machine.subscriptionId, location: machine.location },
+    existing,
+    placementPolicy,
+  );
+  if (!("use" in placement)) return undefined;
+  const target = existing.find((g) => g.id.toLowerCase() === placement.use.toLowerCase());
+  return target && target.provisioningState.toLowerCase() === "succeeded" ? placement.use : undefined;
+}
