@@ -34,6 +34,7 @@ import { readOnboardings, startOnboardings } from "../onboarding/fleetActivities
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
+import { publishDriftReport } from "./publishReport";
 import {
   beginDriftSweep,
   readDriftInventoryPage,
@@ -283,6 +284,9 @@ export function* driftSweepOrchestrator(
     readBudget: { sharePercent: settings.sharePercent, readsPerSecond: settings.readsPerSecond },
   };
   yield* step(context, recordLatestSweep, { sweepId: context.df.instanceId });
+  // Optional (ARC_OUTCOME_TOPIC_ENDPOINT); a failed publish does not fail the sweep.
+  const { findings: _findings, ...summaryOnly } = report;
+  yield* step(context, publishDriftReport, { summary: summaryOnly });
   reportProgress(context, {
     runbook: runbookKind,
     stepsDone: total,

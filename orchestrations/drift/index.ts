@@ -4,6 +4,7 @@
 import type { Capability } from "../capability";
 import { orchestratorNames } from "../orchestratorNames";
 import { driftSweepOrchestrator } from "./driftSweep.orchestrator";
+import { publishDriftReport } from "./publishReport";
 import {
   beginDriftSweep,
   driftLatestOrchestrator,
@@ -27,5 +28,6 @@ export const drift: Capability = {
     verifyDriftBatch,
     readOnboardingRecords,
     recordLatestSweep,
+    publishDriftReport,
   ],
 };

@@ -14,7 +14,10 @@ let h: Harness;
 harnessPerFile(
   {
     subscriptionId,
-    appSettings: { ARC_SCOPES: `/subscriptions/${subscriptionId},/subscriptions/${otherSubscription}` },
+    appSettings: {
+      ARC_SCOPES: `/subscriptions/${subscriptionId},/subscriptions/${otherSubscription}`,
+      ARC_OUTCOME_TOPIC_ENDPOINT: "{emulator}/eventgrid/topics/arc-outcomes/api/events",
+    },
     eventSubscription: { subjectBeginsWith: "/subscriptions/no-delivery-in-this-test" },
   },
   (started) => {
@@ -147,6 +150,16 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
   });
   expect(repair.report.outcomes).toEqual({ compliant: 3, "repair-started": 18, reported: 3 });
   expect(repair.report.repairs).toEqual({ onboarded: 18 });
+  // The outcome topic hears of each sweep: its summary, without the machines.
+  const sweepEvents = h.host
+    .emulator!.topicEvents("arc-outcomes")
+    .map((received) => received.event as unknown as { eventType: string; subject: string; data: unknown })
+    .filter((e) => e.eventType === "ArcAutopilot.DriftSweepCompleted");
+  expect(sweepEvents.map((e) => [e.subject, (e.data as { outcomes?: unknown }).outcomes])).toEqual([
+    [`/drift/sweeps/${dry.report.sweepId}`, dry.report.outcomes],
+    [`/drift/sweeps/${repair.report.sweepId}`, repair.report.outcomes],
+  ]);
+  expect(JSON.stringify(sweepEvents)).not.toContain("findings");
   // The reconnected machines changed in Resource Graph; the rest of the drift is read again as drift.
   expect(repair.report.readInFull).toEqual({ "not-in-desired-state": 18, changed: 3, rotation: 1 });
   expect(repair.report.findings.find((f) => f.kind === "needs-local-action")).toBeDefined();
