@@ -16,6 +16,7 @@ import { setResourceGraphQuota } from "../providers/resourceGraph";
 import { presetProviderRegistration } from "../providers/resourceProviders";
 import { parseAdminBody } from "../validation";
 import { adminOperations } from "./adminOperations";
+import { driftOperations } from "./driftOperations";
 import { selfHostedGatewayAdminRoutes } from "./selfHostedGatewayAdmin";
 
 export const adminPrefix = "/_emulator";
@@ -217,7 +218,7 @@ const coreRoutes: AdminRoute[] = [
 ];
 
 export function adminRoutes(): AdminRoute[] {
-  return [...coreRoutes, ...adminOperations, ...selfHostedGatewayAdminRoutes];
+  return [...coreRoutes, ...adminOperations, ...driftOperations, ...selfHostedGatewayAdminRoutes];
 }
 
 function matchRoute(
