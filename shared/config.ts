@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 
 import { z } from "zod";
 
-import { defaultDriftSchedule, parseDriftSchedule } from "./drift/schedule";
+import { defaultDriftSchedule } from "./drift/schedule";
 import { ConfigurationError } from "./errors";
+import { parseNcrontab } from "./schedule/ncrontab";
 import { isAgentVersion } from "./validation/agentVersion";
 import { validateGatewayNameTemplate } from "./validation/gatewayNameTemplate";
 import { parseOptOutTag, parseScope } from "./validation/scope";
@@ -244,16 +245,8 @@ const kubernetesName = (fallback: string) =>
       "must be a Kubernetes name: lower-case letters, digits and '-', at most 63 characters",
     );
 
-/** A six-field NCRONTAB expression (seconds first), as Functions timer triggers read it. */
-const ncrontab = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
-    .refine(
-      (v) => v.split(/\s+/).length === 6,
-      "must be a six-field NCRONTAB expression such as 0 0 */6 * * *",
-    );
+/** A six-field NCRONTAB expression (seconds first), read as Functions timer triggers read it. */
+const ncrontab = (fallback: string) => parsedText(fallback, (text) => parseNcrontab(text).expression);
 
 /** Comma-separated Event Grid event types. */
 const eventTypeList = (fallback: string) =>
@@ -307,6 +300,12 @@ export const settingsSchema = z.object({
   ARC_SCOPES: scopeList,
   /** `name` or `name:value` of the tag that opts a machine out (any value when none is given). */
   ARC_OPT_OUT_TAG: parsedText("arc-autopilot:opt-out", parseOptOutTag),
+  /**
+   * The tag that records an operator's choice to take a machine off its gateway (value `direct`):
+   * written by the detach runbook and a retirement's moves to direct; such a machine gets no
+   * gateway from onboarding or the drift sweep until the tag is removed (shared/onboarding/connectionChoice.ts).
+   */
+  ARC_CONNECTION_TAG: tagName("arc-autopilot-connection"),
   /** The resource group, in each machine's subscription (or the hub's), where arc-autopilot creates gateways. */
   ARC_GATEWAY_RESOURCE_GROUP: resourceGroupName("arc-gateways"),
   /**
@@ -344,7 +343,7 @@ export const settingsSchema = z.object({
 
   // ---- drift sweep (issue 12) ----
   /** When drift sweeps run: a six-field NCRONTAB expression, UTC (default every 6 hours). */
-  ARC_DRIFT_SCHEDULE: parsedText(defaultDriftSchedule, (text) => parseDriftSchedule(text).text),
+  ARC_DRIFT_SCHEDULE: ncrontab(defaultDriftSchedule),
   /** The share of ARM's read refill (25/s per subscription and principal) a sweep may use, in percent. */
   ARC_DRIFT_READ_SHARE_PERCENT: intInRange(1, 100, 20),
   /** Every machine is read in full at least this often, changed or not (hours). */

@@ -5,7 +5,7 @@
 import type { DurableClient } from "durable-functions";
 
 import type { DriftSweepInput } from "../../shared/drift/report";
-import { parseDriftSchedule, periodStart, sweepInstanceId } from "../../shared/drift/schedule";
+import { periodStart, sweepInstanceId } from "../../shared/drift/schedule";
 import { findInstanceStatus, isConflict } from "../durableStatus";
 import { orchestratorNames } from "../orchestratorNames";
 
@@ -19,7 +19,7 @@ export async function startPeriodSweep(
   schedule: string,
   nowMs: number,
 ): Promise<SweepStart> {
-  const start = periodStart(parseDriftSchedule(schedule), nowMs) ?? nowMs;
+  const start = periodStart(schedule, nowMs) ?? nowMs;
   return startSweep(client, sweepInstanceId(start), { dryRun: false, trigger: "timer" });
 }
 

@@ -1,14 +1,15 @@
 // The sweep's period (its instance id) from ARC_DRIFT_SCHEDULE, and incremental verification:
 // which machines a sweep reads in full.
-import { parseDriftSchedule, periodStart, sweepInstanceId } from "../../shared/drift/schedule";
+import { periodStart, sweepInstanceId } from "../../shared/drift/schedule";
 import type { MachineMemory } from "../../shared/drift/verification";
 import { planVerification } from "../../shared/drift/verification";
+import { parseNcrontab } from "../../shared/schedule/ncrontab";
 
 const at = (iso: string) => Date.parse(iso);
 
 describe("the sweep's period", () => {
   test("every 6 hours: firings late in a period, or past due, name the period's start", () => {
-    const schedule = parseDriftSchedule("0 0 */6 * * *");
+    const schedule = parseNcrontab("0 0 */6 * * *");
     expect(periodStart(schedule, at("2026-12-06T06:00:00Z"))).toBe(at("2026-12-06T06:00:00Z"));
     expect(periodStart(schedule, at("2026-12-06T06:00:00.900Z"))).toBe(at("2026-12-06T06:00:00Z"));
     expect(periodStart(schedule, at("2026-12-06T11:59:59Z"))).toBe(at("2026-12-06T06:00:00Z"));
@@ -17,12 +18,14 @@ describe("the sweep's period", () => {
   });
 
   test("ranges, lists, steps and names; a wrong field is named", () => {
-    const schedule = parseDriftSchedule("30 15 9-17/4 * Jan,Dec Mon-Fri");
-    expect([...schedule.hours]).toEqual([9, 13, 17]);
-    // Sunday 2026-12-06: the last occurrence is Friday 17:15:30.
+    const schedule = parseNcrontab("30 15 9-17/4 * Jan,Dec Mon-Fri");
+    // Sunday 2026-12-06: the last occurrence is Friday 17:15:30 (hours 9, 13, 17).
     expect(periodStart(schedule, at("2026-12-06T12:00:00Z"))).toBe(at("2026-12-04T17:15:30Z"));
-    expect(() => parseDriftSchedule("0 0 */6 * *")).toThrow(/six fields/);
-    expect(() => parseDriftSchedule("0 0 25 * * *")).toThrow(/hour/);
+    expect(periodStart(schedule, at("2026-12-04T16:00:00Z"))).toBe(at("2026-12-04T13:15:30Z"));
+    // A restricted day and weekday must both match (NCrontab): Friday the 13th only.
+    expect(periodStart("0 0 0 13 * 5", at("2026-12-06T00:00:00Z"))).toBe(at("2026-11-13T00:00:00Z"));
+    expect(() => parseNcrontab("0 0 */6 * *")).toThrow(/six/);
+    expect(() => parseNcrontab("0 0 25 * * *")).toThrow(/0 0 25 \* \* \*/);
   });
 });
 

@@ -2,6 +2,8 @@
 // `@azure/functions-core`, invokes it through @azure/functions' own programming model, and serves
 // its triggers (HTTP routes, Event Grid webhook, timers, admin API) on 127.0.0.1.
 // Import this before anything requires @azure/functions (it installs nothing until used).
+export type { NcrontabSchedule } from "../../../shared/schedule/ncrontab";
+export { parseNcrontab, ScheduleError } from "../../../shared/schedule/ncrontab";
 export type { AdminInvokeContext } from "./adminApi";
 export type { AppSource, LoadedApp, LoadFunctionAppOptions } from "./appLoader";
 export { loadedFunctionApp, loadFunctionApp } from "./appLoader";
@@ -29,8 +31,6 @@ export {
   LibraryContractError,
   pinnedLibraryVersions,
 } from "./libraryContract";
-export type { NcrontabSchedule } from "./ncrontab";
-export { parseNcrontab, ScheduleError } from "./ncrontab";
 export type { RouteMatch, RouteTemplate } from "./routeTemplate";
 export { parseRouteTemplate, RouteTemplateError } from "./routeTemplate";
 export type { ScheduleStatus, ScheduleStatusStore } from "./scheduleStatusStore";

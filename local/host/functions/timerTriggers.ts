@@ -5,10 +5,10 @@
 // machine slept past the occurrence — fires once with isPastDue and the missed occurrences are
 // skipped, never replayed. A timer never overlaps itself: an occurrence that comes while the
 // previous invocation still runs is skipped.
+import { type NcrontabSchedule, parseNcrontab, ScheduleError } from "../../../shared/schedule/ncrontab";
 import type { Clock, ClockTimer } from "../../clock";
 import type { FunctionInvoker, RegisteredFunction, RpcTypedData } from "../types";
 import { consoleHostLog, type HostLog } from "./hostLog";
-import { type NcrontabSchedule, parseNcrontab, ScheduleError } from "./ncrontab";
 import {
   MemoryScheduleStatusStore,
   neverFired,

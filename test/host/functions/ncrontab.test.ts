@@ -1,4 +1,6 @@
-import { parseNcrontab, ScheduleError } from "../../../local/host/functions/ncrontab";
+import fc from "fast-check";
+
+import { parseNcrontab, ScheduleError } from "../../../shared/schedule/ncrontab";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -72,4 +74,22 @@ describe("NCRONTAB schedules", () => {
   test("an unknown time zone is refused", () => {
     expect(() => parseNcrontab("0 0 0 * * *", { timeZone: "Mars/Olympus" })).toThrow(/Unknown time zone/);
   });
+});
+
+describe("the latest occurrence at or before a time", () => {
+  const schedules = ["0 0 */6 * * *", "30 15 9-17/4 * Jan,Dec Mon-Fri", "0 0 0 13 * 5", "*/10 * * * * *"];
+  test.each(schedules)(
+    "%s: at or before the time, and no occurrence between it and the time",
+    (expression) => {
+      const schedule = parseNcrontab(expression);
+      fc.assert(
+        fc.property(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2028, 0, 1) }), (atMs) => {
+          const latest = schedule.latestAtOrBefore(atMs);
+          expect(latest).toBeLessThanOrEqual(atMs);
+          expect(schedule.nextAfter(latest)).toBeGreaterThan(atMs);
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 });

@@ -1,5 +1,6 @@
 // Timer trigger schedules: six-field NCRONTAB, `{second} {minute} {hour} {day} {month} {day-of-week}`,
-// evaluated like the host's NCrontab library. Field parsing is cron-parser's; two NCrontab rules
+// evaluated like the Functions host's NCrontab library: the app's own schedule settings are read
+// with it (and the periods a timer's firings belong to), and the local host fires timers by it. Field parsing is cron-parser's; two NCrontab rules
 // are applied on top: exactly six fields (no 5-field crontab, no TimeSpan `hh:mm:ss`), and a
 // restricted day AND a restricted day-of-week must both match (cron-parser, like Vixie cron,
 // accepts either), e.g. `0 0 0 13 * 5` is Friday the 13th only.
@@ -12,6 +13,8 @@ export interface NcrontabSchedule {
   readonly timeZone: string;
   /** The first occurrence strictly after `afterMs`, in epoch milliseconds. */
   nextAfter(afterMs: number): number;
+  /** The last occurrence at or before `atMs`, in epoch milliseconds. */
+  latestAtOrBefore(atMs: number): number;
 }
 
 const fieldNames = ["second", "minute", "hour", "day", "month", "day-of-week"] as const;
@@ -42,7 +45,7 @@ export function parseNcrontab(
   const trimmed = expression.trim();
   if (timeSpanPattern.test(trimmed)) {
     throw new ScheduleError(
-      `The schedule '${expression}' is a TimeSpan; the local host supports six-field NCRONTAB expressions only ` +
+      `The schedule '${expression}' is a TimeSpan; arc-autopilot reads six-field NCRONTAB expressions only ` +
         "(TimeSpan schedules also run only on App Service plans). For every five minutes write '0 */5 * * * *'.",
     );
   }
@@ -81,6 +84,18 @@ export function parseNcrontab(
         cursor = candidate.getTime() - 1;
       }
       throw new ScheduleError(`The schedule '${expression}' has no occurrence in the foreseeable future`);
+    },
+    latestAtOrBefore(atMs) {
+      // prev() answers strictly before the date it is reset to; the day is checked as above.
+      let cursor = atMs + 1;
+      for (let skips = 0; skips < maxDaySkips; skips++) {
+        dayAgnostic.reset(new CronDate(cursor, timeZone));
+        const candidate = dayAgnostic.prev();
+        if (anyWeekday || weekdays.has(candidate.getDay())) return candidate.getTime();
+        candidate.setStartOfDay();
+        cursor = candidate.getTime();
+      }
+      throw new ScheduleError(`The schedule '${expression}' has no occurrence in the foreseeable past`);
     },
   };
   try {
