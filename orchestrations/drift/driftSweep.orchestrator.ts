@@ -16,7 +16,7 @@
 //    custom status follows runbookProgress.ts; `drift-latest` then points at this sweep.
 import type { OrchestrationContext, Task } from "durable-functions";
 
-import { type DriftKind } from "../../shared/drift/driftKinds";
+import { type DriftKind, isCompliant } from "../../shared/drift/driftKinds";
 import {
   compliance,
   type DriftReport,
@@ -175,9 +175,9 @@ export function* driftSweepOrchestrator(
   const relinks = verified.filter((m) => m.relinkTo !== undefined);
   if (input.dryRun) {
     for (const m of verified)
-      m.outcome = outcomeOf(m.kind, m.repairable ? "would-repair" : m.relinkTo ? "would-relink" : undefined);
+      m.outcome = outcomeOf(m, m.repairable ? "would-repair" : m.relinkTo ? "would-relink" : undefined);
   } else {
-    for (const m of verified) m.outcome = outcomeOf(m.kind, undefined);
+    for (const m of verified) m.outcome = outcomeOf(m, undefined);
     // Stranded and unreachable: the cloud link to a live gateway now, the agent by its owner.
     for (const [index, m] of relinks.entries()) {
       status(
@@ -258,7 +258,7 @@ export function* driftSweepOrchestrator(
   }));
   const all = [...readMemory, ...plan.carried];
   const findings: MachineFinding[] = verified
-    .filter((m) => m.kind !== "in-desired-state" && m.kind !== "excluded")
+    .filter((m) => !isCompliant(m.kind, m.code) && m.kind !== "excluded")
     .map(({ repairable: _r, gatewayLink: _g, checkRecord: _c, relinkTo: _l, ...finding }) => finding);
   const outcomes = tally(verified, (m) => m.outcome);
   if (plan.carried.length > 0) outcomes.compliant = (outcomes.compliant ?? 0) + plan.carried.length;
@@ -297,8 +297,11 @@ export function* driftSweepOrchestrator(
   return { report, memory: { startedAt, machines: all } };
 }
 
-function outcomeOf(kind: DriftKind, repair: SweepOutcome | undefined): SweepOutcome {
-  if (kind === "in-desired-state") return "compliant";
+function outcomeOf(
+  { kind, code }: { readonly kind: DriftKind; readonly code?: string },
+  repair: SweepOutcome | undefined,
+): SweepOutcome {
+  if (isCompliant(kind, code)) return "compliant";
   if (kind === "excluded") return "excluded";
   return repair ?? "reported";
 }

@@ -15,6 +15,7 @@ import { driftGatewaysQuery, driftMachinesQuery } from "../../shared/drift/inven
 import { noRequests, pacedArm, readsPerSecond } from "../../shared/drift/readBudget";
 import { driftSweepOutputSchema, machineFindingSchema, sweepMemorySchema } from "../../shared/drift/report";
 import { latestSweepInstanceId } from "../../shared/drift/schedule";
+import { isDirectByChoice } from "../../shared/onboarding/connectionChoice";
 import { planReport } from "../../shared/onboarding/fleet";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { onboardingResultSchema } from "../../shared/onboarding/onboardingResult";
@@ -222,7 +223,10 @@ export const verifyDriftBatch = defineActivity({
     const machines = await mapBounded(input.machines, verifyConcurrency, async ({ machineId, previous }) => {
       // One machine's reads are made once: planning re-reads what observing just read.
       const own = { ...deps, arm: onceEach(paced), facts };
-      const observed = await observeMachine(own, { machineId });
+      const observed = await observeMachine(own, {
+        machineId,
+        connectionTag: deps.settings.ARC_CONNECTION_TAG,
+      });
       const { plan } = await planMachine(own, { machineId });
       // ARM's answer (the planner's own gateway read), not Resource Graph's: a gateway missing
       // from its index only makes the machine read in full, never stranded.
@@ -256,8 +260,12 @@ export const verifyDriftBatch = defineActivity({
         ? strandedLocalAction(osTypeOf(observed.machine?.osType))
         : report.localAction;
       // Its link still names the deleted gateway: fix the cloud side now (the sweep does, not in a dry run).
+      // Never for a machine direct by an operator's choice: its agent is told to go direct, and that is all.
       const relinkTo =
-        unreachable && linkedGateway === "missing" && observed.machine
+        unreachable &&
+        linkedGateway === "missing" &&
+        observed.machine &&
+        !isDirectByChoice(observed.machine.tags, deps.settings.ARC_CONNECTION_TAG)
           ? await liveGatewayFor(own, observed.machine)
           : undefined;
       const gatewayName = resourceNameIn(observed.gatewayLink ?? "");

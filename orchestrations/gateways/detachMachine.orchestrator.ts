@@ -1,7 +1,8 @@
 // Takes one machine off its Arc gateway (instance id `detachInstanceId(machineId)`): plan from
-// what Azure shows (shared/gateways/detachPlan.ts), then, in the documented order, switch the
-// agent to `connection.type direct` by Run Command and only once that succeeded clear the cloud
-// link. A failure before the link is cleared leaves the machine attached and working through its
+// what Azure shows (shared/gateways/detachPlan.ts), record the operator's choice on the machine
+// (the tag `arc-autopilot-connection: direct`, so onboarding and the drift sweep keep it direct),
+// then, in the documented order, switch the agent to `connection.type direct` by Run Command and
+// only once that succeeded clear the cloud link. A failure before the link is cleared leaves the machine attached and working through its
 // gateway; the result says what was done and why it stopped. Used by the detach runbook and by
 // gateway retirement, which must never strand a machine.
 import type { OrchestrationContext, Task } from "durable-functions";
@@ -12,7 +13,7 @@ import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
 import { failure, step, type StepFailure } from "../stepFailure";
-import { clearGatewayLink, planDetach } from "./detachActivities";
+import { clearGatewayLink, planDetach, recordDirectChoice } from "./detachActivities";
 
 const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
@@ -55,6 +56,30 @@ export function* detachMachineOrchestrator(
     });
   }
 
+  if (plan.gatewayId === undefined) {
+    // Not attached: a retirement leaves it alone; the runbook records the choice only.
+    if (fromGatewayId !== undefined) {
+      return end({
+        outcome: "not-attached",
+        code: "NotAttached",
+        reason: `The machine is no longer attached to ${resourceNameIn(fromGatewayId)}; left alone`,
+      });
+    }
+    for (const next of plan.steps) {
+      if (next.kind !== "recordDirectChoice") continue;
+      const recorded = yield* step(context, recordDirectChoice, {
+        machineId: next.machineId,
+        tagName: next.tagName,
+      });
+      if (!recorded.ok) return failed(recorded.failure);
+      done.push(`Tagged ${next.tagName}: direct`);
+    }
+    return end({
+      outcome: "not-attached",
+      code: "NotAttached",
+      reason: `The machine is not attached to a gateway; ${choiceRecorded(done)}`,
+    });
+  }
   const gatewayName = resourceNameIn(plan.gatewayId);
   if (fromGatewayId !== undefined && !sameResourceId(plan.gatewayId, fromGatewayId)) {
     return end({
@@ -65,7 +90,19 @@ export function* detachMachineOrchestrator(
   }
   linkLeftInPlace = true;
   for (const next of plan.steps) {
-    if (next.kind === "switchAgentToDirect") {
+    if (next.kind === "recordDirectChoice") {
+      context.df.setCustomStatus({
+        step: next.kind,
+        done: done.length,
+        message: `Recording the choice on the machine: tag ${next.tagName}: direct`,
+      });
+      const recorded = yield* step(context, recordDirectChoice, {
+        machineId: next.machineId,
+        tagName: next.tagName,
+      });
+      if (!recorded.ok) return failed(recorded.failure);
+      done.push(`Tagged ${next.tagName}: direct`);
+    } else if (next.kind === "switchAgentToDirect") {
       context.df.setCustomStatus({
         step: next.kind,
         done: done.length,
@@ -95,6 +132,15 @@ export function* detachMachineOrchestrator(
   }
   return end({
     outcome: "detached",
-    reason: `Detached from gateway ${gatewayName}: the agent connects to Azure directly`,
+    reason: `Detached from gateway ${gatewayName}: the agent connects to Azure directly; ${choiceRecorded(done)}`,
   });
+}
+
+/** How the result tells the choice is kept, and how to undo it. */
+function choiceRecorded(done: readonly string[]): string {
+  const tag = done.find((d) => d.startsWith("Tagged "))?.slice("Tagged ".length);
+  return (
+    `${tag ? `tagged ${tag}` : "it already carried the direct tag"}, so onboarding and the drift sweep keep it direct; ` +
+    "to put it behind a gateway again, remove the tag, then onboard it"
+  );
 }

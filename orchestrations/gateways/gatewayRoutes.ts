@@ -253,9 +253,12 @@ export const detachMachineRoute = defineRoute({
   tag: "machines",
   summary: "Take one machine off its gateway (agent to direct first, then the cloud link)",
   description:
-    "In the documented order: `azcmagent config set connection.type direct` by Run Command, then the machine's " +
+    "First the operator's choice is recorded on the machine (tag `arc-autopilot-connection: direct`, " +
+    "ARC_CONNECTION_TAG), so onboarding and the drift sweep keep it direct; then, in the documented order: " +
+    "`azcmagent config set connection.type direct` by Run Command, then the machine's " +
     "settings with gatewayResourceId null, confirmed from the answer. A machine whose agent cannot be reached " +
-    "keeps its link and the result gives the local command. dryRun=true answers the plan and writes nothing.",
+    "keeps its link, gets no tag, and the result gives the local command. A machine not attached gets the tag only. " +
+    "To undo: remove the tag, then onboard the machine. dryRun=true answers the plan and writes nothing.",
   params: machinePathParams,
   query: z.strictObject({ dryRun: queryFlag().optional() }),
   responses: {
@@ -280,7 +283,7 @@ export const detachMachineRoute = defineRoute({
     if (query.dryRun === true) {
       const observed = await observeMachineLink({ arm }, { machineId });
       if (!observed.machine) return notFound(`${machineId} does not exist`, "params.name");
-      return ok(planDetach(observed));
+      return ok(planDetach(observed, context.settings.ARC_CONNECTION_TAG));
     }
     if (!(await findMachine(arm, machineId))) return notFound(`${machineId} does not exist`, "params.name");
     const onboarding = machineInstanceId(machineId);

@@ -4,7 +4,7 @@
 // (gatewayCreation.ts, gatewayRetirement.ts).
 import type { Capability } from "../capability";
 import { orchestratorNames } from "../orchestratorNames";
-import { clearGatewayLink, planDetach } from "./detachActivities";
+import { clearGatewayLink, planDetach, recordDirectChoice } from "./detachActivities";
 import { detachMachineOrchestrator } from "./detachMachine.orchestrator";
 import {
   attachGateway,
@@ -39,6 +39,7 @@ export const gateways: Capability = {
     joinGatewayCreation,
     attachGateway,
     planDetach,
+    recordDirectChoice,
     clearGatewayLink,
     readGatewayForRetirement,
     markGatewayRetiring,

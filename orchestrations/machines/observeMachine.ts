@@ -5,7 +5,8 @@
 // by the subscription's machines, see SubscriptionFacts); whether the linked gateway still exists
 // or retiring (one GET per gateway, shared the same way: a deleted one strands the machine); the
 // default endpoint only once the
-// provider is registered (before that ARM answers 409, not 404) and the machine is attached; the
+// provider is registered (before that ARM answers 409, not 404) and the machine is attached (or
+// direct by an operator's choice, which is as settled); the
 // SSH configuration only when the endpoint exists. A machine that is not attached yet is being
 // onboarded now: its endpoint and SSH configuration are written with converging PUTs whose
 // answers prove the result, so reading them first would only add two requests per machine.
@@ -14,6 +15,7 @@ import { getDefaultEndpoint, getSshServiceConfiguration } from "../../shared/azu
 import type { ArcMachine } from "../../shared/azure/machines";
 import { findMachine } from "../../shared/azure/machines";
 import { getMachineSettings, type MachineSettings } from "../../shared/azure/machineSettings";
+import { isDirectByChoice } from "../../shared/onboarding/connectionChoice";
 import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
 import { machineResourceId, parseGatewayId, parseMachineId } from "../../shared/resourceId";
@@ -44,7 +46,14 @@ export async function observeMachineLink(
 
 export async function observeMachine(
   { arm, facts }: Pick<AzureDeps, "arm" | "facts">,
-  input: { readonly machineId: string },
+  input: {
+    readonly machineId: string;
+    /**
+     * ARC_CONNECTION_TAG: a machine tagged direct by an operator's choice stays unattached on
+     * purpose, so its endpoint and SSH configuration are read as an attached machine's are.
+     */
+    readonly connectionTag?: string;
+  },
 ): Promise<MachineObservation> {
   const machineId = machineResourceId(parseMachineId(input.machineId));
   const machine = await findMachine(arm, machineId);
@@ -65,8 +74,10 @@ export async function observeMachine(
     ...(state !== "live" ? { linkedGateway: state } : {}),
     providerState,
   };
-  const gatewayLink = observed.gatewayLink;
-  if (!isRegistered(providerState) || !gatewayLink) return observed;
+  const settled =
+    observed.gatewayLink !== undefined ||
+    (input.connectionTag !== undefined && isDirectByChoice(machine.tags, input.connectionTag));
+  if (!isRegistered(providerState) || !settled) return observed;
   const endpoint = await getDefaultEndpoint(arm, machineId);
   if (!endpoint) return observed;
   const ssh = await getSshServiceConfiguration(arm, machineId);

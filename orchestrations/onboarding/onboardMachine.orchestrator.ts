@@ -109,9 +109,11 @@ export function* onboardMachineOrchestrator(
     machineId: plan.machineId,
     outcome: done.length === 0 ? "already-onboarded" : "onboarded",
     reason:
-      done.length === 0
-        ? "Nothing to do: the machine is attached to a gateway and reachable over SSH"
-        : "Attached to its gateway and reachable over SSH",
+      plan.directByChoice !== undefined
+        ? `${done.length === 0 ? "Nothing to do: reachable over SSH" : "Reachable over SSH"}, with no gateway. ${plan.directByChoice}`
+        : done.length === 0
+          ? "Nothing to do: the machine is attached to a gateway and reachable over SSH"
+          : "Attached to its gateway and reachable over SSH",
     done,
     warnings: plan.warnings,
     ...machineOf(machine),

@@ -47,7 +47,7 @@ export async function planMachine(deps: AzureDeps, input: { readonly machineId: 
   if (!isInScope(machineId, policy.scopes)) {
     return { plan: plan({ machineId }, policy) };
   }
-  const observed = await observeMachine(deps, { machineId });
+  const observed = await observeMachine(deps, { machineId, connectionTag: policy.connectionTag });
   let planned = plan(observed, policy);
   const machine = observed.machine;
   if (machine && planned.kind === "stop" && planned.code === "GatewayNotPlaced") {

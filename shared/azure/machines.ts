@@ -1,7 +1,10 @@
 // Arc machines (Microsoft.HybridCompute/machines) by resource id at HybridCompute 2025-01-13.
 // Not through @azure/arm-hybridcompute: npm 3.0.0 speaks 2021-05-20, knows no
 // agentConfiguration, and its deserializer drops nested properties it does not know (docs/azure-facts.md §14).
+import { UnexpectedArmError } from "../errors";
 import { machineResourceId, parseMachineId } from "../resourceId";
+import { apiVersions } from "./apiVersions";
+import type { ArmContext } from "./armContext";
 import {
   definedFields,
   readFlag,
@@ -73,6 +76,29 @@ export const listMachinePage = machines.listPage;
 
 /** Every machine in a subscription or resource group, following nextLink. */
 export const listMachines = machines.listAll;
+
+/**
+ * Replaces the machine's tags with a PATCH (Machines_Update: `{ tags }`, synchronous, 200 with the
+ * machine; docs/azure-facts.md §4). ARM's `tags` in a PATCH is the whole set: read, merge, then send.
+ * Like any ARM write it yields a `Microsoft.HybridCompute/machines/write` event.
+ */
+export async function updateMachineTags(
+  context: ArmContext,
+  machineId: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<ArcMachine> {
+  const id = machineResourceId(parseMachineId(machineId));
+  const response = await context.send({
+    method: "PATCH",
+    path: id,
+    apiVersion: apiVersions.hybridCompute,
+    body: { tags: { ...tags } },
+  });
+  const machine = toArcMachine(response.body, id);
+  if (!machine)
+    throw new UnexpectedArmError(`The machine PATCH of ${id} answered no machine`, "MissingMachine");
+  return machine;
+}
 
 /**
  * Maps a Machine body onto the domain object. `fallbackId` is the id asked for, used when the

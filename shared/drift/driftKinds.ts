@@ -10,7 +10,9 @@
 // machine helps: reported, and never retried by the sweep, which would only stop at the same
 // point again) → the steps still missing: a `pending` machine now connected; never onboarded;
 // not attached; provider not registered; endpoint missing; SSH configuration missing or on the
-// wrong port → in its desired state.
+// wrong port → direct by an operator's choice (tagged ARC_CONNECTION_TAG: direct, nothing else
+// missing: compliant, never put back behind a gateway; still linked to a gateway: reported with
+// code StillAttached, for the detach runbook) → in its desired state.
 import type { OsType } from "../azure/agentCommands";
 import { connectionTypeCommand, type LocalAction } from "../onboarding/localActions";
 import type { OnboardingPlan } from "../onboarding/onboardingPlan";
@@ -18,6 +20,7 @@ import type { OnboardingStep } from "../onboarding/steps";
 
 export const driftKinds = [
   "in-desired-state",
+  "direct-by-choice",
   "never-onboarded",
   "not-attached",
   "stranded",
@@ -43,6 +46,14 @@ export const repairableKinds: ReadonlySet<DriftKind> = new Set<DriftKind>([
   "provider-not-registered",
   "pending-now-connected",
 ]);
+
+/** Direct by choice, yet still linked to a gateway (a detach that stopped half-way, or a tag set by hand). */
+export const stillAttachedCode = "StillAttached";
+
+/** In its desired state: the desired state itself, or direct by an operator's choice with nothing else missing. */
+export function isCompliant(kind: DriftKind, code?: string): boolean {
+  return kind === "in-desired-state" || (kind === "direct-by-choice" && code !== stillAttachedCode);
+}
 
 /** Kinds left out of a scope's compliance: the machine is not the app's to keep (out of scope, opted out, deleted). */
 export const uncountedKinds: ReadonlySet<DriftKind> = new Set<DriftKind>(["excluded"]);
@@ -106,6 +117,11 @@ export function classifyDrift(facts: DriftFacts): DriftFinding {
     return localAction(plan.code, facts.previous);
   }
   const kinds = new Set(plan.steps.map((s: OnboardingStep) => s.kind));
+  if (kinds.size === 0 && plan.directByChoice !== undefined) {
+    return facts.gatewayLink === undefined
+      ? found("direct-by-choice")
+      : { ...found("direct-by-choice", stillAttachedCode), repairable: false };
+  }
   if (kinds.size === 0) {
     // Nothing the app can do, but not its desired state either (an agent too old for a gateway).
     return plan.followUp ? localAction(plan.followUp.code, facts.previous) : found("in-desired-state");
@@ -128,6 +144,7 @@ function localAction(code: string, previous: DriftFacts["previous"]): DriftFindi
 /** Words for a kind in a report line. */
 export const driftKindText: Readonly<Record<DriftKind, string>> = {
   "in-desired-state": "in its desired state",
+  "direct-by-choice": "connects directly by an operator's choice (tagged direct), so it has no gateway",
   "never-onboarded": "never onboarded",
   "not-attached": "not attached to a gateway",
   stranded: "attached to a gateway that no longer exists or is retiring",

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { localActionSchema } from "../onboarding/localActions";
 import { isInScope } from "../onboarding/scope";
 import { resourceIdField, shortTextField, textField } from "../validation/fields";
-import { type DriftKind, driftKinds, uncountedKinds } from "./driftKinds";
+import { type DriftKind, driftKinds, isCompliant, uncountedKinds } from "./driftKinds";
 
 export const sweepOutcomes = [
   "compliant",
@@ -44,6 +44,7 @@ export const scopeComplianceSchema = z.strictObject({
   scope: textField,
   /** Machines counted (excluded ones are not). */
   machines: count,
+  /** In their desired state, direct by an operator's choice included. */
   inDesiredState: count,
   /** inDesiredState / machines, in percent with one decimal; 100 for a scope with none. */
   percent: z.number().min(0).max(100),
@@ -66,7 +67,7 @@ export const driftReportSchema = z.strictObject({
   /** How the repairs this sweep started or found running ended, by outcome. */
   repairs: z.record(z.string(), count).default({}),
   compliance: z.array(scopeComplianceSchema),
-  /** Every machine read this sweep and not in its desired state (excluded ones are only counted). */
+  /** Every machine read this sweep and not in its desired state (excluded and direct-by-choice ones are only counted). */
   findings: z.array(machineFindingSchema),
   requests: z.strictObject({ armReads: count, armWrites: count, resourceGraphQueries: count }),
   readBudget: z.strictObject({ sharePercent: count, readsPerSecond: count }),
@@ -110,12 +111,12 @@ export function scopeOf(machineId: string, scopes: readonly string[]): string | 
 
 /** Compliance per scope: the share of each scope's counted machines in their desired state. */
 export function compliance(
-  machines: readonly { readonly machineId: string; readonly kind: DriftKind }[],
+  machines: readonly { readonly machineId: string; readonly kind: DriftKind; readonly code?: string }[],
   scopes: readonly string[],
 ): z.output<typeof scopeComplianceSchema>[] {
   return scopes.map((scope) => {
     const counted = machines.filter((m) => !uncountedKinds.has(m.kind) && isInScope(m.machineId, [scope]));
-    const good = counted.filter((m) => m.kind === "in-desired-state").length;
+    const good = counted.filter((m) => isCompliant(m.kind, m.code)).length;
     return {
       scope,
       machines: counted.length,

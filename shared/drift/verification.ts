@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 
 import type { ArcMachine } from "../azure/machines";
 import { normalizeResourceId } from "../resourceId";
-import type { DriftKind, LinkedGatewayState } from "./driftKinds";
+import { type DriftKind, type LinkedGatewayState, stillAttachedCode } from "./driftKinds";
 
 /** What a sweep remembers of one machine for the next sweep. */
 export interface MachineMemory {
@@ -69,7 +69,7 @@ export function planVerification(input: {
         ? "changed"
         : memory.gatewayLink !== undefined && gatewayState(gateways, memory.gatewayLink) !== "live"
           ? "gateway-gone"
-          : !settled.has(memory.kind)
+          : !settled.has(memory.kind) || memory.code === stillAttachedCode
             ? "not-in-desired-state"
             : undefined;
     if (reason) read.push({ machineId: entry.machineId, reason });
@@ -93,7 +93,11 @@ export function planVerification(input: {
  * Kinds that stay as they are until something Resource Graph shows changes (a tag, the status…):
  * carried on rotation like the desired state. Every other kind is read again each sweep.
  */
-const settled: ReadonlySet<DriftKind> = new Set<DriftKind>(["in-desired-state", "excluded"]);
+const settled: ReadonlySet<DriftKind> = new Set<DriftKind>([
+  "in-desired-state",
+  "direct-by-choice",
+  "excluded",
+]);
 
 function gatewayState(
   gateways: ReadonlyMap<string, LinkedGatewayState>,

@@ -4,6 +4,14 @@
 // clear the cloud link (settings/default with `gatewayResourceId: null`). Clearing the link first
 // would leave an agent in gateway mode talking to a gateway it no longer belongs to.
 //
+// Before either, the operator's choice is recorded on the machine: the tag
+// `arc-autopilot-connection: direct` (ARC_CONNECTION_TAG; a PATCH of its tags), so onboarding and
+// the drift sweep leave it direct instead of putting it back behind a gateway
+// (shared/onboarding/connectionChoice.ts). Written first, so no onboarding — not even the one the
+// tag write's own event starts — can re-attach the machine between the link being cleared and the
+// choice being recorded. A machine that is not attached gets only the tag (a detach asked of a
+// machine already off its gateway still means "keep it direct").
+//
 // An agent arc-autopilot cannot reach (not Connected, monitor mode, Run Command blocked) is
 // reported as not detachable with the command to run locally, and its cloud link is left alone:
 // a half-detached machine (link gone, agent still in gateway mode) is worse than an attached one.
@@ -13,6 +21,7 @@ import { z } from "zod";
 import { connectionTypeScript, osTypeOf } from "../azure/agentCommands";
 import { isConnected } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
+import { directConnectionValue, isDirectByChoice } from "../onboarding/connectionChoice";
 import { connectionTypeCommand, type LocalAction, localActionSchema } from "../onboarding/localActions";
 import { isMonitorMode, runCommandBlockers } from "../onboarding/runCommandReadiness";
 import { resourceNameIn } from "../text";
@@ -37,6 +46,12 @@ export interface DetachObservation {
 // The plan and the result as they cross into history; the schemas are the types.
 
 export const detachStepSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("recordDirectChoice"),
+    machineId: resourceIdField,
+    /** ARC_CONNECTION_TAG; its value is `direct`. */
+    tagName: shortTextField.max(512),
+  }),
   z.strictObject({
     kind: z.literal("switchAgentToDirect"),
     machineId: resourceIdField,
@@ -70,7 +85,8 @@ export const detachPlanSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("steps"),
-    gatewayId: resourceIdField,
+    /** The gateway it is taken off; absent when it is not attached and only the choice is recorded. */
+    gatewayId: resourceIdField.optional(),
     steps: z.array(detachStepSchema).readonly(),
   }),
 ]);
@@ -90,7 +106,8 @@ export type DetachStopCode = (typeof detachStopCodes)[number];
 export type DetachPlan = z.output<typeof detachPlanSchema>;
 export type DetachResult = z.output<typeof detachResultSchema>;
 
-export function planDetach(observed: DetachObservation): DetachPlan {
+/** `connectionTag` is ARC_CONNECTION_TAG, the tag that records the choice. */
+export function planDetach(observed: DetachObservation, connectionTag: string): DetachPlan {
   const { machine, gatewayLink, machineId } = observed;
   if (!machine) {
     return {
@@ -100,12 +117,17 @@ export function planDetach(observed: DetachObservation): DetachPlan {
       reason: "The machine does not exist",
     };
   }
+  const tagged = isDirectByChoice(machine.tags, connectionTag);
+  const record: DetachStep[] = tagged
+    ? []
+    : [{ kind: "recordDirectChoice", machineId, tagName: connectionTag }];
   if (gatewayLink === undefined) {
+    if (!tagged) return { kind: "steps", steps: record };
     return {
       kind: "stop",
       outcome: "not-attached",
       code: "NotAttached",
-      reason: `${machine.name} is not attached to a gateway; nothing to detach`,
+      reason: `${machine.name} is not attached to a gateway and is tagged ${connectionTag}: ${directConnectionValue}; nothing to detach`,
     };
   }
   const osType = osTypeOf(machine.osType);
@@ -151,6 +173,7 @@ export function planDetach(observed: DetachObservation): DetachPlan {
     kind: "steps",
     gatewayId: gatewayLink,
     steps: [
+      ...record,
       {
         kind: "switchAgentToDirect",
         machineId,

@@ -36,9 +36,12 @@ export function describePlan(plan: OnboardingPlan): PlanDescription {
     outcome: steps.length === 0 ? "done" : "ready",
     total: steps.length,
     message:
-      steps.length === 0
-        ? "Nothing to do: the machine is attached to a gateway and reachable over SSH"
-        : `${steps.length} step${steps.length === 1 ? "" : "s"}: ${steps.map((s) => s.kind).join(", ")}`,
+      (steps.length === 0
+        ? plan.directByChoice !== undefined
+          ? "Nothing to do: the machine is reachable over SSH"
+          : "Nothing to do: the machine is attached to a gateway and reachable over SSH"
+        : `${steps.length} step${steps.length === 1 ? "" : "s"}: ${steps.map((s) => s.kind).join(", ")}`) +
+      (plan.directByChoice !== undefined ? `. ${plan.directByChoice}` : ""),
     steps,
     warnings: plan.warnings,
   };

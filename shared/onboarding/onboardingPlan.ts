@@ -108,6 +108,11 @@ export const onboardingStepsSchema = z.strictObject({
   warnings: z.array(textField).readonly(),
   /** Set: the run then ends `needs-local-action` with this, not `onboarded`. */
   followUp: onboardingFollowUpSchema.optional(),
+  /**
+   * Set when the machine is direct by an operator's choice (ARC_CONNECTION_TAG: direct): why it
+   * gets no gateway and how to undo that (shared/onboarding/connectionChoice.ts).
+   */
+  directByChoice: textField.optional(),
 });
 
 export const onboardingPlanSchema = z.discriminatedUnion("kind", [

@@ -10,18 +10,22 @@
 // wait, attach, and for agents below the auto-switch version the connection.type Run Command),
 // the provider, the endpoint, the SSH service configuration, and the agent's incoming port for
 // agents that predate service-configuration ports. Run Command steps are checked last: only when
-// one is actually needed can a locked-down agent stop the plan.
+// one is actually needed can a locked-down agent stop the plan. A machine tagged direct by an
+// operator's choice (ARC_CONNECTION_TAG, connectionChoice.ts) gets no gateway step at all — no
+// placement, no creation, no attach, and whatever link it still has is left alone — and the plan
+// says so in `directByChoice`; the other steps apply as for any machine.
 import { agentOsTypeOf, connectionTypeScript, incomingPortsScript, osTypeOf } from "../azure/agentCommands";
 import { isConnected } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
 import { machineResourceId, parseMachineId } from "../resourceId";
-import { shorten } from "../text";
+import { resourceNameIn, shorten } from "../text";
 import {
   type AgentVersion,
   compareAgentVersions,
   isAgentVersion,
   parseAgentVersion,
 } from "../validation/agentVersion";
+import { directChoiceReason, isDirectByChoice } from "./connectionChoice";
 import { fullModeCommand, upgradeAgentAction } from "./localActions";
 import { type GatewayPart, gatewaySteps, portDecision, providerSteps, sshSteps } from "./missingSteps";
 import { onboardAgain } from "./onboardAgain";
@@ -116,11 +120,13 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
 
   const version = agentVersionOf(machine);
   if ("stop" in version) return stop(...version.stop);
+  // Direct by an operator's choice: no gateway, so the gateway's agent minimum does not apply.
+  const direct = isDirectByChoice(machine.tags, policy.connectionTag);
   // Too old for SSH: nothing to do until the agent is upgraded. Too old only for the gateway: SSH
   // over Arc is still set up (it does not need the gateway), and the run ends asking for the
   // upgrade that lets the next run attach the gateway.
   const tooOld = [
-    { minimum: policy.agentVersions.gatewayMinimum, purpose: "use an Arc gateway" },
+    ...(direct ? [] : [{ minimum: policy.agentVersions.gatewayMinimum, purpose: "use an Arc gateway" }]),
     { minimum: policy.agentVersions.sshMinimum, purpose: "serve SSH over Arc" },
   ].filter((requirement) => compareAgentVersions(version.agent, requirement.minimum) < 0);
   const tooOldReason = `Agent ${version.agent.text} is too old: ${tooOld.map((r) => `${r.purpose} needs ${r.minimum} or later`).join("; ")}`;
@@ -142,9 +148,11 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
 
   // ---- the steps still missing ----
   const machineId = machineResourceId(parseMachineId(observed.machineId));
-  const gateway = tooOldForGatewayOnly
-    ? gatewayLeftAlone(observed)
-    : gatewaySteps(observed, policy, machineId, machine);
+  const gateway = direct
+    ? noGateway
+    : tooOldForGatewayOnly
+      ? gatewayLeftAlone(observed)
+      : gatewaySteps(observed, policy, machineId, machine);
   if ("stop" in gateway) return stop(...gateway.stop);
   const provider = providerSteps(observed, parseMachineId(machineId).subscriptionId);
   const ssh = sshSteps(observed, policy, machineId);
@@ -238,8 +246,23 @@ export function planOnboarding(observed: OnboardingObservation, policy: Onboardi
         localAction: upgradeAgentAction(machine),
       }
     : undefined;
-  return { kind: "steps", machineId, steps, warnings, ...(followUp && { followUp }) };
+  const directByChoice = direct
+    ? observed.gatewayLink === undefined
+      ? directChoiceReason(policy.connectionTag)
+      : `${directChoiceReason(policy.connectionTag)}. It is still linked to gateway ${resourceNameIn(observed.gatewayLink)}, which onboarding leaves alone: the detach runbook (POST /api/machines/{sub}/{rg}/{name}/detach) takes it off`
+    : undefined;
+  return {
+    kind: "steps",
+    machineId,
+    steps,
+    warnings,
+    ...(followUp && { followUp }),
+    ...(directByChoice !== undefined && { directByChoice }),
+  };
 }
+
+/** The gateway part of a machine that is direct by an operator's choice: none, and nothing written. */
+const noGateway = { gatewayId: undefined, attaching: false, begin: [], then: [], warnings: [] } as const;
 
 /** The gateway part of a machine whose agent cannot use a gateway: whatever link it has stays. */
 function gatewayLeftAlone(observed: OnboardingObservation): Omit<GatewayPart, "gatewayId"> & {

@@ -23,6 +23,8 @@ export interface OnboardingPolicy {
   /** Canonical `/subscriptions/{s}[/resourceGroups/{rg}]`; empty means nothing is in scope. */
   readonly scopes: readonly Scope[];
   readonly optOutTag: OptOutTag;
+  /** ARC_CONNECTION_TAG: `<name>: direct` keeps a machine off gateways by an operator's choice. */
+  readonly connectionTag: string;
   readonly gateway: GatewayPlacementPolicy & {
     /** How long machines wait for a gateway being created before they fail. */
     readonly deadlineMinutes: number;
@@ -40,6 +42,7 @@ export type OnboardingSettings = Pick<
   Settings,
   | "ARC_SCOPES"
   | "ARC_OPT_OUT_TAG"
+  | "ARC_CONNECTION_TAG"
   | "ARC_GATEWAY_RESOURCE_GROUP"
   | "ARC_GATEWAY_SUBSCRIPTION"
   | "ARC_GATEWAY_NAME_TEMPLATE"
@@ -59,6 +62,7 @@ export function onboardingPolicyFrom(settings: OnboardingSettings): OnboardingPo
   return {
     scopes: [...settings.ARC_SCOPES],
     optOutTag: { ...settings.ARC_OPT_OUT_TAG },
+    connectionTag: settings.ARC_CONNECTION_TAG,
     gateway: {
       resourceGroup: settings.ARC_GATEWAY_RESOURCE_GROUP,
       nameTemplate: settings.ARC_GATEWAY_NAME_TEMPLATE,

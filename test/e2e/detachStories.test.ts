@@ -1,7 +1,8 @@
-// Issue 9, detach: for every agent version the agent is switched to `connection.type direct` by
-// Run Command first, then the cloud link is cleared with `gatewayResourceId: null`, as the real
+// Issue 9, detach: for every agent version the operator's choice is tagged on the machine first
+// (`arc-autopilot-connection: direct`), then the agent is switched to `connection.type direct` by
+// Run Command, then the cloud link is cleared with `gatewayResourceId: null`, as the real
 // clients send it. A machine whose agent cannot be reached is reported with the local command and
-// keeps its link: never half-detached.
+// keeps its link (and gets no tag): never half-detached.
 import { agentConnectionType } from "../../local/emulator/providers/hybridCompute/machineRecords";
 import type { DetachResult } from "../../shared/gateways/detachPlan";
 import { detachInstanceId } from "../../shared/onboarding/instanceIds";
@@ -47,36 +48,47 @@ test.each([
     expect((await h.outcome(machineId)).outcome).toBe("onboarded");
     expect(settingsLink(machineId)).toBe(gatewayId);
     expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
+    // The operator detaches it a while later (an event of the same instant would be covered by the last run).
+    await h.host.runFor(60_000);
     const from = h.host.traffic().length;
 
     const result = await detach(machineId);
 
     expect(result).toMatchObject({ outcome: "detached", machineId });
     expect(result.done).toEqual([
+      "Tagged arc-autopilot-connection: direct",
       "Run Command: azcmagent config set connection.type direct",
       "Cleared the link to gateway arc-gw-centralus",
     ]);
     const writes = h.host
       .traffic()
       .slice(from)
-      .filter((e) => e.method === "PUT" && path(e.url).startsWith(machineId.toLowerCase()));
-    expect(writes.map((e) => path(e.url).slice(machineId.length))).toEqual([
-      "/runcommands/arc-autopilot-connection-type",
-      "/providers/microsoft.hybridcompute/settings/default",
+      .filter((e) => e.method !== "GET" && path(e.url).startsWith(machineId.toLowerCase()));
+    expect(writes.map((e) => `${e.method} ${path(e.url).slice(machineId.length)}`)).toEqual([
+      "PATCH ",
+      "PUT /runcommands/arc-autopilot-connection-type",
+      "PUT /providers/microsoft.hybridcompute/settings/default",
     ]);
-    expect(JSON.stringify(writes[0]!.requestBody)).toContain("connection.type direct");
-    expect(writes[1]!.requestBody).toEqual({
+    expect(writes[0]!.requestBody).toEqual({ tags: { "arc-autopilot-connection": "direct" } });
+    expect(JSON.stringify(writes[1]!.requestBody)).toContain("connection.type direct");
+    expect(writes[2]!.requestBody).toEqual({
       properties: { gatewayProperties: { gatewayResourceId: null } },
     });
-    // Planning read the machine and its settings only: nothing of SSH or the provider.
+    // Planning read the machine and its settings only, then the machine again to merge its tags.
     const reads = h.host
       .traffic()
       .slice(from)
       .filter((e) => e.method === "GET" && !path(e.url).includes("/runcommands/"));
-    expect(reads.map((e) => path(e.url).slice(machineId.length))).toEqual([
+    expect(reads.slice(0, 3).map((e) => path(e.url).slice(machineId.length))).toEqual([
       "",
       "/providers/microsoft.hybridcompute/settings/default",
+      "",
     ]);
+    // The tag write's own event started an onboarding: it read the tag and left the machine direct.
+    await h.host.runUntilIdle();
+    const after = await h.outcome(machineId);
+    expect(after).toMatchObject({ outcome: "already-onboarded" });
+    expect(after.reason).toMatch(/by an operator's choice \(tag arc-autopilot-connection: direct/);
     expect(settingsLink(machineId)).toBeUndefined();
     expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
 

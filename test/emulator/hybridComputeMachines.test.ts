@@ -194,6 +194,50 @@ describe("Arc machines in the emulator", () => {
     expect(odd.nextLink).toBeDefined();
   });
 
+  test("PATCH with tags replaces the whole tag set, answers 200 with the machine and publishes its write with the PATCH", async () => {
+    const id = connect(world, "tagged-01", { tags: { team: "ops", env: "prod" } });
+    const before = world.emulator.publishedEvents().length;
+
+    const patch = await world.emulator.request("PATCH", withApi(id), {
+      tags: { team: "ops", "arc-autopilot-connection": "direct" },
+    });
+
+    expect(patch.status).toBe(200);
+    expect(patch.body).toMatchObject({
+      id,
+      tags: { team: "ops", "arc-autopilot-connection": "direct" },
+      properties: { status: "Connected", agentVersion: expect.any(String) as string },
+    });
+    expect((bodyOf(patch) as { tags?: Record<string, string> }).tags).not.toHaveProperty("env");
+    expect((await world.emulator.request("GET", withApi(id))).body).toMatchObject({
+      tags: { team: "ops", "arc-autopilot-connection": "direct" },
+    });
+    const events = world.emulator.publishedEvents().slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "write",
+      resourceUri: id,
+      operationName: "Microsoft.HybridCompute/machines/write",
+      httpRequest: { method: "PATCH" },
+    });
+  });
+
+  test("PATCH refuses what MachineUpdate does not hold, a machine that does not exist, and too many tags", async () => {
+    const id = connect(world, "tagged-02");
+    const before = world.emulator.publishedEvents().length;
+    const unknown = await world.emulator.request("PATCH", withApi(id), { location: "westus" });
+    expect(unknown.status).toBe(400);
+    const status = await world.emulator.request("PATCH", withApi(id), {
+      properties: { status: "Connected" },
+    });
+    expect(status.status).toBe(400);
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "x"]));
+    expect((await world.emulator.request("PATCH", withApi(id), { tags: tooMany })).status).toBe(400);
+    const ghost = await world.emulator.request("PATCH", withApi(machineId("ghost")), { tags: {} });
+    expect(ghost.status).toBe(404);
+    expect(world.emulator.publishedEvents().slice(before)).toEqual([]);
+  });
+
   test("a machine that does not exist answers 404 ResourceNotFound", async () => {
     const get = await world.emulator.request("GET", withApi(machineId("ghost")));
     expect(get.status).toBe(404);

@@ -5,13 +5,18 @@ import { gatewayId, machine, machineId } from "../onboarding/fixtures";
 const attached = (
   overrides: Parameters<typeof machine>[0] = {},
   configuration: Parameters<typeof machine>[1] = {},
-) => planDetach({ machineId, machine: machine(overrides, configuration), gatewayLink: gatewayId });
+) =>
+  planDetach(
+    { machineId, machine: machine(overrides, configuration), gatewayLink: gatewayId },
+    "arc-autopilot-connection",
+  );
 
-test("a reachable machine: connection.type direct by Run Command first, then the link", () => {
+test("a reachable machine: the choice tagged, then connection.type direct by Run Command, then the link", () => {
   expect(attached()).toEqual({
     kind: "steps",
     gatewayId,
     steps: [
+      { kind: "recordDirectChoice", machineId, tagName: "arc-autopilot-connection" },
       {
         kind: "switchAgentToDirect",
         machineId,
@@ -26,7 +31,7 @@ test("a reachable machine: connection.type direct by Run Command first, then the
 
 test("Windows gets the agent's full path in the Run Command script", () => {
   const plan = attached({ osType: "windows" });
-  expect(plan.kind === "steps" && plan.steps[0]).toMatchObject({
+  expect(plan.kind === "steps" && plan.steps[1]).toMatchObject({
     script:
       '& "$env:ProgramW6432\\AzureConnectedMachineAgent\\azcmagent.exe" config set connection.type direct',
   });
@@ -70,12 +75,24 @@ test("Windows machines are told to use an elevated PowerShell, without sudo", ()
   expect(plan.kind === "stop" && plan.localAction?.explanation).toMatch(/elevated PowerShell/);
 });
 
-test("no link: nothing to detach; no machine: skipped; unknown OS: failed without a write", () => {
-  expect(planDetach({ machineId, machine: machine() })).toMatchObject({
-    kind: "stop",
-    outcome: "not-attached",
+test("no link: only the choice is tagged, or nothing when it is; no machine: skipped; unknown OS: failed without a write", () => {
+  expect(planDetach({ machineId, machine: machine() }, "arc-autopilot-connection")).toEqual({
+    kind: "steps",
+    steps: [{ kind: "recordDirectChoice", machineId, tagName: "arc-autopilot-connection" }],
   });
-  expect(planDetach({ machineId })).toMatchObject({
+  expect(
+    planDetach(
+      { machineId, machine: machine({ tags: { "ARC-AUTOPILOT-CONNECTION": "Direct" } }) },
+      "arc-autopilot-connection",
+    ),
+  ).toMatchObject({ kind: "stop", outcome: "not-attached", code: "NotAttached" });
+  // Already tagged and attached: no second tag write, the agent and the link as before.
+  const tagged = attached({ tags: { "arc-autopilot-connection": "direct" } });
+  expect(tagged.kind === "steps" && tagged.steps.map((s) => s.kind)).toEqual([
+    "switchAgentToDirect",
+    "clearGatewayLink",
+  ]);
+  expect(planDetach({ machineId }, "arc-autopilot-connection")).toMatchObject({
     kind: "stop",
     outcome: "skipped",
     code: "MachineNotFound",

@@ -7,6 +7,7 @@ describe("onboarding settings and the policy built from them", () => {
     expect(onboardingPolicyFrom(readSettings({}))).toEqual({
       scopes: [],
       optOutTag: { name: "arc-autopilot", value: "opt-out" },
+      connectionTag: "arc-autopilot-connection",
       gateway: {
         resourceGroup: "arc-gateways",
         nameTemplate: "arc-gw-{location}",
@@ -31,6 +32,7 @@ describe("onboarding settings and the policy built from them", () => {
         ARC_SCOPES:
           " /subscriptions/00000000-0000-4000-8000-0000000000a1 , /SUBSCRIPTIONS/00000000-0000-4000-8000-0000000000a2/resourcegroups/rg-a\n/subscriptions/00000000-0000-4000-8000-0000000000A1 ",
         ARC_OPT_OUT_TAG: "do-not-touch",
+        ARC_CONNECTION_TAG: " Gateway-Choice ",
         ARC_GATEWAY_RESOURCE_GROUP: "rg-gw(prod)",
         ARC_GATEWAY_NAME_TEMPLATE: "gw.{location}.prod",
         ARC_GATEWAY_CAPACITY: "500",
@@ -51,6 +53,7 @@ describe("onboarding settings and the policy built from them", () => {
         "/subscriptions/00000000-0000-4000-8000-0000000000a2/resourceGroups/rg-a",
       ],
       optOutTag: { name: "do-not-touch" },
+      connectionTag: "Gateway-Choice",
       gateway: {
         resourceGroup: "rg-gw(prod)",
         nameTemplate: "gw.{location}.prod",
@@ -85,6 +88,7 @@ describe("onboarding settings and the policy built from them", () => {
     ],
     [{ ARC_SCOPES: "s1" }, "ARC_SCOPES", /must start with \/subscriptions/],
     [{ ARC_OPT_OUT_TAG: "bad/name:x" }, "ARC_OPT_OUT_TAG", /is not a tag/],
+    [{ ARC_CONNECTION_TAG: "bad?name" }, "ARC_CONNECTION_TAG", /must be a tag name/],
     [{ ARC_GATEWAY_RESOURCE_GROUP: "rg with spaces" }, "ARC_GATEWAY_RESOURCE_GROUP", /resource group name/],
     [{ ARC_GATEWAY_RESOURCE_GROUP: "ends-with-dot." }, "ARC_GATEWAY_RESOURCE_GROUP", /not ending in/],
     [{ ARC_GATEWAY_NAME_TEMPLATE: "arc-gw" }, "ARC_GATEWAY_NAME_TEMPLATE", /must contain \{location\}/],

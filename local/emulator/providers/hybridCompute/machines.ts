@@ -1,4 +1,4 @@
-// Microsoft.HybridCompute/machines: ARM reads and deletes, plus the in-process side that ARM
+// Microsoft.HybridCompute/machines: ARM reads, tag/property updates (PATCH) and deletes, plus the in-process side that ARM
 // never sees: `azcmagent connect` creating the resource, the agent's heartbeat flipping its
 // status, and `azcmagent config set` changing its (ARM read-only) agent configuration.
 import { z } from "zod";
@@ -225,6 +225,50 @@ function getMachine(request: EmulatorRequest, context: EmulatorContext): Handler
 }
 
 /**
+ * Machines_Update (PATCH, synchronous, 200 with the machine): the spec's MachineUpdate — `tags`
+ * (the whole set: ARM replaces the tags, it does not merge them), `kind`, `identity` (Arc machines
+ * have only the system-assigned one) and the updatable `properties`, merged into the stored ones.
+ * Like every ARM write it yields `Microsoft.HybridCompute/machines/write` on the system topic,
+ * with the PATCH as httpRequest (docs/azure-facts.md §4, §9).
+ */
+const machineUpdateSchema = z.strictObject({
+  tags: tagsSchema.optional(),
+  kind: z.string().min(1).optional(),
+  identity: z.strictObject({ type: z.enum(["SystemAssigned"]) }).optional(),
+  properties: z
+    .strictObject({
+      locationData: z.record(z.string(), z.unknown()).optional(),
+      osProfile: z.record(z.string(), z.unknown()).optional(),
+      cloudMetadata: z.record(z.string(), z.unknown()).optional(),
+      agentUpgrade: z.record(z.string(), z.unknown()).optional(),
+      parentClusterResourceId: z.string().optional(),
+      privateLinkScopeResourceId: z.string().optional(),
+    })
+    .optional(),
+});
+
+function patchMachine(request: EmulatorRequest, context: EmulatorContext): HandlerResult {
+  const id = machineIdOf(request);
+  context.authorize(request.principal, "Microsoft.HybridCompute/machines/write", id);
+  const update = parseBody(machineUpdateSchema, request.body);
+  const machine = requireMachine(context, id);
+  const now = context.clock.now();
+  const body: Record<string, unknown> = { ...machine.body };
+  if (update.tags !== undefined) body.tags = { ...update.tags };
+  if (update.kind !== undefined) body.kind = update.kind;
+  if (update.properties !== undefined) {
+    body.properties = {
+      ...((machine.body.properties ?? {}) as Record<string, unknown>),
+      ...update.properties,
+    };
+  }
+  body.systemData = systemData(request.principal, now, machine.body.systemData);
+  const stored = context.state.putResource(machine.id, machineType, body, now);
+  publishSucceeded(request, context, "write", stored.id, "Microsoft.HybridCompute/machines/write");
+  return { status: 200, body: stored.body };
+}
+
+/**
  * The spec declares only 202 and 204 for this delete and does not mark it long-running; the
  * emulator deletes at once and answers 204 either way. ARM cascades to the machine's extension
  * resources (settings, run commands, HybridConnectivity endpoints).
@@ -250,6 +294,14 @@ export function machinesRoutes(): RouteDefinition[] {
       operationId: "Machines_Get",
       kind: "read",
       handler: getMachine,
+    },
+    {
+      ...common,
+      method: "PATCH",
+      pattern: machinePath,
+      operationId: "Machines_Update",
+      kind: "write",
+      handler: patchMachine,
     },
     {
       ...common,
