@@ -47,7 +47,7 @@ async function callRoute(route: string, body?: unknown): Promise<{ status: numbe
     headers: { "x-functions-key": h.host.keys.host.default!, "content-type": "application/json" },
     body: JSON.stringify(body ?? {}),
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }
 
 let sweeps = 0;
