@@ -140,7 +140,7 @@ export function* detachMachineOrchestrator(
 function choiceRecorded(done: readonly string[]): string {
   const tag = done.find((d) => d.startsWith("Tagged "))?.slice("Tagged ".length);
   return (
-    `${tag ? `tagged ${tag}` : "it already carried the direct tag"}, so onboarding and the drift sweep keep it direct; ` +
-    "to put it behind a gateway again, remove the tag, then onboard it"
+    `kept direct by its tag ${tag ?? "(already there)"} (remove the tag, then onboard it, ` +
+    "to put it behind a gateway again)"
   );
 }

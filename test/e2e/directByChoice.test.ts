@@ -172,7 +172,9 @@ test("detach runbook: the machine stays direct through a drift sweep; removing t
   await h.host.runUntilIdle();
 
   expect(result).toMatchObject({ outcome: "detached" });
-  expect(result.reason).toMatch(/tagged arc-autopilot-connection: direct.*remove the tag, then onboard it/);
+  expect(result.reason).toMatch(
+    /kept direct by its tag arc-autopilot-connection: direct \(remove the tag, then onboard it/,
+  );
   expect(tags(machineId)).toEqual({ [tag]: "direct" });
   const from = h.host.traffic().length;
   const swept = await sweep();

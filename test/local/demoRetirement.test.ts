@@ -48,7 +48,7 @@ test("the least-used gateway is retired through POST /api/gateways/…/retire, a
     `demo: retirement of arc-gw-westus3 accepted; its status: GET /api/operations/${gatewayInstanceKey(small)}`,
     [
       "demo: Gateway arc-gw-westus3 retired: 1 machine(s) switched to direct, none left on it, deleted",
-      "  demo-w1: detached — Detached from gateway arc-gw-westus3: the agent connects to Azure directly",
+      "  demo-w1: detached — Detached from gateway arc-gw-westus3: the agent connects to Azure directly; kept direct by its tag arc-autopilot-connection: direct (remove the tag, then onboard it, to put it behind a gateway again)",
     ].join("\n"),
   ]);
   expect(h.host.emulator!.state.getResource(small)).toBeUndefined();
