@@ -1,7 +1,8 @@
 // Event Grid → onboarding (issue 4, event path). Subscribed to the subscription's system topic
 // (Microsoft.Resources.* events; Azure Resource Notifications are understood too), in the Event
 // Grid or CloudEvents schema. For each event:
-// - a machine written → start its onboarding unless one is running or a later run covers it;
+// - a machine written → start its onboarding unless one is running, a later run covers it, or
+//   the machine's detach is running (its own tag write comes back as such an event);
 //   machines outside ARC_SCOPES are skipped here, with the reason in the log (the opt-out tag
 //   needs the machine's tags, so the onboarding's plan checks it and writes nothing);
 // - a machine deleted → its onboarding, if running, is terminated with the reason;
@@ -14,7 +15,7 @@ import { app, type EventGridEvent, type InvocationContext } from "@azure/functio
 import * as df from "durable-functions";
 
 import { routeApimEvents } from "../orchestrations/apim/apimStarter";
-import { startOnboarding, stopOnboarding } from "../orchestrations/onboardingStarter";
+import { runningDetach, startOnboarding, stopOnboarding } from "../orchestrations/onboardingStarter";
 import { getSettings } from "../shared/config";
 import { toMachineEvents } from "../shared/events/toMachineEvent";
 import { isInScope } from "../shared/onboarding/scope";
@@ -42,6 +43,15 @@ export async function handleMachineEvent(event: unknown, context: InvocationCont
                 ? "ARC_SCOPES is empty, so no machine is in scope"
                 : `outside every configured scope (${scopes.join(", ")})`
             } (event ${machineEvent.eventId})`,
+          );
+          break;
+        }
+        // A detach (or a retirement's move) of the machine is running: it decides the machine's
+        // gateway, and its own writes — the direct tag's PATCH — come back as this very event.
+        const detach = await runningDetach(client, machineEvent.machineId);
+        if (detach) {
+          context.log(
+            `${machineEvent.machineId}: onboarding not started, its detach is running (${detach.instanceId}; event ${machineEvent.eventId})`,
           );
           break;
         }

@@ -8,7 +8,7 @@
 // - otherwise a new run starts (a finished run's id is reused: its history is replaced).
 import type { DurableClient } from "durable-functions";
 
-import { machineInstanceId } from "../shared/onboarding/instanceIds";
+import { detachInstanceId, machineInstanceId } from "../shared/onboarding/instanceIds";
 import { findInstanceStatus, hasEnded, isConflict, isNotFound } from "./durableStatus";
 import { orchestratorNames } from "./orchestratorNames";
 
@@ -53,6 +53,22 @@ export async function startOnboarding(
     }
     throw error;
   }
+}
+
+/**
+ * The machine's detach or move (`detachInstanceId`) when one is running: that run decides the
+ * machine's gateway, so an event must not start an onboarding beside it — its own writes (the
+ * direct tag's PATCH among them) come back as machine write events.
+ */
+export async function runningDetach(
+  client: Pick<StarterClient, "getStatus">,
+  machineId: string,
+): Promise<{ readonly instanceId: string; readonly runtimeStatus: string } | undefined> {
+  const instanceId = detachInstanceId(machineId);
+  const status = await findInstanceStatus(client, instanceId);
+  return status && !hasEnded(status.runtimeStatus)
+    ? { instanceId, runtimeStatus: status.runtimeStatus }
+    : undefined;
 }
 
 export type StopDecision =
