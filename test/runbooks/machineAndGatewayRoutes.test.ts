@@ -64,7 +64,11 @@ test("detach: dryRun answers the plan and writes nothing; the real one detaches,
   expect(dry.status).toBe(200);
   expect(dry.body).toMatchObject({
     kind: "steps",
-    steps: [{ kind: "switchAgentToDirect" }, { kind: "clearGatewayLink" }],
+    steps: [
+      { kind: "recordDirectChoice", tagName: "arc-autopilot-connection" },
+      { kind: "switchAgentToDirect" },
+      { kind: "clearGatewayLink" },
+    ],
   });
   expect(
     h.host
