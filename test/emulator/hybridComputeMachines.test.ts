@@ -222,22 +222,6 @@ describe("Arc machines in the emulator", () => {
     });
   });
 
-  test("PATCH refuses what MachineUpdate does not hold, a machine that does not exist, and too many tags", async () => {
-    const id = connect(world, "tagged-02");
-    const before = world.emulator.publishedEvents().length;
-    const unknown = await world.emulator.request("PATCH", withApi(id), { location: "westus" });
-    expect(unknown.status).toBe(400);
-    const status = await world.emulator.request("PATCH", withApi(id), {
-      properties: { status: "Connected" },
-    });
-    expect(status.status).toBe(400);
-    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "x"]));
-    expect((await world.emulator.request("PATCH", withApi(id), { tags: tooMany })).status).toBe(400);
-    const ghost = await world.emulator.request("PATCH", withApi(machineId("ghost")), { tags: {} });
-    expect(ghost.status).toBe(404);
-    expect(world.emulator.publishedEvents().slice(before)).toEqual([]);
-  });
-
   test("a machine that does not exist answers 404 ResourceNotFound", async () => {
     const get = await world.emulator.request("GET", withApi(machineId("ghost")));
     expect(get.status).toBe(404);
@@ -269,5 +253,26 @@ describe("Arc machines in the emulator", () => {
       httpRequest: { method: "DELETE" },
     });
     expect((await world.emulator.request("DELETE", withApi(id))).status).toBe(204);
+  });
+});
+
+// Bodies the spec refuses stay out of the traffic log the contract check reads.
+describe("Arc machine PATCH bodies the spec does not hold", () => {
+  const badWorld = useWorld({ trafficLog: null });
+
+  test("PATCH refuses what MachineUpdate does not hold, a machine that does not exist, and too many tags", async () => {
+    const id = connect(badWorld, "tagged-02");
+    const before = badWorld.emulator.publishedEvents().length;
+    const unknown = await badWorld.emulator.request("PATCH", withApi(id), { location: "westus" });
+    expect(unknown.status).toBe(400);
+    const status = await badWorld.emulator.request("PATCH", withApi(id), {
+      properties: { status: "Connected" },
+    });
+    expect(status.status).toBe(400);
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "x"]));
+    expect((await badWorld.emulator.request("PATCH", withApi(id), { tags: tooMany })).status).toBe(400);
+    const ghost = await badWorld.emulator.request("PATCH", withApi(machineId("ghost")), { tags: {} });
+    expect(ghost.status).toBe(404);
+    expect(badWorld.emulator.publishedEvents().slice(before)).toEqual([]);
   });
 });
