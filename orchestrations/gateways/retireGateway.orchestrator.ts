@@ -415,7 +415,9 @@ function* planOne(
   return {
     machineId,
     outcome: "would-detach",
-    reason: "Would set connection.type direct by Run Command, then clear its link",
+    reason: plan.steps.some((s) => s.kind === "recordDirectChoice")
+      ? "Would tag it direct (so it stays direct), set connection.type direct by Run Command, then clear its link"
+      : "Would set connection.type direct by Run Command, then clear its link",
     done: [],
   };
 }
