@@ -79,7 +79,7 @@ export const listMachines = machines.listAll;
 
 /**
  * Replaces the machine's tags with a PATCH (Machines_Update: `{ tags }`, synchronous, 200 with the
- * machine; docs/azure-facts.md §4). ARM's `tags` in a PATCH is the whole set: read, merge, then send.
+ * machine; docs/azure-facts.md §5). ARM's `tags` in a PATCH is the whole set: read, merge, then send.
  * Like any ARM write it yields a `Microsoft.HybridCompute/machines/write` event.
  */
 export async function updateMachineTags(

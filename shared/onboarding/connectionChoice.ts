@@ -1,7 +1,7 @@
 // An operator's explicit "take this machine off its gateway" lives on the machine in Azure, as the
 // tag `arc-autopilot-connection: direct` (the name is ARC_CONNECTION_TAG), so it survives restarts,
 // shows in the portal and holds for every Function App instance. The detach runbook and a
-// retirement's moves to direct write it (a PATCH of the machine's tags, docs/azure-facts.md §4) before
+// retirement's moves to direct write it (a PATCH of the machine's tags, docs/azure-facts.md §5) before
 // they switch the agent; the onboarding planner then gives the machine no gateway — and creates
 // none for it — while everything else (SSH endpoint, service configuration) still applies, and the
 // drift sweep counts it as direct by choice instead of repairing it back onto a gateway. Removing

@@ -229,7 +229,7 @@ function getMachine(request: EmulatorRequest, context: EmulatorContext): Handler
  * (the whole set: ARM replaces the tags, it does not merge them), `kind`, `identity` (Arc machines
  * have only the system-assigned one) and the updatable `properties`, merged into the stored ones.
  * Like every ARM write it yields `Microsoft.HybridCompute/machines/write` on the system topic,
- * with the PATCH as httpRequest (docs/azure-facts.md §4, §9).
+ * with the PATCH as httpRequest (docs/azure-facts.md §5, §9).
  */
 const machineUpdateSchema = z.strictObject({
   tags: tagsSchema.optional(),
