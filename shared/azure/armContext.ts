@@ -1,6 +1,8 @@
 // The one way arc-autopilot talks to Azure Resource Manager: a credential, an endpoint (real
 // ARM, or the local emulator), the SDK pipeline with our retry policy and user agent, and the
 // SDK clients built over the same settings. Every module in shared/azure takes an ArmContext.
+// Attempt policies run after the retry policy, so they see every request that goes on the wire —
+// first sends and re-sends alike (the drift sweep's read budget is one, shared/drift/readBudget.ts).
 import { rootCertificates } from "node:tls";
 
 import type { TokenCredential } from "@azure/core-auth";
@@ -12,6 +14,7 @@ import {
   type HttpMethods,
   isRestError,
   type Pipeline,
+  type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 
@@ -38,6 +41,11 @@ export interface ArmContextOptions {
   /** Default: the runtime clock's. */
   readonly now?: () => number;
   readonly random?: () => number;
+  /**
+   * Run on every attempt that goes on the wire — each first send and each of the retry policy's
+   * re-sends — in this context's pipeline and every SDK pipeline it adopts (after the Retry phase).
+   */
+  readonly attemptPolicies?: readonly PipelinePolicy[];
 }
 
 export interface ArmRequest {
@@ -69,17 +77,35 @@ export interface ArmContext {
     userAgentOptions: { userAgentPrefix: string };
     credentialScopes: string[];
   };
-  /** Replaces an SDK client's default retry with ours (same sleep and clock as every other call). */
+  /** Replaces an SDK client's default retry with ours (same sleep and clock as every other call) and adds the attempt policies. */
   adoptPipeline(pipeline: Pipeline): void;
   send<T = unknown>(request: ArmRequest): Promise<ArmResponse<T>>;
+  /**
+   * This context — same credential, endpoint, TLS trust (so the same HTTP agent and its
+   * connections), retry and clock — with `policies` run on every attempt as well.
+   */
+  withAttemptPolicies(policies: readonly PipelinePolicy[]): ArmContext;
+}
+
+/** What every context derived from one `createArmContext` call shares. */
+interface ArmContextBase {
+  readonly endpoint: string;
+  readonly endpointOrigin: string;
+  readonly audience: string;
+  readonly credential: TokenCredential;
+  readonly now: () => number;
+  readonly retry: PipelinePolicy;
+  /** One object for all of them: the HTTP client keeps one agent per TLS settings object. */
+  readonly clientOptions: ArmContext["clientOptions"];
+  /** The first context's pipeline, without attempt policies: a derived context's is a clone, so shares its token cache. */
+  readonly pipeline: Pipeline;
 }
 
 export function createArmContext(options: ArmContextOptions = {}): ArmContext {
   const endpoint = (options.endpoint ?? "https://management.azure.com").replace(/\/+$/, "");
-  const endpointOrigin = new URL(endpoint).origin;
   const audience = options.audience ?? "https://management.azure.com/.default";
-  const credential = options.credential ?? new DefaultAzureCredential();
   const now = options.now ?? runtimeClock.now;
+  const credential = options.credential ?? new DefaultAzureCredential();
   const retry = armRetryPolicy({
     maxRetries: options.maxRetries ?? 4,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
@@ -93,13 +119,39 @@ export function createArmContext(options: ArmContextOptions = {}): ArmContext {
     credentialScopes: [audience],
     ...(options.trustedCaPem ? { tlsOptions: { ca: options.trustedCaPem } } : {}),
   };
-  const adoptPipeline = (pipeline: Pipeline) => {
-    pipeline.removePolicy({ name: "defaultRetryPolicy" });
-    pipeline.removePolicy({ name: retry.name });
-    pipeline.addPolicy(retry, { phase: "Retry" });
+  const { pipeline } = new ServiceClient({ ...clientOptions, credential });
+  adoptRetry(pipeline, retry);
+  const base: ArmContextBase = {
+    endpoint,
+    endpointOrigin: new URL(endpoint).origin,
+    audience,
+    credential,
+    now,
+    retry,
+    clientOptions,
+    pipeline,
   };
-  const client = new ServiceClient({ ...clientOptions, credential });
-  adoptPipeline(client.pipeline);
+  return armContextOver(base, options.attemptPolicies ?? []);
+}
+
+function adoptRetry(pipeline: Pipeline, retry: PipelinePolicy): void {
+  pipeline.removePolicy({ name: "defaultRetryPolicy" });
+  pipeline.removePolicy({ name: retry.name });
+  pipeline.addPolicy(retry, { phase: "Retry" });
+}
+
+function armContextOver(base: ArmContextBase, attemptPolicies: readonly PipelinePolicy[]): ArmContext {
+  const { endpoint, endpointOrigin, audience, credential, now, retry, clientOptions } = base;
+  const adoptPipeline = (pipeline: Pipeline) => {
+    adoptRetry(pipeline, retry);
+    for (const policy of attemptPolicies) {
+      pipeline.removePolicy({ name: policy.name });
+      pipeline.addPolicy(policy, { afterPhase: "Retry" });
+    }
+  };
+  const pipeline = base.pipeline.clone();
+  adoptPipeline(pipeline);
+  const client = new ServiceClient({ ...clientOptions, pipeline });
 
   const resolveUrl = (request: ArmRequest): string => {
     let url: URL;
@@ -126,6 +178,7 @@ export function createArmContext(options: ArmContextOptions = {}): ArmContext {
     now,
     clientOptions,
     adoptPipeline,
+    withAttemptPolicies: (policies) => armContextOver(base, [...attemptPolicies, ...policies]),
     async send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
       const url = resolveUrl(request);
       const headers = createHttpHeaders({ accept: "application/json" });

@@ -1,10 +1,12 @@
 // The drift sweep's read budget: a share of ARM's read refill (25 reads per second per
 // subscription and principal, docs/azure-facts.md §11), so onboarding keeps the rest. The sweep's
-// ARM reads go through `pacedArm`, which spaces them evenly — one every 1000/rate ms across every
+// ARM reads go through `pacedArm`, which spaces them evenly — one every ⌈1000/rate⌉ ms across every
 // subscription, so no second ever holds more than the budget — and counts what the sweep cost.
-import type { Pipeline } from "@azure/core-rest-pipeline";
+// Retries are inside the budget: the pacing applies to every attempt on the wire, the ARM
+// client's re-sends after a 429 or a 5xx included.
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 
-import type { ArmContext, ArmRequest, ArmResponse } from "../azure/armContext";
+import type { ArmContext } from "../azure/armContext";
 import type { RuntimeClock } from "../runtimeClock";
 
 /** ARM's read refill per subscription and principal, per second (docs/azure-facts.md §11). */
@@ -26,45 +28,43 @@ export function noRequests(): RequestCounts {
   return { armReads: 0, armWrites: 0, resourceGraphQueries: 0 };
 }
 
-/** `arm`, with its GETs spaced to `rate` per second and every request counted into `counts`. */
+/** The pipeline policy that spaces and counts the sweep's attempts (one per context, see `pacedArm`). */
+export const readBudgetPolicyName = "driftReadBudget";
+
+/**
+ * `arm`, with every GET attempt it sends spaced to `rate` per second and every attempt counted into
+ * `counts`. The pacing is a policy on each attempt (after the retry policy), so a read the retry
+ * policy sends again after a 429 or a 5xx waits for its own slot and is counted: what goes on the
+ * wire, first sends and retries, never exceeds the budget — through `send` and through the SDK
+ * clients built over the context (the provider reads).
+ */
 export function pacedArm(
   arm: ArmContext,
   rate: number,
   clock: Pick<RuntimeClock, "now" | "sleep">,
   counts: RequestCounts,
 ): ArmContext {
-  const spacingMs = 1000 / rate;
+  // Whole milliseconds, rounded up: `rate` slots never fit in less than a second (1000/3 added
+  // up three times can fall short of 1000 in floating point).
+  const spacingMs = Math.ceil(1000 / rate);
   let nextSlot = 0;
-  const count = async (method: string, path: string): Promise<void> => {
-    if (isResourceGraph(path)) counts.resourceGraphQueries++;
-    else if (method === "GET") {
-      const now = clock.now();
-      const slot = Math.max(now, nextSlot);
-      nextSlot = slot + spacingMs;
-      if (slot > now) await clock.sleep(slot - now);
-      counts.armReads++;
-    } else counts.armWrites++;
-  };
-  return {
-    ...arm,
-    // SDK clients built over this context (the provider reads) go through the same budget.
-    adoptPipeline(pipeline: Pipeline): void {
-      arm.adoptPipeline(pipeline);
-      pipeline.addPolicy({
-        name: "driftReadBudget",
-        async sendRequest(request, next) {
-          await count(request.method, new URL(request.url).pathname);
-          return next(request);
-        },
-      });
-    },
-    async send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
-      await count(request.method, request.path);
-      return arm.send<T>(request);
+  const policy: PipelinePolicy = {
+    name: readBudgetPolicyName,
+    async sendRequest(request, next) {
+      const { method } = request;
+      if (isResourceGraph(new URL(request.url).pathname)) counts.resourceGraphQueries++;
+      else if (method === "GET") {
+        const now = clock.now();
+        const slot = Math.max(now, nextSlot);
+        nextSlot = slot + spacingMs;
+        if (slot > now) await clock.sleep(slot - now);
+        counts.armReads++;
+      } else counts.armWrites++;
+      return next(request);
     },
   };
+  return arm.withAttemptPolicies([policy]);
 }
-
 function isResourceGraph(path: string): boolean {
   return /\/providers\/Microsoft\.ResourceGraph\//i.test(path);
 }
