@@ -1,14 +1,12 @@
 // The rotation's fleet side: finding every cluster whose gateway token arc-autopilot recorded and
 // which is due (ARM list of connected clusters per subscription in ARC_SCOPES, read by their token
 // tag), starting one rotation per cluster unless one runs, and publishing outcomes.
-import { createHash } from "node:crypto";
-
-import { EventGridPublisherClient } from "@azure/eventgrid";
 import { z } from "zod";
 
 import { apimOutcomeEventTypes } from "../../shared/apim/results";
 import { isRotationDue, parseTokenTag, tagValue, tokenRecordSchema } from "../../shared/apim/tokenTag";
 import { listConnectedClusters } from "../../shared/azure/connectedClusters";
+import { publishToOutcomeTopic } from "../../shared/azure/outcomeTopic";
 import { ArcAutopilotError } from "../../shared/errors";
 import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { parseConnectedClusterId, sameResourceId } from "../../shared/resourceId";
@@ -112,8 +110,6 @@ export const startApimRotations = defineActivity({
   },
 });
 
-const clients = new Map<string, EventGridPublisherClient<"EventGrid">>();
-
 /** Publishes a gateway outcome to ARC_OUTCOME_TOPIC_ENDPOINT; does nothing when none is configured. */
 export const publishApimOutcome = defineActivity({
   name: "publishApimOutcome_v1",
@@ -125,29 +121,11 @@ export const publishApimOutcome = defineActivity({
     data: z.record(z.string(), z.unknown()),
   }),
   output: z.strictObject({ published: z.boolean() }),
-  async handler({ arm, settings }, input) {
-    const endpoint = settings.ARC_OUTCOME_TOPIC_ENDPOINT;
-    if (endpoint === undefined) return { published: false };
-    let client = clients.get(endpoint);
-    if (!client) {
-      const { tlsOptions, userAgentOptions } = arm.clientOptions;
-      client = new EventGridPublisherClient(endpoint, "EventGrid", arm.credential, {
-        userAgentOptions,
-        ...(tlsOptions ? { tlsOptions } : {}),
-      });
-      clients.set(endpoint, client);
-    }
-    const hex = createHash("sha256").update(`${input.runId}|${input.eventType}`).digest("hex");
-    await client.send([
-      {
-        id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
-        eventType: input.eventType,
-        subject: input.clusterId,
-        dataVersion: "1.0",
-        eventTime: new Date(arm.now()),
-        data: input.data,
-      },
-    ]);
-    return { published: true };
-  },
+  handler: ({ arm, settings }, input) =>
+    publishToOutcomeTopic(arm, settings.ARC_OUTCOME_TOPIC_ENDPOINT, {
+      eventType: input.eventType,
+      subject: input.clusterId,
+      dedupeKey: input.runId,
+      data: input.data,
+    }),
 });
