@@ -25,6 +25,8 @@ export interface OnboardingRequest {
   readonly trigger: string;
   /** When what prompted this happened (an event's eventTime); a run created later already covers it. */
   readonly happenedAt?: string;
+  /** A gateway tagged retiring whose retirement the caller found not running: the run moves the machine off it. */
+  readonly retirementNotRunning?: string;
 }
 
 export async function startOnboarding(
@@ -43,7 +45,13 @@ export async function startOnboarding(
   try {
     await client.startNew(orchestratorNames.onboardMachine, {
       instanceId,
-      input: { machineId: request.machineId, trigger: request.trigger },
+      input: {
+        machineId: request.machineId,
+        trigger: request.trigger,
+        ...(request.retirementNotRunning !== undefined
+          ? { retirementNotRunning: request.retirementNotRunning }
+          : {}),
+      },
     });
     return { action: "started", instanceId };
   } catch (error) {

@@ -1,8 +1,9 @@
 // The drift sweep: finds what events missed, repairs it (or, as a dry run, only reports it), and
 // reports compliance. Input: `dryRun` and who started it.
 //
-// 1. Settings and the gateway inventory (Resource Graph), the previous sweep's memory (the
-//    durable store), then the machine inventory a Resource Graph page (1,000 rows) at a time,
+// 1. Settings and the gateway inventory (Resource Graph), which retiring gateways have no
+//    retirement running (the durable store: their machines are repaired like a deleted gateway's,
+//    a running retirement's are left to it), the previous sweep's memory (the durable store), then the machine inventory a Resource Graph page (1,000 rows) at a time,
 //    waiting out the page quota on a durable timer when it runs low (docs/azure-facts.md §13).
 // 2. Incremental verification (shared/drift/verification.ts): the machines to read in full —
 //    new, changed, gateway gone, not in their desired state last time, and a rotation share of
@@ -11,7 +12,8 @@
 //    Each is planned with the onboarding planner and classified (shared/drift/driftKinds.ts).
 // 3. Repair (not in a dry run): each repairable machine's onboarding started with trigger
 //    `drift` (orchestrations/onboardingStarter.ts), in paced waves of 25; a machine whose
-//    onboarding runs is left to it.
+//    onboarding runs is left to it. A machine of a retiring gateway with no retirement running
+//    is started with that gateway named, checked again at the start, so its plan moves it.
 // 4. The report (shared/drift/report.ts) and the memory for the next sweep are the output; the
 //    custom status follows runbookProgress.ts; `drift-latest` then points at this sweep.
 import type { OrchestrationContext, Task } from "durable-functions";
@@ -28,7 +30,7 @@ import {
 } from "../../shared/drift/report";
 import { type MachineMemory, planVerification } from "../../shared/drift/verification";
 import { fleetPace, tally } from "../../shared/onboarding/fleet";
-import { normalizeResourceId } from "../../shared/resourceId";
+import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
 import { attachGateway } from "../gateways/gatewayActivities";
 import { readOnboardings, startOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
@@ -38,6 +40,7 @@ import { publishDriftReport } from "./publishReport";
 import {
   beginDriftSweep,
   readDriftInventoryPage,
+  readIdleRetirements,
   readOnboardingRecords,
   readPreviousSweep,
   recordLatestSweep,
@@ -70,6 +73,13 @@ export function* driftSweepOrchestrator(
   if (!begun.ok) return failed(context, input.dryRun, startedAt, requests, begun.failure);
   const settings = begun.value;
   add(requests, settings.requests);
+  // Retiring gateways whose retirement is not running (unknown: left to a retirement, as before).
+  const retiring = settings.gateways.filter((g) => g.state === "retiring").map((g) => g.id);
+  const retirementsNotRunning: string[] = [];
+  for (let from = 0; from < retiring.length; from += 1000) {
+    const idle = yield* step(context, readIdleRetirements, { gatewayIds: retiring.slice(from, from + 1000) });
+    if (idle.ok) retirementsNotRunning.push(...idle.value.notRunning);
+  }
   const previous = yield* step(context, readPreviousSweep, {});
   const memory = previous.ok ? previous.value.memory : undefined;
 
@@ -126,6 +136,7 @@ export function* driftSweepOrchestrator(
     const read = yield* step(context, verifyDriftBatch, {
       machines: batch,
       readsPerSecond: settings.readsPerSecond,
+      ...(retirementsNotRunning.length > 0 ? { retirementsNotRunning } : {}),
     });
     if (!read.ok) return failed(context, input.dryRun, startedAt, requests, read.failure);
     add(requests, read.value.requests);
@@ -205,9 +216,15 @@ export function* driftSweepOrchestrator(
         `Starting repairs ${from + 1}-${Math.min(repairable.length, from + fleetPace.startWave)} of ${repairable.length}`,
       );
       const wave = repairable.slice(from, from + fleetPace.startWave);
+      const retiringLinks = wave.flatMap((m) =>
+        m.gatewayLink !== undefined && retirementsNotRunning.some((id) => sameResourceId(id, m.gatewayLink!))
+          ? [{ machineId: m.machineId, gatewayId: m.gatewayLink }]
+          : [],
+      );
       const started = yield* step(context, startOnboardings, {
         machineIds: wave.map((m) => m.machineId),
         trigger: "drift",
+        ...(retiringLinks.length > 0 ? { retiringLinks } : {}),
       });
       if (!started.ok) return failed(context, input.dryRun, startedAt, requests, started.failure);
       for (const [index, s] of started.value.started.entries()) {

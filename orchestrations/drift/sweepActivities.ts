@@ -1,7 +1,8 @@
 // The drift sweep's activities: its settings and the gateway inventory, the machine inventory a
 // Resource Graph page at a time, the previous sweep's memory, a batch of machines read in full and
-// classified under the read budget, which machines have an onboarding on record, and the pointer
-// to the last finished sweep. Reads only, except recordLatestSweep (a durable instance).
+// classified under the read budget, which machines have an onboarding on record, which retiring
+// gateways have no retirement running, and the pointer to the last finished sweep. Reads only,
+// except recordLatestSweep (a durable instance).
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
@@ -20,11 +21,13 @@ import { planReport } from "../../shared/onboarding/fleet";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { onboardingResultSchema } from "../../shared/onboarding/onboardingResult";
 import { isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { sameResourceId } from "../../shared/resourceId";
 import { runtimeClock } from "../../shared/runtimeClock";
 import { resourceNameIn } from "../../shared/text";
 import { resourceIdField, shortTextField } from "../../shared/validation/fields";
 import { defineActivity } from "../activity";
 import { findInstanceStatus, isConflict } from "../durableStatus";
+import { isRetirementRunning } from "../gateways/gatewayRetirement";
 import { observeMachine } from "../machines/observeMachine";
 import { planMachine } from "../onboarding/planOnboarding";
 import { orchestratorNames } from "../orchestratorNames";
@@ -134,6 +137,23 @@ export const readDriftInventoryPage = defineActivity({
   },
 });
 
+/**
+ * Of the gateways tagged retiring, those whose retirement (retireGateway_v1 under the gateway's
+ * key) is not running: it ended without deleting the gateway, was cancelled, or never ran (the tag
+ * set by hand). Their machines are repaired like a deleted gateway's; a running retirement's are
+ * left to it.
+ */
+export const readIdleRetirements = defineActivity({
+  name: "readIdleRetirements_v1",
+  needs: "durableClient",
+  input: z.strictObject({ gatewayIds: z.array(resourceIdField).min(1).max(1000) }),
+  output: z.strictObject({ notRunning: z.array(resourceIdField) }),
+  async handler({ client }, input) {
+    const running = await mapBounded(input.gatewayIds, 8, (id) => isRetirementRunning(client, id));
+    return { notRunning: input.gatewayIds.filter((_, i) => !running[i]) };
+  },
+});
+
 /** The last finished sweep's id and memory, through the `drift-latest` pointer; none when there is none. */
 export const readPreviousSweep = defineActivity({
   name: "readPreviousSweep_v1",
@@ -214,12 +234,15 @@ export const verifyDriftBatch = defineActivity({
       .min(1)
       .max(verifyBatch),
     readsPerSecond: z.number().int().positive(),
+    /** Gateways tagged retiring with no retirement running (readIdleRetirements): their machines are repaired. */
+    retirementsNotRunning: z.array(resourceIdField).max(5000).optional(),
   }),
   output: z.strictObject({ machines: z.array(verifiedSchema), requests: requestsSchema }),
   async handler(deps, input) {
     const requests = noRequests();
     const paced = pacedArm(deps.arm, input.readsPerSecond, runtimeClock, requests);
     const facts = new SubscriptionFacts(paced);
+    const retirementsNotRunning = input.retirementsNotRunning ?? [];
     const machines = await mapBounded(input.machines, verifyConcurrency, async ({ machineId, previous }) => {
       // One machine's reads are made once: planning re-reads what observing just read.
       const own = { ...deps, arm: onceEach(paced), facts };
@@ -227,7 +250,7 @@ export const verifyDriftBatch = defineActivity({
         machineId,
         connectionTag: deps.settings.ARC_CONNECTION_TAG,
       });
-      const { plan } = await planMachine(own, { machineId });
+      const { plan } = await planMachine(own, { machineId, retirementsNotRunning });
       // ARM's answer (the planner's own gateway read), not Resource Graph's: a gateway missing
       // from its index only makes the machine read in full, never stranded.
       const linkedGateway =
@@ -236,10 +259,14 @@ export const verifyDriftBatch = defineActivity({
           : observed.linkedGateway === "gone"
             ? ("missing" as const)
             : (observed.linkedGateway ?? ("live" as const));
+      // Retiring with no retirement running: nobody else moves it (the planner was told the same).
+      const retirementIdle =
+        linkedGateway === "retiring" && isAmong(retirementsNotRunning, observed.gatewayLink);
       const found = classifyDrift({
         plan,
         ...(observed.gatewayLink !== undefined ? { gatewayLink: observed.gatewayLink } : {}),
         ...(linkedGateway !== undefined ? { linkedGateway } : {}),
+        ...(retirementIdle ? { retirementRunning: false } : {}),
         onboardingRecorded: true,
         ...(previous ? { previous } : {}),
       });
@@ -272,7 +299,9 @@ export const verifyDriftBatch = defineActivity({
       const reason = !stranded
         ? report.message
         : linkedGateway === "retiring"
-          ? `Its gateway ${gatewayName} is being retired (its retirement moves the machine); ${report.message}`
+          ? retirementIdle
+            ? `Its gateway ${gatewayName} is tagged retiring but no retirement runs for it (nothing else moves the machine); ${report.message}`
+            : `Its gateway ${gatewayName} is being retired (its retirement moves the machine); ${report.message}`
           : linkedGateway === "missing"
             ? `Its gateway ${gatewayName} no longer exists${relinkTo ? `; it is linked to ${resourceNameIn(relinkTo)} in the cloud` : ""}; ${report.message}`
             : `Its gateway was deleted; it is linked to ${gatewayName} in the cloud, but its agent cannot reach Azure; ${report.message}`;
@@ -311,6 +340,10 @@ export const readOnboardingRecords = defineActivity({
     return { recorded: found.filter((r) => r !== undefined) };
   },
 });
+
+function isAmong(gatewayIds: readonly string[], gatewayId: string | undefined): boolean {
+  return gatewayId !== undefined && gatewayIds.some((id) => sameResourceId(id, gatewayId));
+}
 
 /** `arm` whose GETs are each sent once; a repeat answers what the first did. */
 function onceEach(arm: ArmContext): ArmContext {

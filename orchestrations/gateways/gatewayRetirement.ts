@@ -7,6 +7,7 @@
 import { z } from "zod";
 
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
+import { type CoordinationClient, findInstanceStatus, hasEnded } from "../durableStatus";
 import { orchestratorNames } from "../orchestratorNames";
 import type { SharedOperation } from "../sharedOperation";
 
@@ -36,4 +37,19 @@ export function gatewayRetirement(
       ...(request.moveTo !== undefined ? { moveTo: request.moveTo } : {}),
     },
   };
+}
+
+/**
+ * Whether the gateway's retirement runs now: retireGateway_v1 under its key, not ended. A gateway
+ * tagged retiring with none running (it ended blocked or was cancelled, or the tag was set by
+ * hand) has nobody to move its machines: the drift sweep repairs them like a deleted gateway's.
+ */
+export async function isRetirementRunning(
+  client: Pick<CoordinationClient, "getStatus">,
+  gatewayId: string,
+): Promise<boolean> {
+  const status = await findInstanceStatus(client, gatewayInstanceKey(gatewayId));
+  return (
+    status !== undefined && status.name === orchestratorNames.retireGateway && !hasEnded(status.runtimeStatus)
+  );
 }

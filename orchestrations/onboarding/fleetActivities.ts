@@ -25,6 +25,7 @@ import {
 import { instanceIdField, resourceIdField, shortTextField } from "../../shared/validation/fields";
 import { type AzureDeps, defineActivity } from "../activity";
 import { findInstanceStatus, hasEnded } from "../durableStatus";
+import { isRetirementRunning } from "../gateways/gatewayRetirement";
 import { startOnboarding } from "../onboardingStarter";
 import { SubscriptionFacts } from "../subscriptionFacts";
 import { planMachine } from "./planOnboarding";
@@ -137,11 +138,29 @@ export const startOnboardings = defineActivity({
   input: z.strictObject({
     machineIds: z.array(resourceIdField).min(1).max(fleetPace.startWave),
     trigger: z.string().max(64),
+    /**
+     * Machines linked to a gateway tagged retiring whose retirement was found not running (the
+     * drift sweep): checked again here, just before the start; still not running, the onboarding
+     * moves the machine to a live gateway, else it is left to the retirement.
+     */
+    retiringLinks: z
+      .array(z.strictObject({ machineId: resourceIdField, gatewayId: resourceIdField }))
+      .max(fleetPace.startWave)
+      .optional(),
   }),
   output: z.strictObject({ started: z.array(startReportSchema) }),
   async handler({ client }, input) {
+    const retiringLinks = new Map(
+      (input.retiringLinks ?? []).map((l) => [normalizeResourceId(l.machineId), l.gatewayId] as const),
+    );
     const started = await mapBounded(input.machineIds, fleetPace.concurrency, async (machineId) => {
-      const decision = await startOnboarding(client, { machineId, trigger: input.trigger });
+      const retiring = retiringLinks.get(normalizeResourceId(machineId));
+      const idle = retiring !== undefined && !(await isRetirementRunning(client, retiring));
+      const decision = await startOnboarding(client, {
+        machineId,
+        trigger: input.trigger,
+        ...(idle ? { retirementNotRunning: retiring } : {}),
+      });
       return {
         machineId,
         instanceId: decision.instanceId,

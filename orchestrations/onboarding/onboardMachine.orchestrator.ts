@@ -62,6 +62,12 @@ const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
   /** What started this run (`event`, `runbook`, `drift`), for logs and the output. */
   trigger: z.string().max(64).optional(),
+  /**
+   * The drift sweep's repair of a machine linked to a gateway tagged retiring with no retirement
+   * running (checked as this run was started): that gateway, so the plan links the machine to a
+   * live one instead of leaving it for a retirement that is not coming.
+   */
+  retirementNotRunning: z.string().min(1).max(2048).optional(),
 });
 
 type Planned = ActivityOutput<typeof planOnboarding>;
@@ -69,10 +75,10 @@ type Planned = ActivityOutput<typeof planOnboarding>;
 export function* onboardMachineOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, OnboardingResult, unknown> {
-  const { machineId } = inputSchema.parse(context.df.getInput());
+  const { machineId, retirementNotRunning } = inputSchema.parse(context.df.getInput());
 
   // 1. plan
-  const planned = yield* planOnceConnected(context, machineId);
+  const planned = yield* planOnceConnected(context, machineId, retirementNotRunning);
   if (!planned.ok) return yield* finish(context, failed(machineId, planned.failure, [], []));
   const { plan, machine } = planned.value;
   if (plan.kind === "stop") return yield* finish(context, resultFromStop(plan, machine));
@@ -124,12 +130,16 @@ export function* onboardMachineOrchestrator(
 function* planOnceConnected(
   context: OrchestrationContext,
   machineId: string,
+  retirementNotRunning: string | undefined,
 ): Generator<Task, StepResult<Planned & { readonly observedAt: string }>, unknown> {
   const startMs = nowMs(context);
   for (;;) {
     context.df.setCustomStatus({ step: "plan", done: 0, total: 0, message: "Observing the machine" });
     const observedAt = context.df.currentUtcDateTime.toISOString();
-    const planned = yield* step(context, planOnboarding, { machineId });
+    const planned = yield* step(context, planOnboarding, {
+      machineId,
+      ...(retirementNotRunning !== undefined ? { retirementsNotRunning: [retirementNotRunning] } : {}),
+    });
     if (!planned.ok) return planned;
     const { plan } = planned.value;
     const next =

@@ -4,6 +4,9 @@
 // between replays would make it non-deterministic).
 // Placement is read only when the plan needs it: a machine that stops earlier (out of scope,
 // opted out, disconnected, old agent) costs no gateway list and no Resource Graph query.
+// Whether a retiring gateway's retirement runs is the durable store's, not Azure's: the caller
+// (the drift sweep, or an onboarding it started) passes the retiring gateways it found with none
+// running, and a machine linked to one of them is planned like a deleted gateway's.
 import { z } from "zod";
 
 import {
@@ -29,7 +32,11 @@ import { observeMachine } from "../machines/observeMachine";
 export const planOnboarding = defineActivity({
   name: "planOnboarding_v1",
   needs: "azure",
-  input: z.strictObject({ machineId: resourceIdField }),
+  input: z.strictObject({
+    machineId: resourceIdField,
+    /** Gateways tagged retiring whose retirement is not running: a machine linked to one is linked to a live gateway. */
+    retirementsNotRunning: z.array(resourceIdField).max(5000).optional(),
+  }),
   output: z.strictObject({
     plan: onboardingPlanSchema,
     /** What the final table shows about the machine; absent when it was not read (out of scope, deleted). */
@@ -39,7 +46,10 @@ export const planOnboarding = defineActivity({
 });
 
 /** The plan activity's work, for callers that plan with facts of their own (a dry run). */
-export async function planMachine(deps: AzureDeps, input: { readonly machineId: string }) {
+export async function planMachine(
+  deps: AzureDeps,
+  input: { readonly machineId: string; readonly retirementsNotRunning?: readonly string[] },
+) {
   const { facts } = deps;
   const policy = onboardingPolicyFrom(deps.settings);
   const machineId = machineResourceId(parseMachineId(input.machineId));
@@ -47,7 +57,14 @@ export async function planMachine(deps: AzureDeps, input: { readonly machineId: 
   if (!isInScope(machineId, policy.scopes)) {
     return { plan: plan({ machineId }, policy) };
   }
-  const observed = await observeMachine(deps, { machineId, connectionTag: policy.connectionTag });
+  const seen = await observeMachine(deps, { machineId, connectionTag: policy.connectionTag });
+  const link = seen.gatewayLink;
+  const observed: OnboardingObservation =
+    seen.linkedGateway === "retiring" &&
+    link !== undefined &&
+    (input.retirementsNotRunning ?? []).some((id) => sameResourceId(id, link))
+      ? { ...seen, retirementRunning: false }
+      : seen;
   let planned = plan(observed, policy);
   const machine = observed.machine;
   if (machine && planned.kind === "stop" && planned.code === "GatewayNotPlaced") {

@@ -5,7 +5,8 @@
 // to the fleet, and whether the sweep may repair it.
 //
 // Order (the first that applies): excluded (out of scope, opted out, gone, OS skipped) → stranded
-// (its gateway no longer exists or is retiring) → not connected (a repair would only wait) →
+// (its gateway no longer exists or is retiring; repaired like the rest unless a retirement runs
+// for it, which moves it) → not connected (a repair would only wait) →
 // cannot be planned (unknown OS, no placement) → needs local action (only a command on the
 // machine helps: reported, and never retried by the sweep, which would only stop at the same
 // point again) → the steps still missing: a `pending` machine now connected; never onboarded;
@@ -67,6 +68,11 @@ export interface DriftFacts {
   readonly gatewayLink?: string;
   /** That gateway's state; absent when the machine has no link or its state is unknown. */
   readonly linkedGateway?: LinkedGatewayState;
+  /**
+   * For a `retiring` gateway: whether its retirement (retireGateway_v1 under the gateway's key)
+   * runs, as the durable store showed it. Running or unknown (absent): the machine is left to it.
+   */
+  readonly retirementRunning?: boolean;
   /** Whether an onboarding run was ever recorded for the machine (its durable instance exists). */
   readonly onboardingRecorded: boolean;
   /** What the previous sweep found, when it read the machine. */
@@ -95,16 +101,20 @@ export function classifyDrift(facts: DriftFacts): DriftFinding {
   // gateway's machines are repaired once connected: onboarding links them to a live gateway
   // (placement never picks a deleted or retiring one). While disconnected the agent cannot be
   // reached at all (it still routes through the deleted gateway), so the report gives the local
-  // command instead (strandedLocalAction). A retiring gateway's machines are its retirement's to
-  // move (to direct, or onto the gateway the operator chose): reported, not repaired.
+  // command instead (strandedLocalAction). A retiring gateway's machines are its running
+  // retirement's to move (to direct, or onto the gateway the operator chose): reported, not
+  // repaired. With no retirement running (it aborted, or someone tagged the gateway by hand)
+  // nothing else would ever move them: repaired like a deleted gateway's, once connected (the
+  // planner, told so, links them to a live gateway).
   if (
     facts.gatewayLink !== undefined &&
     (facts.linkedGateway === "missing" || facts.linkedGateway === "retiring")
   ) {
     const code = plan.kind === "stop" ? plan.code : undefined;
+    const leftToRetirement = facts.linkedGateway === "retiring" && facts.retirementRunning !== false;
     return {
       ...found("stranded", code),
-      repairable: facts.linkedGateway === "missing" && plan.kind === "steps" && plan.steps.length > 0,
+      repairable: !leftToRetirement && plan.kind === "steps" && plan.steps.length > 0,
     };
   }
   if (plan.kind === "stop") {

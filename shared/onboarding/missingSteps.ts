@@ -31,10 +31,14 @@ export function gatewaySteps(
 ): GatewayPart | { readonly stop: Stop } {
   const link = observed.gatewayLink;
   // Attached means the settings name a gateway, any gateway that still exists: machines are never
-  // moved between gateways (a retiring one's machines are its retirement's to move, to direct or
-  // onto the gateway the operator chose), but one whose gateway is gone is linked to a live one.
+  // moved between gateways (a retiring one's machines are its running retirement's to move, to
+  // direct or onto the gateway the operator chose), but one whose gateway is gone is linked to a
+  // live one, and so is one whose gateway is tagged retiring with no retirement running (it
+  // aborted, or the tag was set by hand): nothing else would ever move it.
   const gone = link !== undefined && observed.linkedGateway === "gone";
-  if (link !== undefined && isGatewayId(link) && !gone) {
+  const abandoned =
+    link !== undefined && observed.linkedGateway === "retiring" && observed.retirementRunning === false;
+  if (link !== undefined && isGatewayId(link) && !gone && !abandoned) {
     return { gatewayId: link, attaching: false, begin: [], then: [], warnings: [] };
   }
   const warnings =
@@ -42,7 +46,11 @@ export function gatewaySteps(
       ? []
       : gone
         ? [`The machine's gateway '${resourceNameIn(link)}' no longer exists; it is linked to a live gateway`]
-        : [`The machine's gateway setting '${shorten(link)}' is not a gateway id; it is replaced`];
+        : abandoned
+          ? [
+              `The machine's gateway '${resourceNameIn(link)}' is tagged retiring and no retirement runs; it is linked to a live gateway`,
+            ]
+          : [`The machine's gateway setting '${shorten(link)}' is not a gateway id; it is replaced`];
   const placement = observed.gatewayPlacement;
   // A gateway outside the machine's region (its subscription has no room for one there) is
   // allowed — a gateway serves any machine of the tenant (docs/azure-facts.md §3) — but said.

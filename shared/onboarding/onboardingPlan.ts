@@ -24,9 +24,16 @@ export interface OnboardingObservation {
   /**
    * The gateway `gatewayLink` names is `gone` (deleted behind the app's back, or being deleted:
    * the machine is stranded, and is planned as not attached so it is linked to a live gateway) or
-   * `retiring` (left to the retirement, which moves its machines). Absent: live, or not read.
+   * `retiring` (tagged `arc-autopilot-retiring`: see `retirementRunning`). Absent: live, or not read.
    */
   readonly linkedGateway?: "gone" | "retiring";
+  /**
+   * For a `retiring` link: whether the gateway's retirement (retireGateway_v1 under its key) runs.
+   * Running, or not known (absent): the machine is left to the retirement, which moves it. `false`
+   * (it aborted, or the tag was set by hand): planned like a gone gateway's machine, linked to a
+   * live gateway. Read from the durable store by the caller; the planner only takes the answer.
+   */
+  readonly retirementRunning?: boolean;
   /** Where the machine's gateway is, from `placeGateway`; needed only when it is not attached. */
   readonly gatewayPlacement?: GatewayPlacementOutcome;
   /** The gateway the placement names, as ARM last reported it; undefined when it does not exist (or was not read). */

@@ -28,7 +28,7 @@ describe("classifying a machine's drift", () => {
     expect(classifyDrift(facts(observation()))).toMatchObject({ kind: "not-attached", repairable: true });
   });
 
-  test("a link to a deleted or retiring gateway is stranded; only a deleted one's machines are repaired", () => {
+  test("a link to a deleted or retiring gateway is stranded; a running retirement's machines are left to it", () => {
     const deleted = gatewayId.replace("arc-gw-eastus", "arc-gw-old");
     const missing = classifyDrift(
       facts(onboarded({ gatewayLink: deleted, linkedGateway: "gone" }), { linkedGateway: "missing" }),
@@ -38,6 +38,44 @@ describe("classifying a machine's drift", () => {
       facts(onboarded({ gatewayLink: deleted, linkedGateway: "retiring" }), { linkedGateway: "retiring" }),
     );
     expect(retiring).toMatchObject({ kind: "stranded", repairable: false });
+    // Said to run: the same.
+    expect(
+      classifyDrift(
+        facts(onboarded({ gatewayLink: deleted, linkedGateway: "retiring", retirementRunning: true }), {
+          linkedGateway: "retiring",
+          retirementRunning: true,
+        }),
+      ),
+    ).toMatchObject({ kind: "stranded", repairable: false });
+    // No retirement running (it aborted, or the tag was set by hand): repaired like a deleted gateway's.
+    const abandoned = classifyDrift(
+      facts(onboarded({ gatewayLink: deleted, linkedGateway: "retiring", retirementRunning: false }), {
+        linkedGateway: "retiring",
+        retirementRunning: false,
+      }),
+    );
+    expect(abandoned).toMatchObject({ kind: "stranded", repairable: true });
+    // Tagged direct by an operator's choice: no gateway step, so nothing is re-pointed or repaired.
+    const directTagged = onboarded({
+      gatewayLink: deleted,
+      linkedGateway: "retiring",
+      retirementRunning: false,
+      machine: machine({ tags: { "arc-autopilot-connection": "direct" } }),
+    });
+    expect(planOnboarding(directTagged, policy)).toMatchObject({ kind: "steps", steps: [] });
+    expect(
+      classifyDrift(facts(directTagged, { linkedGateway: "retiring", retirementRunning: false })),
+    ).toMatchObject({ kind: "stranded", repairable: false });
+    // ...once connected: a disconnected one waits, as a deleted gateway's would.
+    const disconnected = onboarded({
+      gatewayLink: deleted,
+      linkedGateway: "retiring",
+      retirementRunning: false,
+      machine: machine({ status: "Disconnected" }),
+    });
+    expect(
+      classifyDrift(facts(disconnected, { linkedGateway: "retiring", retirementRunning: false })),
+    ).toMatchObject({ kind: "stranded", code: "NotConnected", repairable: false });
     expect(classifyDrift(facts(onboarded(), { linkedGateway: "live" })).kind).toBe("in-desired-state");
   });
 
@@ -152,12 +190,29 @@ describe("a stranded machine in the planner", () => {
       steps: [{ kind: "attachGateway", gatewayId }],
       warnings: [expect.stringMatching(/arc-gw-deleted' no longer exists/)],
     });
-    // Retiring: left linked; its retirement moves it.
+    // Retiring: left linked while its retirement runs (or may: not known); the retirement moves it.
     expect(
       planOnboarding(onboarded({ gatewayLink: deleted, linkedGateway: "retiring" }), policy),
     ).toMatchObject({
       kind: "steps",
       steps: [],
+    });
+    expect(
+      planOnboarding(
+        onboarded({ gatewayLink: deleted, linkedGateway: "retiring", retirementRunning: true }),
+        policy,
+      ),
+    ).toMatchObject({ kind: "steps", steps: [] });
+    // Retiring with no retirement running: linked to the placed, live gateway, as a gone one's.
+    expect(
+      planOnboarding(
+        onboarded({ gatewayLink: deleted, linkedGateway: "retiring", retirementRunning: false }),
+        policy,
+      ),
+    ).toMatchObject({
+      kind: "steps",
+      steps: [{ kind: "attachGateway", gatewayId }],
+      warnings: [expect.stringMatching(/arc-gw-deleted' is tagged retiring and no retirement runs/)],
     });
     // Still there: left alone, never moved between live gateways.
     expect(planOnboarding(onboarded({ gatewayLink: deleted }), policy)).toMatchObject({

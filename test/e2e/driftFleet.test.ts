@@ -1,8 +1,9 @@
 // Issue 12's fleet story: 200 machines with every drift kind, seeded behind the app's back
 // (test/support/driftSeeding.ts: no event, no ARM request). The dry run counts each kind exactly
-// and writes nothing; the sweep repairs every fixable machine; the next sweep finds only what is
-// not the app's to fix (a retiring gateway's machines, left to its retirement, and those needing
-// a command on the machine) and writes nothing.
+// and writes nothing; the sweep repairs every fixable machine — among them a retiring gateway's,
+// since no retirement runs for it (it was tagged behind the app's back), moved to a live gateway;
+// the next sweep finds only what is not the app's to fix (those needing a command on the
+// machine) and writes nothing.
 import type { DriftSweepOutput } from "../../shared/drift/report";
 import { reconnectMachines, seedDriftFleet } from "../support/driftSeeding";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
@@ -35,6 +36,14 @@ async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
   const status = await h.host.waitForInstance(instanceId);
   expect(status.runtimeStatus).toBe("Completed");
   return status.output as DriftSweepOutput;
+}
+
+function gatewayLinkOf(machineId: string): string | undefined {
+  const settings = h.host.emulator!.state.getResource(
+    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
+  );
+  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+    ?.gatewayProperties?.gatewayResourceId;
 }
 
 const writes = (from: number) =>
@@ -72,6 +81,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
     c.neverOnboarded +
     c.notAttached +
     c.gatewayDeleted +
+    c.gatewayRetiring +
     c.endpointMissing +
     c.sshConfigurationMissing +
     c.sshWrongPort +
@@ -79,7 +89,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
   expect(dry.report.outcomes).toEqual({
     compliant: c.inDesiredState,
     "would-repair": fixable,
-    reported: c.gatewayRetiring + c.pendingReconnected + c.needsLocalAction,
+    reported: c.pendingReconnected + c.needsLocalAction,
   });
   expect(writes(from)).toEqual([]);
 
@@ -90,20 +100,28 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
   expect(repair.report.outcomes).toEqual({
     compliant: c.inDesiredState,
     "repair-started": fixable + c.pendingReconnected,
-    reported: c.gatewayRetiring + c.needsLocalAction,
+    reported: c.needsLocalAction,
   });
   expect(repair.report.repairs).toEqual({ onboarded: fixable + c.pendingReconnected });
+  // The retiring gateway's machines are off it, on a live gateway.
+  for (const id of fleet.machines.gatewayRetiring) {
+    const link = gatewayLinkOf(id);
+    expect(link).toBeDefined();
+    expect(link!.toLowerCase()).not.toBe(fleet.gateways.retiring.toLowerCase());
+    expect(h.host.emulator!.state.getResource(link!)?.body.tags ?? {}).not.toHaveProperty([
+      "arc-autopilot-retiring",
+    ]);
+  }
 
   from = h.host.traffic().length;
   const last = await sweep(false);
   expect(last.report.kinds).toEqual({
-    "in-desired-state": 200 - c.gatewayRetiring - c.needsLocalAction,
-    stranded: c.gatewayRetiring,
+    "in-desired-state": 200 - c.needsLocalAction,
     "needs-local-action": c.needsLocalAction,
   });
   expect(last.report.outcomes).toEqual({
-    compliant: 200 - c.gatewayRetiring - c.needsLocalAction,
-    reported: c.gatewayRetiring + c.needsLocalAction,
+    compliant: 200 - c.needsLocalAction,
+    reported: c.needsLocalAction,
   });
   expect(writes(from)).toEqual([]);
 });

@@ -118,7 +118,8 @@ test("the onboard runbook's dry run plans each seeded kind as its drift calls fo
     expect(plan.steps.slice(0, 2)).toEqual(["registerProvider", "waitForProvider"]);
   }
   // A machine linked to a gateway that is gone is re-pointed to a live one; a retiring gateway's
-  // machines stay for its retirement to move (the drift sweep reports them stranded).
+  // machines stay linked here (the onboard runbook does not ask whether a retirement runs; the
+  // drift sweep does, and has them moved when none does).
   expect(planOf("gatewayDeleted")).toEqual(
     both({ outcome: "ready", code: undefined, steps: ["attachGateway"] }),
   );

@@ -1,0 +1,129 @@
+// A retiring gateway's machines and the drift sweep (issue 12: "attached to a gateway that ... is
+// retiring"). While the gateway's retirement runs (retireGateway_v1 under its key) they are its to
+// move: the sweep reports them stranded and writes nothing to them. Once no retirement runs (here
+// an operator cancelled it; one that ended blocked, or a tag set by hand, is the same) nothing
+// else would ever move them: the next sweep has each Connected one's onboarding link it to a live,
+// non-retiring gateway, and leaves a Disconnected one reported until its agent is back.
+import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
+import type { DriftSweepOutput } from "../../shared/drift/report";
+import { gatewayInstanceKey, machineInstanceId } from "../../shared/onboarding/instanceIds";
+import { type Harness, harnessPerFile } from "./onboardingHarness";
+
+const subscriptionId = "00000000-0000-4000-8000-0000000d1207";
+let h: Harness;
+
+harnessPerFile(
+  { subscriptionId, eventSubscription: { subjectBeginsWith: "/subscriptions/no-delivery-in-this-test" } },
+  (started) => {
+    h = started;
+  },
+);
+
+const connectivity = "?api-version=2024-12-01";
+const endpointOf = (id: string) => `${id}/providers/Microsoft.HybridConnectivity/endpoints/default`;
+const settingsOf = (id: string) => `${id}/providers/Microsoft.HybridCompute/settings/default`;
+
+async function ok(method: string, path: string, body?: unknown) {
+  const answer = await h.host.emulator!.request(method, path, body);
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
+  return answer;
+}
+
+async function onboardedOn(name: string, gatewayResourceId: string): Promise<string> {
+  const id = h.connect({ name, gatewayResourceId });
+  await ok("PUT", endpointOf(id) + connectivity, { properties: { type: "default" } });
+  await ok("PUT", `${endpointOf(id)}/serviceConfigurations/SSH${connectivity}`, {
+    properties: { serviceName: "SSH", port: 22 },
+  });
+  return id;
+}
+
+function linkOf(id: string): string | undefined {
+  const settings = h.host.emulator!.state.getResource(settingsOf(id));
+  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+    ?.gatewayProperties?.gatewayResourceId;
+}
+
+let sweeps = 0;
+async function sweep(): Promise<DriftSweepOutput> {
+  sweeps++;
+  const instanceId = h.host.engine.start(
+    "driftSweep_v1",
+    { dryRun: false, trigger: "runbook" },
+    `drift-manual-${String(sweeps).padStart(32, "0")}`,
+  );
+  const status = await h.host.waitForInstance(instanceId);
+  expect(status.runtimeStatus).toBe("Completed");
+  return status.output as DriftSweepOutput;
+}
+
+const writes = (from: number) =>
+  h.host
+    .traffic()
+    .slice(from)
+    .filter(
+      (e) => e.method !== "GET" && !new URL(e.url).pathname.toLowerCase().includes("microsoft.resourcegraph"),
+    );
+
+test("a retiring gateway's machines: left to its running retirement, moved to a live gateway once none runs", async () => {
+  h.registerHybridConnectivity();
+  const live = await h.readyGateway("arc-gw-eastus", "eastus");
+  const retiring = await h.readyGateway("arc-gw-retiring", "eastus");
+  const held = await onboardedOn("held-0", retiring);
+  // Its onboarding waits for the agent to come back, so the retirement waits for that onboarding
+  // (it never moves a machine beside a running onboarding): the retirement stays running.
+  const away = await onboardedOn("away-0", retiring);
+  setMachineStatus(h.host.emulator!.context(), away, "Disconnected");
+  h.host.engine.start("onboardMachine_v1", { machineId: away, trigger: "runbook" }, machineInstanceId(away));
+  const retirement = h.host.engine.start(
+    "retireGateway_v1",
+    { gatewayId: retiring },
+    gatewayInstanceKey(retiring),
+  );
+  expect(
+    await h.host.runUntil(() =>
+      JSON.stringify(h.host.engine.getStatus(retirement)?.customStatus ?? "").includes("being onboarded"),
+    ),
+  ).toBe(true);
+  expect(h.host.emulator!.state.getResource(retiring)?.body.tags).toHaveProperty(["arc-autopilot-retiring"]);
+
+  // 1. The retirement runs: both are stranded and left to it; the sweep writes nothing.
+  let from = h.host.traffic().length;
+  const during = await sweep();
+  expect(during.report.kinds).toEqual({ stranded: 2 });
+  expect(during.report.outcomes).toEqual({ reported: 2 });
+  expect(during.report.findings.find((f) => f.machineId === held)).toMatchObject({
+    kind: "stranded",
+    outcome: "reported",
+    reason: expect.stringMatching(/arc-gw-retiring is being retired/) as string,
+  });
+  expect(writes(from)).toEqual([]);
+  expect(h.host.engine.getStatus(retirement)?.runtimeStatus).toBe("Running");
+  expect(linkOf(held)).toBe(retiring);
+
+  // 2. An operator cancels the retirement: the gateway keeps its tag, and nobody would move its
+  // machines. The sweep moves the Connected one to the live gateway through its onboarding.
+  h.host.engine.terminate(retirement, "Cancelled by an operator");
+  await h.host.runUntil(() => h.host.engine.getStatus(retirement)?.runtimeStatus === "Terminated");
+  from = h.host.traffic().length;
+  const after = await sweep();
+  expect(after.report.kinds).toEqual({ stranded: 2 });
+  expect(after.report.outcomes).toEqual({ "repair-started": 1, reported: 1 });
+  expect(after.report.repairs).toEqual({ onboarded: 1 });
+  expect(after.report.findings.find((f) => f.machineId === held)).toMatchObject({
+    kind: "stranded",
+    outcome: "repair-started",
+    reason: expect.stringMatching(/arc-gw-retiring is tagged retiring but no retirement runs/) as string,
+  });
+  // The Disconnected one waits for its agent (the retiring gateway still exists: no relink).
+  expect(after.report.findings.find((f) => f.machineId === away)).toMatchObject({
+    kind: "stranded",
+    code: "NotConnected",
+    outcome: "reported",
+  });
+  expect(linkOf(held)).toBe(live);
+  expect(linkOf(away)).toBe(retiring);
+  expect(writes(from).map((e) => `${e.method} ${new URL(e.url).pathname.toLowerCase()}`)).toEqual([
+    `PUT ${settingsOf(held).toLowerCase()}`,
+  ]);
+});
