@@ -90,7 +90,7 @@ describe("the activity definitions", () => {
     });
   });
 
-  test("only the coordination activities need a durable client (shared operations, the onboard runbook's starts and reads, the drift sweep's memory and records)", () => {
+  test("only the coordination activities need a durable client (shared operations, the onboard runbook's starts and reads, the drift sweep's memory, records and idle retirements)", () => {
     expect(
       activities
         .filter((a) => a.needs === "durableClient")
@@ -99,6 +99,7 @@ describe("the activity definitions", () => {
     ).toEqual([
       "joinGatewayCreation_v1",
       "joinProviderRegistration_v1",
+      "readIdleRetirements_v1",
       "readOnboardingRecords_v1",
       "readOnboardings_v1",
       "readPreviousSweep_v1",
