@@ -16,6 +16,7 @@ import { driftGatewaysQuery, driftMachinesQuery } from "../../shared/drift/inven
 import { noRequests, pacedArm, readsPerSecond } from "../../shared/drift/readBudget";
 import { driftSweepOutputSchema, machineFindingSchema, sweepMemorySchema } from "../../shared/drift/report";
 import { latestSweepInstanceId } from "../../shared/drift/schedule";
+import { mapBounded } from "../../shared/mapBounded";
 import { isDirectByChoice } from "../../shared/onboarding/connectionChoice";
 import { planReport } from "../../shared/onboarding/fleet";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
@@ -362,22 +363,4 @@ function onceEach(arm: ArmContext): ArmContext {
       return answer as Promise<ArmResponse<T>>;
     },
   };
-}
-
-/** `work` over `items`, at most `limit` at once, answers in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { queryResourceGraph } from "../../shared/azure/resourceGraph";
 import { machineIdsQuery } from "../../shared/azure/resourceGraphQueries";
 import { ValidationError } from "../../shared/errors";
+import { mapBounded } from "../../shared/mapBounded";
 import {
   fleetPace,
   type FleetScope,
@@ -198,21 +199,3 @@ export const readOnboardings = defineActivity({
     return { instances };
   },
 });
-
-/** `work` over `items`, at most `limit` at once, answers in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

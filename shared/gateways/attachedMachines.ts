@@ -9,6 +9,7 @@ import type { ArmContext } from "../azure/armContext";
 import { getMachineSettings } from "../azure/machineSettings";
 import { queryResourceGraphPage } from "../azure/resourceGraph";
 import { machineInventoryQuery } from "../azure/resourceGraphQueries";
+import { mapBounded } from "../mapBounded";
 import { isInScope } from "../onboarding/scope";
 import { subscriptionsOfScopes } from "../onboarding/scope";
 import { sameResourceId } from "../resourceId";
@@ -66,20 +67,10 @@ export async function gatewayLinksOf(
   arm: ArmContext,
   machineIds: readonly string[],
 ): Promise<{ readonly machineId: string; readonly gatewayResourceId?: string }[]> {
-  const links: { machineId: string; gatewayResourceId?: string }[] = machineIds.map((machineId) => ({
-    machineId,
-  }));
-  let next = 0;
-  const readNext = async (): Promise<void> => {
-    while (next < machineIds.length) {
-      const index = next++;
-      const machineId = machineIds[index]!;
-      const settings = await getMachineSettings(arm, machineId);
-      links[index] = settings.gatewayResourceId
-        ? { machineId, gatewayResourceId: settings.gatewayResourceId }
-        : { machineId };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(settingsReadConcurrency, machineIds.length) }, readNext));
-  return links;
+  return mapBounded(machineIds, settingsReadConcurrency, async (machineId) => {
+    const settings = await getMachineSettings(arm, machineId);
+    return settings.gatewayResourceId
+      ? { machineId, gatewayResourceId: settings.gatewayResourceId }
+      : { machineId };
+  });
 }
