@@ -1,4 +1,4 @@
-// Event Grid → onboarding (issue 4, event path). Subscribed to the subscription's system topic
+// Event Grid → onboarding (the event path). Subscribed to the subscription's system topic
 // (Microsoft.Resources.* events; Azure Resource Notifications are understood too), in the Event
 // Grid or CloudEvents schema. For each event:
 // - a machine written → start its onboarding unless one is running, a later run covers it, or

@@ -290,7 +290,7 @@ export const settingsSchema = z.object({
   ARC_TRUSTED_CA_PEM: trustedCaPem,
   ARC_TRUSTED_CA_FILE: trustedCaFile,
 
-  // ---- zero-touch onboarding (issue 4) ----
+  // ---- zero-touch onboarding ----
   /**
    * Where arc-autopilot may change machines: comma-separated `/subscriptions/{id}` or
    * `/subscriptions/{id}/resourceGroups/{name}`. Empty means nothing is in scope, so nothing is
@@ -341,7 +341,7 @@ export const settingsSchema = z.object({
   /** Event Grid topic endpoint for onboarding outcomes; none are published when empty. */
   ARC_OUTCOME_TOPIC_ENDPOINT: httpsEndpoint,
 
-  // ---- drift sweep (issue 12) ----
+  // ---- drift sweep ----
   /** When drift sweeps run: a six-field NCRONTAB expression, UTC (default every 6 hours). */
   ARC_DRIFT_SCHEDULE: ncrontab(defaultDriftSchedule),
   /** The share of ARM's read refill (25/s per subscription and principal) a sweep may use, in percent. */
@@ -349,7 +349,7 @@ export const settingsSchema = z.object({
   /** Every machine is read in full at least this often, changed or not (hours). */
   ARC_DRIFT_FULL_READ_HOURS: intInRange(1, 720, 24),
 
-  // ---- HTTP runbooks (issue 11) ----
+  // ---- HTTP runbooks ----
   /**
    * Set by App Service when its Authentication feature is on (docs/azure-facts.md §16). Only then
    * do runbook routes read the platform's principal header and require an app role besides the
@@ -361,7 +361,7 @@ export const settingsSchema = z.object({
   /** The app role that may start, cancel or change anything (it may read too). */
   ARC_RUNBOOK_OPERATE_ROLE: appRoleName("ArcAutopilot.Operate"),
 
-  // ---- API Management self-hosted gateway on Arc-enabled Kubernetes (issue 13) ----
+  // ---- API Management self-hosted gateway on Arc-enabled Kubernetes ----
   /**
    * The tag on a connected cluster whose value is an API Management gateway's resource id: a
    * cluster written with it gets that gateway as the `Microsoft.ApiManagement.Gateway` extension.

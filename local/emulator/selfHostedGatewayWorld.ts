@@ -1,4 +1,4 @@
-// Shortcuts for tests and demos of issue 13's story: an API Management service with a
+// Shortcuts for tests and demos of the API Management gateway story: an API Management service with a
 // self-hosted gateway, and an Arc-enabled cluster joining with the tag that asks for it (its
 // write event goes out through Event Grid as `az connectedk8s connect` would make it).
 import { apimGatewayIdOf } from "./providers/apiManagement/gatewayRecords";

@@ -1,4 +1,4 @@
-// API Management self-hosted gateways on Arc-enabled Kubernetes (issue 13): deploying the
+// API Management self-hosted gateways on Arc-enabled Kubernetes: deploying the
 // `Microsoft.ApiManagement.Gateway` extension with a generated token, verifying the gateway's
 // heartbeat, rotating its token before it expires, and removing it.
 import type { Capability } from "../capability";
