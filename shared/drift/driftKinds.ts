@@ -151,23 +151,6 @@ function localAction(code: string, previous: DriftFacts["previous"]): DriftFindi
   return { kind: "needs-local-action", code, repairable: false, ...(unchanged ? { unchanged } : {}) };
 }
 
-/** Words for a kind in a report line. */
-export const driftKindText: Readonly<Record<DriftKind, string>> = {
-  "in-desired-state": "in its desired state",
-  "direct-by-choice": "connects directly by an operator's choice (tagged direct), so it has no gateway",
-  "never-onboarded": "never onboarded",
-  "not-attached": "not attached to a gateway",
-  stranded: "attached to a gateway that no longer exists or is retiring",
-  "endpoint-missing": "its SSH endpoint is missing",
-  "ssh-configuration": "its SSH service configuration is missing or on the wrong port",
-  "provider-not-registered": "Microsoft.HybridConnectivity is not registered in its subscription",
-  "pending-now-connected": "it was not connected and now is",
-  "needs-local-action": "only a command on the machine can help",
-  "not-connected": "not connected",
-  unplannable: "cannot be planned",
-  excluded: "not arc-autopilot's to change",
-};
-
 /**
  * What recovers a stranded agent that cannot reach Azure: its gateway is gone, so it is told to go
  * direct (docs/azure-facts.md §4); once it is Connected again the next sweep links it to a live
