@@ -35,6 +35,7 @@ import type { DetachResult } from "../../shared/gateways/detachPlan";
 import {
   blockedMessage,
   fromDetach,
+  fromDetachPlan,
   fromMovePlan,
   type GatewayRetirementResult,
   isOffGateway,
@@ -48,7 +49,7 @@ import { readOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
 import { orchestratorNames } from "../orchestratorNames";
 import { reportProgress } from "../runbookProgress";
-import { step } from "../stepFailure";
+import { step, type StepFailure } from "../stepFailure";
 import { planDetach } from "./detachActivities";
 import { readGatewayOperation, readGatewayState } from "./gatewayActivities";
 import { gatewayRetirementInputSchema } from "./gatewayRetirement";
@@ -382,44 +383,16 @@ function* planOne(
       fromGatewayId: gatewayId,
       toGatewayId: moveTo,
     });
-    if (!planned.ok)
-      return {
-        machineId,
-        outcome: "failed",
-        code: planned.failure.code,
-        reason: planned.failure.reason,
-        done: [],
-      };
-    return fromMovePlan(machineId, planned.value, resourceNameIn(moveTo));
+    return planned.ok
+      ? fromMovePlan(machineId, planned.value, resourceNameIn(moveTo))
+      : notPlanned(machineId, planned.failure);
   }
   const planned = yield* step(context, planDetach, { machineId });
-  if (!planned.ok)
-    return {
-      machineId,
-      outcome: "failed",
-      code: planned.failure.code,
-      reason: planned.failure.reason,
-      done: [],
-    };
-  const plan = planned.value;
-  if (plan.kind === "stop") {
-    return {
-      machineId,
-      outcome: plan.outcome,
-      code: plan.code,
-      reason: plan.reason,
-      done: [],
-      ...(plan.localAction ? { localAction: plan.localAction } : {}),
-    };
-  }
-  return {
-    machineId,
-    outcome: "would-detach",
-    reason: plan.steps.some((s) => s.kind === "recordDirectChoice")
-      ? "Would tag it direct (so it stays direct), set connection.type direct by Run Command, then clear its link"
-      : "Would set connection.type direct by Run Command, then clear its link",
-    done: [],
-  };
+  return planned.ok ? fromDetachPlan(machineId, planned.value) : notPlanned(machineId, planned.failure);
+}
+
+function notPlanned(machineId: string, failure: StepFailure): RetiredMachine {
+  return { machineId, outcome: "failed", code: failure.code, reason: failure.reason, done: [] };
 }
 
 /**

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { localActionSchema } from "../onboarding/localActions";
 import { resourceNameIn } from "../text";
 import { resourceIdField, textField } from "../validation/fields";
-import type { DetachResult } from "./detachPlan";
+import type { DetachPlan, DetachResult } from "./detachPlan";
 import type { MovePlan } from "./movePlan";
 
 /** One machine that was attached to the retiring gateway. */
@@ -90,18 +90,34 @@ export function fromDetach(result: DetachResult): RetiredMachine {
   };
 }
 
+/** A plan that stops before any step (move or detach), as one retired machine. */
+function fromStop(machineId: string, plan: Extract<MovePlan | DetachPlan, { kind: "stop" }>): RetiredMachine {
+  return {
+    machineId,
+    outcome: plan.outcome,
+    code: plan.code,
+    reason: plan.reason,
+    done: [],
+    ...(plan.localAction ? { localAction: plan.localAction } : {}),
+  };
+}
+
+/** A detach plan, unexecuted (dry run): what would happen to the machine. */
+export function fromDetachPlan(machineId: string, plan: DetachPlan): RetiredMachine {
+  if (plan.kind === "stop") return fromStop(machineId, plan);
+  return {
+    machineId,
+    outcome: "would-detach",
+    reason: plan.steps.some((s) => s.kind === "recordDirectChoice")
+      ? "Would tag it direct (so it stays direct), set connection.type direct by Run Command, then clear its link"
+      : "Would set connection.type direct by Run Command, then clear its link",
+    done: [],
+  };
+}
+
 /** A move plan, unexecuted (dry run): what would happen to the machine. */
 export function fromMovePlan(machineId: string, plan: MovePlan, toName: string): RetiredMachine {
-  if (plan.kind === "stop") {
-    return {
-      machineId,
-      outcome: plan.outcome,
-      code: plan.code,
-      reason: plan.reason,
-      done: [],
-      ...(plan.localAction ? { localAction: plan.localAction } : {}),
-    };
-  }
+  if (plan.kind === "stop") return fromStop(machineId, plan);
   const agent = plan.steps.some((step) => step.kind === "switchAgentToGateway");
   return {
     machineId,
