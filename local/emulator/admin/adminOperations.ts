@@ -17,6 +17,7 @@ import { connectedClustersApiVersions } from "../providers/kubernetes/connectedC
 import { extensionsApiVersions } from "../providers/kubernetes/extensions";
 import { parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
+import { failNextRoute } from "./failureRoute";
 
 /** Typed errors from the Event Grid topic (bad options, failed handshake, name taken) as ARM answers. */
 function asAdminError(error: unknown): unknown {
@@ -114,32 +115,12 @@ export const adminOperations: AdminRoute[] = [
       return { removed: name };
     },
   },
-  {
-    method: "POST",
-    path: "/gateways/failures",
-    summary: "Makes the next gateway creations end Failed: {count, code?, message?}.",
-    handle: (emulator, body) => {
-      const input = parseAdminBody(
-        z.strictObject({
-          count: z.number().int().min(1).max(100),
-          code: z.string().min(1).optional(),
-          message: z.string().min(1).optional(),
-        }),
-        body,
-      );
-      failNextGatewayCreations(
-        emulator.state,
-        input.count,
-        input.code || input.message
-          ? {
-              code: input.code ?? "GatewayProvisioningFailed",
-              message: input.message ?? "The Arc gateway could not be provisioned.",
-            }
-          : undefined,
-      );
-      return input;
-    },
-  },
+  failNextRoute(
+    "/gateways/failures",
+    "Makes the next gateway creations end Failed: {count, code?, message?}.",
+    failNextGatewayCreations,
+    { code: "GatewayProvisioningFailed", message: "The Arc gateway could not be provisioned." },
+  ),
 ];
 
 /** The api-version the emulator serves for a resource type, for the URL an event reports. */

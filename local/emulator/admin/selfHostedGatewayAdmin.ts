@@ -20,6 +20,7 @@ import {
 import { extensionProtectedSettings, failNextExtensionOperations } from "../providers/kubernetes/extensions";
 import { parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
+import { failNextRoute } from "./failureRoute";
 
 const resourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
 
@@ -165,30 +166,10 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
       };
     },
   },
-  {
-    method: "POST",
-    path: "/extensions/failures",
-    summary: "Makes the next cluster extension installs or updates end Failed: {count, code?, message?}.",
-    handle: (emulator, body) => {
-      const input = parseAdminBody(
-        z.strictObject({
-          count: z.number().int().min(1).max(100),
-          code: z.string().min(1).optional(),
-          message: z.string().min(1).optional(),
-        }),
-        body,
-      );
-      failNextExtensionOperations(
-        emulator.state,
-        input.count,
-        input.code || input.message
-          ? {
-              code: input.code ?? "ExtensionOperationFailed",
-              message: input.message ?? "The extension's Helm release failed to install.",
-            }
-          : undefined,
-      );
-      return input;
-    },
-  },
+  failNextRoute(
+    "/extensions/failures",
+    "Makes the next cluster extension installs or updates end Failed: {count, code?, message?}.",
+    failNextExtensionOperations,
+    { code: "ExtensionOperationFailed", message: "The extension's Helm release failed to install." },
+  ),
 ];
