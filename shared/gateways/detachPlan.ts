@@ -161,14 +161,7 @@ export function planDetach(observed: DetachObservation, connectionTag: string): 
   if (blockers.length > 0) {
     return notDetachable("RunCommandBlocked", blockers.map((b) => b.reason).join("; "));
   }
-  if (osType === "unknown") {
-    return {
-      kind: "stop",
-      outcome: "failed",
-      code: "UnknownOsType",
-      reason: `${machine.name} reports osType '${machine.osType ?? ""}', so no Run Command script can be built for it; its gateway link is left alone`,
-    };
-  }
+  if (osType === "unknown") return unknownOsTypeStop(machine);
   return {
     kind: "steps",
     gatewayId: gatewayLink,
@@ -183,5 +176,20 @@ export function planDetach(observed: DetachObservation, connectionTag: string): 
       },
       { kind: "clearGatewayLink", machineId, gatewayId: gatewayLink },
     ],
+  };
+}
+
+/** No Run Command script exists for the machine's osType: the plan (detach or move) stops, link untouched. */
+export function unknownOsTypeStop(machine: { readonly name: string; readonly osType?: string }): {
+  readonly kind: "stop";
+  readonly outcome: "failed";
+  readonly code: "UnknownOsType";
+  readonly reason: string;
+} {
+  return {
+    kind: "stop",
+    outcome: "failed",
+    code: "UnknownOsType",
+    reason: `${machine.name} reports osType '${machine.osType ?? ""}', so no Run Command script can be built for it; its gateway link is left alone`,
   };
 }

@@ -27,7 +27,7 @@ import {
   shortTextField,
   textField,
 } from "../validation/fields";
-import type { DetachObservation } from "./detachPlan";
+import { type DetachObservation, unknownOsTypeStop } from "./detachPlan";
 
 /** The Run Command a move leaves on the machine (its own name: a detach's may be running too). */
 export const moveRunCommandName = "arc-autopilot-gateway-move";
@@ -139,14 +139,7 @@ export function planGatewayMove(observed: DetachObservation, request: MoveReques
           `then retire ${from} again; the last line is what the move runs.`,
       });
     }
-    if (osType === "unknown") {
-      return {
-        kind: "stop",
-        outcome: "failed",
-        code: "UnknownOsType",
-        reason: `${machine.name} reports osType '${machine.osType ?? ""}', so no Run Command script can be built for it; its gateway link is left alone`,
-      };
-    }
+    if (osType === "unknown") return unknownOsTypeStop(machine);
   }
   return {
     kind: "steps",
