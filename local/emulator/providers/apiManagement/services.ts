@@ -18,6 +18,7 @@ import type {
 } from "../../types";
 import { parseBody } from "../../validation";
 import {
+  adminScopeShape,
   findStoredResource,
   listHandler,
   locationSchema,
@@ -50,11 +51,7 @@ export const selfHostedGatewaySkus: readonly ApiManagementSku[] = ["Developer", 
 export const serviceNamePattern = /^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 
 const serviceInputSchema = z.strictObject({
-  subscriptionId: z.string().regex(/^[^\s?#/]+$/, "not a subscription id"),
-  resourceGroup: z
-    .string()
-    .max(90)
-    .regex(/^[-\w._()]+$/, "not a resource group name"),
+  ...adminScopeShape,
   name: z
     .string()
     .min(1)

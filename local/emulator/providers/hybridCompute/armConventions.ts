@@ -180,6 +180,15 @@ function skipTokenOf(request: EmulatorRequest): number {
   return Number(token);
 }
 
+/** Where an admin-created resource lives: a subscription id and a resource group name (at most 90 characters). */
+export const adminScopeShape = {
+  subscriptionId: z.string().regex(/^[^\s?#/]+$/, "not a subscription id"),
+  resourceGroup: z
+    .string()
+    .max(90)
+    .regex(/^[-\w._()]+$/, "not a resource group name"),
+};
+
 /** ARM's tag limits: 50 tags, names up to 512 characters, values up to 256. */
 export const tagsSchema = z
   .record(z.string().min(1).max(512), z.string().max(256))

@@ -15,6 +15,7 @@ import type {
 } from "../../types";
 import { parseBody } from "../../validation";
 import {
+  adminScopeShape,
   apiVersions,
   hybridComputeApiVersion,
   listHandler,
@@ -50,11 +51,7 @@ const extensionSchema = z.strictObject({ publisher: z.string().min(1), type: z.s
 const portSchema = z.string().regex(/^\d{1,5}$/, "a port is a number from 1 to 65535");
 
 const connectInputSchema = z.strictObject({
-  subscriptionId: z.string().regex(/^[^\s?#/]+$/, "not a subscription id"),
-  resourceGroup: z
-    .string()
-    .max(90)
-    .regex(/^[-\w._()]+$/, "not a resource group name"),
+  ...adminScopeShape,
   name: z
     .string()
     .regex(/^[a-zA-Z0-9\-_.]{1,54}$/, "machine names are 1-54 letters, digits, '-', '_' or '.'"),

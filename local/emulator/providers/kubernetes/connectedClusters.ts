@@ -24,6 +24,7 @@ import type {
 } from "../../types";
 import { parseBody } from "../../validation";
 import {
+  adminScopeShape,
   findStoredResource,
   listHandler,
   locationSchema,
@@ -56,11 +57,7 @@ const connectivityInput = z
 const clusterNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,62}$/;
 
 const connectInputSchema = z.strictObject({
-  subscriptionId: z.string().regex(/^[^\s?#/]+$/, "not a subscription id"),
-  resourceGroup: z
-    .string()
-    .max(90)
-    .regex(/^[-\w._()]+$/, "not a resource group name"),
+  ...adminScopeShape,
   name: z.string().regex(clusterNamePattern, "cluster names are 1-63 letters, digits, '-', '_' or '.'"),
   location: locationSchema,
   tags: tagsSchema.optional(),
