@@ -4,24 +4,18 @@
 // same run. Each row gives the Resource Graph queries, the ARM reads, the virtual duration and the
 // most ARM reads any subscription saw in one second of the emulator's clock, read from the
 // emulator's own traffic. Wall time is real time on this machine.
-import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
 import { VirtualClock } from "../local/clock";
 import type { TrafficExchange } from "../local/emulator/trafficLog";
-import { type LocalHost, silentHostLog, startLocalHost } from "../local/host";
+import type { LocalHost } from "../local/host";
 import { createArmContext } from "../shared/azure/armContext";
 import type { DriftSweepOutput } from "../shared/drift/report";
 import { sweepInstanceId } from "../shared/drift/schedule";
 import { seedCompliantFleet } from "../test/support/driftSeeding";
+import { startAppHost } from "./appHost";
 import type { BenchResult } from "./hostFanOut";
 import { naiveDriftSweep } from "./naiveDriftSweep";
-
-const appModules = [
-  resolve(__dirname, "../functions/machineEvents.js"),
-  resolve(__dirname, "../functions/durableFunctions.js"),
-  resolve(__dirname, "../functions/runbooks.js"),
-];
 
 export const driftBenchSubscriptionId = "00000000-0000-4000-8000-0000000be012";
 const fleetSize = 10_000;
@@ -153,18 +147,11 @@ async function sweepRow(host: LocalHost, clock: VirtualClock, label: string): Pr
 
 export async function driftSweepBenchmarks(): Promise<BenchResult[]> {
   const clock = new VirtualClock(Date.UTC(2026, 11, 6, 8));
-  const host = await startLocalHost({
-    app: { modules: appModules },
+  const host = await startAppHost(
     clock,
-    log: silentHostLog,
-    engineLog: () => undefined,
-    timers: false,
-    emulator: { trafficLog: null },
-    appSettings: {
-      ARC_SCOPES: `/subscriptions/${driftBenchSubscriptionId}`,
-      ARC_GATEWAY_RESOURCE_GROUP: "arc-gateways",
-    },
-  });
+    ["machineEvents", "durableFunctions", "runbooks"],
+    [driftBenchSubscriptionId],
+  );
   try {
     const emulator = host.emulator!;
     const seeded = performance.now();

@@ -5,19 +5,13 @@
 // of the plain 1,000-machine burst, this measures it and larger or faultier ones. A process runs
 // function app and the app reads its settings once, so run.ts starts this file once per burst, as
 // a process of its own (`node onboardingBurst.js <index>` prints that burst's result as JSON).
-import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
 import { VirtualClock } from "../local/clock";
 import type { FaultConfig } from "../local/emulator/faults";
 import { connectMachine } from "../local/emulator/providers/hybridCompute/machines";
-import { silentHostLog, startLocalHost } from "../local/host";
+import { startAppHost } from "./appHost";
 import type { BenchResult } from "./hostFanOut";
-
-const appModules = [
-  resolve(__dirname, "../functions/machineEvents.js"),
-  resolve(__dirname, "../functions/durableFunctions.js"),
-];
 
 export interface BurstShape {
   readonly machines: number;
@@ -33,18 +27,7 @@ export async function onboardingBurst(shape: BurstShape): Promise<BenchResult> {
     { length: shape.subscriptions },
     (_, i) => `00000000-0000-4000-8000-0000000b${String(i).padStart(4, "0")}`,
   );
-  const host = await startLocalHost({
-    app: { modules: appModules },
-    clock,
-    log: silentHostLog,
-    engineLog: () => undefined,
-    timers: false,
-    emulator: { trafficLog: null },
-    appSettings: {
-      ARC_SCOPES: subscriptions.map((id) => `/subscriptions/${id}`).join(","),
-      ARC_GATEWAY_RESOURCE_GROUP: "arc-gateways",
-    },
-  });
+  const host = await startAppHost(clock, ["machineEvents", "durableFunctions"], subscriptions);
   try {
     const emulator = host.emulator!;
     if (shape.faults) emulator.configureFaults(shape.faults);
