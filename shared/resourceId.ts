@@ -133,6 +133,15 @@ export function normalizeResourceId(id: string): string {
   return formatResourceId(parseResourceId(id)).toLowerCase();
 }
 
+/** A map key for an id that may not parse (read from a resource's own settings): normalized, else lowercased. */
+export function resourceIdKey(id: string): string {
+  try {
+    return normalizeResourceId(id);
+  } catch {
+    return id.toLowerCase();
+  }
+}
+
 export function sameResourceId(a: string, b: string): boolean {
   return normalizeResourceId(a) === normalizeResourceId(b);
 }

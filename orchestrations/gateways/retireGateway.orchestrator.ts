@@ -43,7 +43,7 @@ import {
   wouldBeOffGateway,
 } from "../../shared/gateways/retirement";
 import { detachInstanceId, machineInstanceId } from "../../shared/onboarding/instanceIds";
-import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
+import { resourceIdKey as key, sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { readOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
@@ -316,14 +316,6 @@ export function* retireGatewayOrchestrator(
     `Gateway ${name} retired: ${moved} machine(s) ${moveTo ? `moved to ${resourceNameIn(moveTo)}` : "switched to direct"}, none left on it, deleted`,
     true,
   );
-}
-
-function key(machineId: string): string {
-  try {
-    return normalizeResourceId(machineId);
-  } catch {
-    return machineId.toLowerCase();
-  }
 }
 
 function unseen(machineId: string): RetiredMachine {

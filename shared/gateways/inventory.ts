@@ -10,9 +10,8 @@ import { listGateways } from "../azure/gateways";
 import { queryResourceGraph } from "../azure/resourceGraph";
 import { machineIdsQuery } from "../azure/resourceGraphQueries";
 import type { Settings } from "../config";
-import { isInScope } from "../onboarding/scope";
-import { subscriptionsOfScopes } from "../onboarding/scope";
-import { normalizeResourceId, parseGatewayId } from "../resourceId";
+import { isInScope, subscriptionsOfScopes } from "../onboarding/scope";
+import { parseGatewayId, resourceIdKey } from "../resourceId";
 import { scopeVerdict } from "../runbooks/targetScope";
 import { type AllowListEntry, gatewayAllowList } from "./allowList";
 import { gatewayLinksOf } from "./attachedMachines";
@@ -93,7 +92,7 @@ export async function gatewayInventory(
   const counts = new Map<string, { machines: number; regions: Set<string> }>();
   for (const [index, link] of links.entries()) {
     if (!link.gatewayResourceId) continue;
-    const key = normalizedOrSelf(link.gatewayResourceId);
+    const key = resourceIdKey(link.gatewayResourceId);
     const entry = counts.get(key) ?? { machines: 0, regions: new Set<string>() };
     entry.machines++;
     const location = machines[index]?.location;
@@ -103,7 +102,7 @@ export async function gatewayInventory(
 
   const capacity = settings.ARC_GATEWAY_CAPACITY;
   const gateways = listed.map((gateway): GatewayView => {
-    const counted = counts.get(normalizedOrSelf(gateway.id));
+    const counted = counts.get(resourceIdKey(gateway.id));
     const attachedMachines = counted?.machines ?? 0;
     const regions = counted && counted.regions.size > 0 ? [...counted.regions].sort() : [gateway.location];
     const since = retiringSince(gateway.tags);
@@ -126,12 +125,4 @@ export async function gatewayInventory(
     };
   });
   return { gateways, machinesCounted: links.length };
-}
-
-function normalizedOrSelf(id: string): string {
-  try {
-    return normalizeResourceId(id);
-  } catch {
-    return id;
-  }
 }

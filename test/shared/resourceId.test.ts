@@ -10,6 +10,7 @@ import {
   parseGatewayId,
   parseMachineId,
   parseResourceId,
+  resourceIdKey,
   resourceNameOf,
   resourceTypeOf,
   runCommandResourceId,
@@ -97,4 +98,10 @@ describe("ARM resource ids", () => {
     ).toThrow("not an Arc machine");
     expect(() => parseGatewayId(machine)).toThrow("not an Arc gateway");
   });
+});
+
+test("resourceIdKey: one key for an id in any casing, and a lowercased key for text that is no id", () => {
+  expect(resourceIdKey(machine.toUpperCase())).toBe(resourceIdKey(machine));
+  expect(resourceIdKey(machine)).toBe(normalizeResourceId(machine));
+  expect(resourceIdKey("Not-An-Id")).toBe("not-an-id");
 });
