@@ -9,11 +9,10 @@ import { listConnectedClusters } from "../../shared/azure/connectedClusters";
 import { publishToOutcomeTopic } from "../../shared/azure/outcomeTopic";
 import { ArcAutopilotError } from "../../shared/errors";
 import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
-import { parseConnectedClusterId, sameResourceId } from "../../shared/resourceId";
-import { scopeVerdict } from "../../shared/runbooks/targetScope";
+import { sameResourceId } from "../../shared/resourceId";
 import { defineActivity } from "../activity";
-import { hasEnded, isConflict } from "../durableStatus";
 import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
+import { clusterScopeVerdict, startOnce } from "./apimRuns";
 
 const dueClusterSchema = z.strictObject({
   clusterId: z.string(),
@@ -55,19 +54,16 @@ export const findDueApimTokens = defineActivity({
         continue;
       }
       for (const cluster of clusters) {
-        const ref = parseConnectedClusterId(cluster.id);
-        const group = `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}`;
-        if (!scopeVerdict("scope", group, settings).inScope) continue;
+        if (!clusterScopeVerdict(cluster.id, settings).inScope) continue;
         const token = parseTokenTag(tagValue(cluster.tags, settings.ARC_APIM_TOKEN_TAG));
         const gatewayId = tagValue(cluster.tags, settings.ARC_APIM_GATEWAY_TAG)?.trim();
         if (!token || gatewayId === undefined) continue;
         scanned++;
         if (input.gatewayId !== undefined && !sameResourceId(gatewayId, input.gatewayId)) continue;
         const isDue =
-          input.expiresBy !== undefined
-            ? Date.parse(token.expiresOn) <= Date.parse(input.expiresBy) + 60_000 ||
-              isRotationDue(token.expiresOn, arm.now(), input.windowDays)
-            : isRotationDue(token.expiresOn, arm.now(), input.windowDays);
+          isRotationDue(token.expiresOn, arm.now(), input.windowDays) ||
+          (input.expiresBy !== undefined &&
+            Date.parse(token.expiresOn) <= Date.parse(input.expiresBy) + 60_000);
         if (isDue) due.push({ clusterId: cluster.id, gatewayId, token });
       }
     }
@@ -89,22 +85,18 @@ export const startApimRotations = defineActivity({
     const started: string[] = [];
     const alreadyRunning: string[] = [];
     for (const clusterId of input.clusterIds) {
-      const instanceId = apimInstanceId("rotate", clusterId);
-      const status = await client.getStatus(instanceId).catch(() => undefined);
-      if (status?.runtimeStatus !== undefined && !hasEnded(String(status.runtimeStatus))) {
-        alreadyRunning.push(clusterId);
-        continue;
-      }
-      try {
-        await client.startNew(apimOrchestratorNames.rotate, {
-          instanceId,
-          input: { clusterId, trigger: input.trigger, attempt: 1, deadlineMinutes: input.deadlineMinutes },
-        });
-        started.push(clusterId);
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        alreadyRunning.push(clusterId);
-      }
+      const action = await startOnce(
+        client,
+        apimOrchestratorNames.rotate,
+        apimInstanceId("rotate", clusterId),
+        {
+          clusterId,
+          trigger: input.trigger,
+          attempt: 1,
+          deadlineMinutes: input.deadlineMinutes,
+        },
+      );
+      (action === "started" ? started : alreadyRunning).push(clusterId);
     }
     return { started, alreadyRunning };
   },

@@ -5,52 +5,21 @@
 import { createHash } from "node:crypto";
 
 import type { InvocationContext } from "@azure/functions";
-import type { DurableClient } from "durable-functions";
 
 import type { DeploymentRequest } from "../../shared/apim/parameters";
 import type { Settings } from "../../shared/config";
 import { type ApimEvent, toApimEvents } from "../../shared/events/apimEvents";
-import { parseConnectedClusterId } from "../../shared/resourceId";
-import { scopeVerdict } from "../../shared/runbooks/targetScope";
-import { hasEnded, isConflict } from "../durableStatus";
+import { hasEnded } from "../durableStatus";
 import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
+import {
+  clusterScopeVerdict,
+  type StartAction,
+  type StarterClient,
+  startOnce,
+  startUnlessStarted,
+} from "./apimRuns";
 import type { DeployApimGatewayInput } from "./deployApimGateway.orchestrator";
 import type { SweepApimTokensInput } from "./sweepApimGatewayTokens.orchestrator";
-
-type StarterClient = Pick<DurableClient, "getStatus" | "startNew">;
-
-export type StartAction = "started" | "alreadyRunning";
-
-async function isRunning(client: StarterClient, instanceId: string): Promise<boolean> {
-  const status = await client.getStatus(instanceId).catch(() => undefined);
-  return status?.runtimeStatus !== undefined && !hasEnded(String(status.runtimeStatus));
-}
-
-async function startOnce(
-  client: StarterClient,
-  name: string,
-  instanceId: string,
-  input: unknown,
-): Promise<StartAction> {
-  if (await isRunning(client, instanceId)) return "alreadyRunning";
-  try {
-    await client.startNew(name, { instanceId, input });
-    return "started";
-  } catch (error) {
-    if (isConflict(error)) return "alreadyRunning";
-    throw error;
-  }
-}
-
-/** Whether the cluster lies in ARC_SCOPES (its resource group within one), and if not, why. */
-export function clusterScopeVerdict(clusterId: string, settings: Settings) {
-  const ref = parseConnectedClusterId(clusterId);
-  return scopeVerdict(
-    "scope",
-    `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}`,
-    settings,
-  );
-}
 
 /**
  * Starts the cluster's deployment unless one runs. An event of a write made while the last run
@@ -81,7 +50,11 @@ export async function startApimDeployment(
     deadlineMinutes: settings.ARC_APIM_INSTALL_DEADLINE_MINUTES,
     ...(request ? { request } : {}),
   };
-  return { action: await startOnce(client, apimOrchestratorNames.deploy, instanceId, input), instanceId };
+  // The status was read above: start without reading it again.
+  return {
+    action: await startUnlessStarted(client, apimOrchestratorNames.deploy, instanceId, input),
+    instanceId,
+  };
 }
 
 /** Starts a sweep under an id of its own: `runbook-apim-sweep-<32 hex of key>`. */
