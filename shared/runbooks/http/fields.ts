@@ -103,15 +103,6 @@ export const queryFlag = () =>
     .transform((v) => v.toLowerCase() === "true" || v === "1")
     .meta({ type: "string", enum: ["true", "false"] });
 
-/** A whole number from a query string, within bounds. */
-export const queryInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
-    .transform((v) => Number(v))
-    .pipe(z.number().int().min(min).max(max))
-    .meta({ type: "string", pattern: "^\\d+$" });
-
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // resourceId's messages quote the id first (`'…' is not a valid Azure resource id: reason`);
