@@ -7,6 +7,7 @@
 // configuration on the policy's port). The drift sweep's tests and bench
 // (test/support/driftSeeding.ts) and `npm run dev`'s demo use them.
 import { retiringTagName } from "../../shared/gateways/retiringTag";
+import { gatewayResourceId } from "../../shared/resourceId";
 import { resourceEnvelope, systemData } from "./armResource";
 import type { Emulator } from "./index";
 import { onboardingPrincipal } from "./principal";
@@ -39,14 +40,6 @@ export interface SeededGateway {
   readonly tags?: Record<string, string>;
 }
 
-export function gatewayIdOf(g: Pick<SeededGateway, "subscriptionId" | "resourceGroup" | "name">): string {
-  return `/subscriptions/${g.subscriptionId}/resourceGroups/${g.resourceGroup}/providers/Microsoft.HybridCompute/gateways/${g.name}`;
-}
-
-export function machineIdOf(subscriptionId: string, resourceGroup: string, name: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.HybridCompute/machines/${name}`;
-}
-
 export function endpointIdOf(machineId: string): string {
   return `${machineId}/providers/${hybridConnectivity}/endpoints/default`;
 }
@@ -58,7 +51,11 @@ export function sshConfigurationIdOf(machineId: string): string {
 /** A gateway whose creation has long succeeded, as a GET returns it; no event. */
 export function seedReadyGateway(emulator: Emulator, gateway: SeededGateway): string {
   const context = emulator.context();
-  const id = gatewayIdOf(gateway);
+  const id = gatewayResourceId({
+    subscriptionId: gateway.subscriptionId,
+    resourceGroup: gateway.resourceGroup,
+    gatewayName: gateway.name,
+  });
   const now = context.clock.now();
   context.state.putResource(
     id,
