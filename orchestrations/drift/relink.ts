@@ -4,28 +4,24 @@
 // so that once the owner runs the local command (`connection.type direct`) the agent reaches
 // Azure, finds a gateway that exists, and agents 1.51 and later switch to it by themselves. Only
 // an existing gateway is used: a machine nobody can reach is no reason to create one.
+import { hasSucceeded } from "../../shared/azure/azureStates";
 import type { ArcMachine } from "../../shared/azure/machines";
 import {
-  gatewaySubscriptionFor,
+  placementScopeFor,
   tryPlaceGateway,
   withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
-import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { sameResourceId } from "../../shared/resourceId";
 import type { AzureDeps } from "../activity";
 
 /** The live gateway the machine would be placed on, or undefined when placement would create one. */
 export async function liveGatewayFor(deps: AzureDeps, machine: ArcMachine): Promise<string | undefined> {
   const policy = onboardingPolicyFrom(deps.settings);
   const placementPolicy = policy.gateway;
-  const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
-  const picture = await deps.facts.gatewayPicture({
-    gatewaySubscriptionId,
-    machineSubscriptionIds:
-      placementPolicy.hubSubscriptionId === undefined
-        ? [machine.subscriptionId]
-        : [machine.subscriptionId, ...subscriptionsOfScopes(policy.scopes)],
-  });
+  const scope = placementScopeFor(machine.subscriptionId, placementPolicy, policy.scopes);
+  const { gatewaySubscriptionId } = scope;
+  const picture = await deps.facts.gatewayPicture(scope);
   const existing = withEstimatedAttachments(
     gatewaySubscriptionId,
     picture.gateways,
@@ -39,6 +35,6 @@ export async function liveGatewayFor(deps: AzureDeps, machine: ArcMachine): Prom
     placementPolicy,
   );
   if (!("use" in placement)) return undefined;
-  const target = existing.find((g) => g.id.toLowerCase() === placement.use.toLowerCase());
-  return target && target.provisioningState.toLowerCase() === "succeeded" ? placement.use : undefined;
+  const target = existing.find((g) => sameResourceId(g.id, placement.use));
+  return target && hasSucceeded(target.provisioningState) ? placement.use : undefined;
 }

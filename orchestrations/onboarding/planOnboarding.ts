@@ -10,7 +10,7 @@
 import { z } from "zod";
 
 import {
-  gatewaySubscriptionFor,
+  placementScopeFor,
   tryPlaceGateway,
   withEstimatedAttachments,
 } from "../../shared/onboarding/gatewayPlacement";
@@ -22,7 +22,6 @@ import {
 import { planOnboarding as plan } from "../../shared/onboarding/plan";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
 import { isInScope } from "../../shared/onboarding/scope";
-import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
 import { machineResourceId, parseMachineId, sameResourceId } from "../../shared/resourceId";
 import { resourceIdField } from "../../shared/validation/fields";
 import { type AzureDeps, defineActivity } from "../activity";
@@ -69,16 +68,9 @@ export async function planMachine(
   const machine = observed.machine;
   if (machine && planned.kind === "stop" && planned.code === "GatewayNotPlaced") {
     const placementPolicy = policy.gateway;
-    const gatewaySubscriptionId = gatewaySubscriptionFor(machine.subscriptionId, placementPolicy);
-    // With a hub, its gateways (and its 5-gateway quota) serve every subscription in scope, so
-    // their load is counted across all of them; without one, the machine's subscription alone.
-    const picture = await facts.gatewayPicture({
-      gatewaySubscriptionId,
-      machineSubscriptionIds:
-        placementPolicy.hubSubscriptionId === undefined
-          ? [machine.subscriptionId]
-          : [machine.subscriptionId, ...subscriptionsOfScopes(policy.scopes)],
-    });
+    const scope = placementScopeFor(machine.subscriptionId, placementPolicy, policy.scopes);
+    const { gatewaySubscriptionId } = scope;
+    const picture = await facts.gatewayPicture(scope);
     // From here to notePlannedGateway nothing is awaited: no other plan of this instance can
     // place in between, so a burst sees each gateway it decided to create (subscriptionFacts.ts).
     const listed = facts.gatewaysWithPlanned(gatewaySubscriptionId, picture.gateways);

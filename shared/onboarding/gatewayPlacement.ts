@@ -26,6 +26,8 @@ import { QuotaError, ValidationError } from "../errors";
 import { gatewayResourceId, normalizeResourceId, parseGatewayId } from "../resourceId";
 import { shorten } from "../text";
 import { locationPlaceholder, validateGatewayNameTemplate } from "../validation/gatewayNameTemplate";
+import type { Scope } from "../validation/scope";
+import { subscriptionsOfScopes } from "./scope";
 
 /** Azure's hard limit ("5 Arc gateway resources per subscription", docs/azure-facts.md §3); not a setting. */
 export const gatewaysPerSubscription = 5;
@@ -78,6 +80,25 @@ export function gatewaySubscriptionFor(
   policy: GatewayPlacementPolicy,
 ): string {
   return policy.hubSubscriptionId ?? machineSubscriptionId;
+}
+
+/**
+ * Whose gateways a machine is placed among, counted against whose machines: with a hub, its
+ * gateways (and its 5-gateway quota) serve every subscription in scope, so their load is counted
+ * across all of them; without one, the machine's subscription alone.
+ */
+export function placementScopeFor(
+  machineSubscriptionId: string,
+  policy: GatewayPlacementPolicy,
+  scopes: readonly Scope[],
+): { readonly gatewaySubscriptionId: string; readonly machineSubscriptionIds: readonly string[] } {
+  return {
+    gatewaySubscriptionId: gatewaySubscriptionFor(machineSubscriptionId, policy),
+    machineSubscriptionIds:
+      policy.hubSubscriptionId === undefined
+        ? [machineSubscriptionId]
+        : [machineSubscriptionId, ...subscriptionsOfScopes(scopes)],
+  };
 }
 
 /**
