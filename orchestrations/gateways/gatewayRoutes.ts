@@ -18,10 +18,10 @@ import { findMachine } from "../../shared/azure/machines";
 import { detachPlanSchema, planDetach } from "../../shared/gateways/detachPlan";
 import { gatewayInventory } from "../../shared/gateways/inventory";
 import { retiringSince, retiringTagName } from "../../shared/gateways/retiringTag";
-import { subscriptionIdField } from "../../shared/onboarding/fleet";
+import { resourceGroupField, subscriptionIdField } from "../../shared/onboarding/fleet";
 import { normalizeLocation } from "../../shared/onboarding/gatewayPlacement";
 import { detachInstanceId, machineInstanceId } from "../../shared/onboarding/instanceIds";
-import { parseResourceId } from "../../shared/resourceId";
+import { gatewayResourceId, parseResourceId } from "../../shared/resourceId";
 import { accepted, notFound, ok, RouteError } from "../../shared/runbooks/http/answers";
 import { queryFlag } from "../../shared/runbooks/http/fields";
 import { defineRoute, type RouteContext } from "../../shared/runbooks/http/route";
@@ -45,12 +45,7 @@ const operationLinks = z.object({ id: z.string(), statusUrl: z.string(), cancelU
 const createGatewayBody = z
   .strictObject({
     subscriptionId: subscriptionIdField,
-    resourceGroup: z
-      .string()
-      .regex(
-        /^[-\w.()]{0,89}[-\w()]$/,
-        "a resource group name (1-90 letters, digits, _ - . ( ), not ending with .)",
-      ),
+    resourceGroup: resourceGroupField,
     name: z
       .string()
       .regex(/^[a-zA-Z0-9-_.]{1,80}$/, "a gateway name (1-80 letters, digits, - _ .)")
@@ -100,7 +95,11 @@ export const createGatewayRoute = defineRoute({
     conflictOnRepeat: true,
   },
   async handler({ body }, context) {
-    const gatewayId = `/subscriptions/${body.subscriptionId}/resourceGroups/${body.resourceGroup}/providers/Microsoft.HybridCompute/gateways/${body.name}`;
+    const gatewayId = gatewayResourceId({
+      subscriptionId: body.subscriptionId,
+      resourceGroup: body.resourceGroup,
+      gatewayName: body.name,
+    });
     context.ensureInScope("gateway", gatewayId, "body.name");
     const operation = gatewayCreation({
       gatewayId,
