@@ -13,7 +13,7 @@ import { z } from "zod";
 import { findMachine } from "../../shared/azure/machines";
 import { resourceGroupField, subscriptionIdField, tagFilterField } from "../../shared/onboarding/fleet";
 import { detachInstanceId, runbookInstanceId } from "../../shared/onboarding/instanceIds";
-import { parseResourceId } from "../../shared/resourceId";
+import { machineResourceId, parseResourceId } from "../../shared/resourceId";
 import { accepted, notFound, ok, RouteError } from "../../shared/runbooks/http/answers";
 import { machineIdField, scopeIdField } from "../../shared/runbooks/http/fields";
 import { defineRoute, type RouteContext } from "../../shared/runbooks/http/route";
@@ -185,7 +185,11 @@ export const machinePathParams = z.strictObject({
 
 /** The machine id a path names, checked against ARC_SCOPES (403 naming the rule). */
 export function machineIdOf(params: z.output<typeof machinePathParams>, context: RouteContext): string {
-  const id = `/subscriptions/${params.subscriptionId}/resourceGroups/${params.resourceGroup}/providers/Microsoft.HybridCompute/machines/${params.name}`;
+  const id = machineResourceId({
+    subscriptionId: params.subscriptionId,
+    resourceGroup: params.resourceGroup,
+    machineName: params.name,
+  });
   context.ensureInScope("machine", id, "params.name");
   return id;
 }
