@@ -1,7 +1,7 @@
 // Issue 10: `cp local.settings.example.json local.settings.json` then `npm run dev` must run the
 // demo, not skip it: the example's scopes are the demo fleet's subscriptions, every value passes
 // the app's validation, and nothing in it points the app away from the emulator.
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -16,6 +16,7 @@ test("the example settings, copied as local.settings.json, scope the demo fleet 
   const root = mkdtempSync(join(tmpdir(), "arc-example-settings-"));
   copyFileSync(example, join(root, "local.settings.json"));
   const { values } = readLocalSettings(root);
+  rmSync(root, { recursive: true, force: true });
 
   const settings = readSettings(values);
   for (const subscriptionId of demoSubscriptionIds) {
