@@ -7,7 +7,6 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
 import { osTypeOf } from "../../shared/azure/agentCommands";
-import type { ArmContext, ArmRequest, ArmResponse } from "../../shared/azure/armContext";
 import { isRegistered } from "../../shared/azure/azureStates";
 import { getDefaultEndpoint } from "../../shared/azure/hybridConnectivity";
 import { queryResourceGraph, queryResourceGraphPage } from "../../shared/azure/resourceGraph";
@@ -245,13 +244,13 @@ export const verifyDriftBatch = defineActivity({
     const facts = new SubscriptionFacts(paced);
     const retirementsNotRunning = input.retirementsNotRunning ?? [];
     const machines = await mapBounded(input.machines, verifyConcurrency, async ({ machineId, previous }) => {
-      // One machine's reads are made once: planning re-reads what observing just read.
-      const own = { ...deps, arm: onceEach(paced), facts };
+      const own = { ...deps, arm: paced, facts };
       const observed = await observeMachine(own, {
         machineId,
         connectionTag: deps.settings.ARC_CONNECTION_TAG,
       });
-      const { plan } = await planMachine(own, { machineId, retirementsNotRunning });
+      // Planned from that observation: the machine's reads are made once.
+      const { plan } = await planMachine(own, { machineId, retirementsNotRunning, observed });
       // ARM's answer (the planner's own gateway read), not Resource Graph's: a gateway missing
       // from its index only makes the machine read in full, never stranded.
       const linkedGateway =
@@ -344,23 +343,4 @@ export const readOnboardingRecords = defineActivity({
 
 function isAmong(gatewayIds: readonly string[], gatewayId: string | undefined): boolean {
   return gatewayId !== undefined && gatewayIds.some((id) => sameResourceId(id, gatewayId));
-}
-
-/** `arm` whose GETs are each sent once; a repeat answers what the first did. */
-function onceEach(arm: ArmContext): ArmContext {
-  const seen = new Map<string, Promise<ArmResponse>>();
-  return {
-    ...arm,
-    send<T>(request: ArmRequest): Promise<ArmResponse<T>> {
-      if (request.method !== "GET") return arm.send<T>(request);
-      const key = JSON.stringify([request.path, request.apiVersion, request.query, request.allowStatus]);
-      let answer = seen.get(key);
-      if (!answer) {
-        answer = arm.send(request);
-        seen.set(key, answer);
-        answer.catch(() => seen.delete(key));
-      }
-      return answer as Promise<ArmResponse<T>>;
-    },
-  };
 }

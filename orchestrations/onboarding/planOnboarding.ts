@@ -25,7 +25,7 @@ import { isInScope } from "../../shared/onboarding/scope";
 import { machineResourceId, parseMachineId, sameResourceId } from "../../shared/resourceId";
 import { resourceIdField } from "../../shared/validation/fields";
 import { type AzureDeps, defineActivity } from "../activity";
-import { observeMachine } from "../machines/observeMachine";
+import { type MachineObservation, observeMachine } from "../machines/observeMachine";
 
 /** Observes the machine, places its gateway when it has none, and plans (shared/onboarding/plan.ts). */
 export const planOnboarding = defineActivity({
@@ -47,7 +47,12 @@ export const planOnboarding = defineActivity({
 /** The plan activity's work, for callers that plan with facts of their own (a dry run). */
 export async function planMachine(
   deps: AzureDeps,
-  input: { readonly machineId: string; readonly retirementsNotRunning?: readonly string[] },
+  input: {
+    readonly machineId: string;
+    readonly retirementsNotRunning?: readonly string[];
+    /** The machine as the caller just observed it (observeMachine): not read again. */
+    readonly observed?: MachineObservation;
+  },
 ) {
   const { facts } = deps;
   const policy = onboardingPolicyFrom(deps.settings);
@@ -56,7 +61,8 @@ export async function planMachine(
   if (!isInScope(machineId, policy.scopes)) {
     return { plan: plan({ machineId }, policy) };
   }
-  const seen = await observeMachine(deps, { machineId, connectionTag: policy.connectionTag });
+  const seen =
+    input.observed ?? (await observeMachine(deps, { machineId, connectionTag: policy.connectionTag }));
   const link = seen.gatewayLink;
   const observed: OnboardingObservation =
     seen.linkedGateway === "retiring" &&
