@@ -9,6 +9,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
 import type { DetachResult } from "../../shared/gateways/detachPlan";
+import { stopFields } from "../../shared/gateways/retirement";
 import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
@@ -47,14 +48,7 @@ export function* detachMachineOrchestrator(
   const planned = yield* step(context, planDetach, { machineId });
   if (!planned.ok) return failed(planned.failure);
   const plan = planned.value;
-  if (plan.kind === "stop") {
-    return end({
-      outcome: plan.outcome,
-      code: plan.code,
-      reason: plan.reason,
-      ...(plan.localAction ? { localAction: plan.localAction } : {}),
-    });
-  }
+  if (plan.kind === "stop") return end(stopFields(plan));
 
   if (plan.gatewayId === undefined) {
     // Not attached: a retirement leaves it alone; the runbook records the choice only.

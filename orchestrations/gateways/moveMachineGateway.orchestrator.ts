@@ -8,7 +8,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { z } from "zod";
 
-import type { RetiredMachine } from "../../shared/gateways/retirement";
+import { type RetiredMachine, stopFields } from "../../shared/gateways/retirement";
 import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
@@ -47,14 +47,7 @@ export function* moveMachineGatewayOrchestrator(
   const planned = yield* step(context, planGatewayMoveActivity, { machineId, fromGatewayId, toGatewayId });
   if (!planned.ok) return failed(planned.failure);
   const plan = planned.value;
-  if (plan.kind === "stop") {
-    return end({
-      outcome: plan.outcome,
-      code: plan.code,
-      reason: plan.reason,
-      ...(plan.localAction ? { localAction: plan.localAction } : {}),
-    });
-  }
+  if (plan.kind === "stop") return end(stopFields(plan));
   for (const next of plan.steps) {
     if (next.kind === "linkToGateway") {
       context.df.setCustomStatus({ step: next.kind, done: done.length, message: `Linking it to ${to}` });

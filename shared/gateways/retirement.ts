@@ -90,16 +90,18 @@ export function fromDetach(result: DetachResult): RetiredMachine {
   };
 }
 
-/** A plan that stops before any step (move or detach), as one retired machine. */
-function fromStop(machineId: string, plan: Extract<MovePlan | DetachPlan, { kind: "stop" }>): RetiredMachine {
+/** What a plan that stops before any step (move or detach) says: a run's or a dry run's result fields. */
+export function stopFields(plan: Extract<MovePlan | DetachPlan, { kind: "stop" }>) {
   return {
-    machineId,
     outcome: plan.outcome,
     code: plan.code,
     reason: plan.reason,
-    done: [],
     ...(plan.localAction ? { localAction: plan.localAction } : {}),
   };
+}
+
+function fromStop(machineId: string, plan: Extract<MovePlan | DetachPlan, { kind: "stop" }>): RetiredMachine {
+  return { machineId, done: [], ...stopFields(plan) };
 }
 
 /** A detach plan, unexecuted (dry run): what would happen to the machine. */
