@@ -9,7 +9,7 @@ import { clusterExtensionId, connectedClusterResourceId, parseConnectedClusterId
 import { apiVersions } from "./apiVersions";
 import type { ArmContext } from "./armContext";
 import { definedFields, readObject, readProperties, readString, readTags } from "./armPayload";
-import { findResourceBody, readPage } from "./armReads";
+import { findResourceBody, readAllPages } from "./armReads";
 import { beginDeleteResource, type DeleteOutcome, type OperationStart } from "./longRunningOperation";
 
 export interface ConnectedCluster {
@@ -68,7 +68,7 @@ export async function getConnectedCluster(context: ArmContext, id: string): Prom
   return cluster;
 }
 
-/** Every connected cluster of a subscription, following nextLink. */
+/** Every connected cluster of a subscription, following nextLink (readAllPages: a repeated link is refused). */
 export async function listConnectedClusters(
   context: ArmContext,
   subscriptionId: string,
@@ -78,12 +78,8 @@ export async function listConnectedClusters(
     apiVersion: apiVersions.connectedClusters,
   };
   const clusters: ConnectedCluster[] = [];
-  let nextLink: string | undefined;
-  do {
-    const page = await readPage(context, request, (item) => toConnectedCluster(item), nextLink);
-    clusters.push(...page.items);
-    nextLink = page.nextLink;
-  } while (nextLink !== undefined);
+  for await (const cluster of readAllPages(context, request, (item) => toConnectedCluster(item)))
+    clusters.push(cluster);
   return clusters;
 }
 
