@@ -124,6 +124,27 @@ describe("Arc gateways in the emulator", () => {
     expect((await operationStatus(world, retry)).status).toBe("Succeeded");
   });
 
+  test("POST /_emulator/gateways/failures with a message only fails the next creation with that message and the gateway code", async () => {
+    const knob = await world.emulator.request(
+      "POST",
+      "/_emulator/gateways/failures",
+      { count: 1, message: "Front Door timed out." },
+      { token: null },
+    );
+    expect(knob.status).toBe(201);
+    const put = await world.emulator.request("PUT", withApi(gatewayId("gw-knob")), { location });
+    await world.clock.advance(world.emulator.timings.gatewayCreateMs);
+
+    expect(await operationStatus(world, put)).toMatchObject({
+      status: "Failed",
+      error: { code: "GatewayProvisioningFailed", message: "Front Door timed out." },
+    });
+    expect(
+      (await world.emulator.request("POST", "/_emulator/gateways/failures", { count: 0 }, { token: null }))
+        .status,
+    ).toBe(400);
+  });
+
   test("putting the same gateway again once it has succeeded is a synchronous 200 that keeps its identity", async () => {
     await provisionGateway(world, "gw-west");
     const before = bodyOf(await world.emulator.request("GET", withApi(gatewayId("gw-west"))));
