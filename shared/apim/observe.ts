@@ -45,20 +45,11 @@ export async function observeApimDeployment(
   const token = parseTokenTag(tagValue(cluster.tags, settings.ARC_APIM_TOKEN_TAG));
   const gatewayId = target.gatewayId ?? tagValue(cluster.tags, settings.ARC_APIM_GATEWAY_TAG)?.trim();
   const extensionName = target.extensionName ?? token?.extensionName ?? settings.ARC_APIM_EXTENSION_NAME;
-  const extension = await findClusterExtension(arm, cluster.id, extensionName);
-  let heartbeat: { nodes: number; lastHeartbeat?: string } | undefined;
-  if (gatewayId !== undefined) {
-    try {
-      heartbeat = await readGatewayHeartbeat(arm, gatewayId);
-    } catch (error) {
-      // A gateway that is gone, or a tag that names none, has no nodes to show.
-      if (
-        !(error instanceof NotFoundError) &&
-        !(error instanceof Error && error.name === "InvalidResourceIdError")
-      )
-        throw error;
-    }
-  }
+  // The extension and the gateway's nodes side by side: each poll of a deployment or rotation waits on both.
+  const [extension, heartbeat] = await Promise.all([
+    findClusterExtension(arm, cluster.id, extensionName),
+    gatewayId === undefined ? undefined : heartbeatOf(arm, gatewayId),
+  ]);
   return {
     clusterId: cluster.id,
     clusterExists: true,
@@ -86,4 +77,18 @@ export async function observeApimDeployment(
         }
       : {}),
   };
+}
+
+/** The gateway's live nodes; none for a gateway that is gone or a tag that names none. */
+async function heartbeatOf(
+  arm: ArmContext,
+  gatewayId: string,
+): Promise<{ nodes: number; lastHeartbeat?: string } | undefined> {
+  try {
+    return await readGatewayHeartbeat(arm, gatewayId);
+  } catch (error) {
+    if (error instanceof NotFoundError || (error instanceof Error && error.name === "InvalidResourceIdError"))
+      return undefined;
+    throw error;
+  }
 }
