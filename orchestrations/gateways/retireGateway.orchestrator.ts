@@ -34,7 +34,6 @@ import { attachmentPagePauseMs } from "../../shared/gateways/attachedMachines";
 import type { DetachResult } from "../../shared/gateways/detachPlan";
 import {
   blockedMessage,
-  fromDetach,
   fromDetachPlan,
   fromMovePlan,
   type GatewayRetirementResult,
@@ -455,10 +454,9 @@ function* moveBatch(
   );
   try {
     const outputs = (yield context.df.Task.all(tasks)) as unknown[];
-    return outputs.map((output, i) =>
-      moveTo === undefined
-        ? fromDetach(output as DetachResult)
-        : ((output as RetiredMachine) ?? unseen(machineIds[i]!)),
+    // A detach's result is a retired machine as it is (the compiler checks DetachResult fits).
+    return outputs.map(
+      (output, i) => (output as DetachResult | RetiredMachine | undefined) ?? unseen(machineIds[i]!),
     );
   } catch (error) {
     // A child that could not start (its machine's detach key is busy) or crashed: the others may
@@ -466,11 +464,8 @@ function* moveBatch(
     const why = error instanceof Error ? error.message : String(error);
     return machineIds.map((machineId, i) => {
       const task = tasks[i]!;
-      if (task.isCompleted && !task.isFaulted && task.result) {
-        return moveTo === undefined
-          ? fromDetach(task.result as DetachResult)
-          : (task.result as RetiredMachine);
-      }
+      if (task.isCompleted && !task.isFaulted && task.result)
+        return task.result as DetachResult | RetiredMachine;
       return {
         machineId,
         outcome: "failed" as const,

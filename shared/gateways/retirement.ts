@@ -6,7 +6,7 @@ import { z } from "zod";
 import { localActionSchema } from "../onboarding/localActions";
 import { resourceNameIn } from "../text";
 import { resourceIdField, textField } from "../validation/fields";
-import type { DetachPlan, DetachResult } from "./detachPlan";
+import type { DetachPlan } from "./detachPlan";
 import type { MovePlan } from "./movePlan";
 
 /** One machine that was attached to the retiring gateway. */
@@ -77,18 +77,6 @@ export const gatewayRetirementResultSchema = z.strictObject({
   machines: z.array(retiredMachineSchema).readonly(),
 });
 export type GatewayRetirementResult = z.output<typeof gatewayRetirementResultSchema>;
-
-/** A detach sub-orchestration's result as one retired machine. */
-export function fromDetach(result: DetachResult): RetiredMachine {
-  return {
-    machineId: result.machineId,
-    outcome: result.outcome,
-    ...(result.code !== undefined ? { code: result.code } : {}),
-    reason: result.reason,
-    done: [...result.done],
-    ...(result.localAction ? { localAction: result.localAction } : {}),
-  };
-}
 
 /** What a plan that stops before any step (move or detach) says: a run's or a dry run's result fields. */
 export function stopFields(plan: Extract<MovePlan | DetachPlan, { kind: "stop" }>) {
