@@ -8,10 +8,9 @@
 import type { ArmContext } from "../azure/armContext";
 import { getMachineSettings } from "../azure/machineSettings";
 import { queryResourceGraphPage } from "../azure/resourceGraph";
-import { machineInventoryQuery } from "../azure/resourceGraphQueries";
+import { machineIdsQuery } from "../azure/resourceGraphQueries";
 import { mapBounded } from "../mapBounded";
-import { isInScope } from "../onboarding/scope";
-import { subscriptionsOfScopes } from "../onboarding/scope";
+import { isInScope, subscriptionsOfScopes } from "../onboarding/scope";
 import { sameResourceId } from "../resourceId";
 
 /** Machines listed per page; each costs one settings GET. */
@@ -46,7 +45,7 @@ export async function attachedMachinesPage(
     arm,
     {
       subscriptions,
-      query: machineInventoryQuery(),
+      query: machineIdsQuery(),
       pageSize: request.pageSize ?? attachmentPageSize,
     },
     request.skipToken,
