@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 
 import type { ArcMachine } from "../azure/machines";
-import { normalizeResourceId } from "../resourceId";
+import { resourceIdKey } from "../resourceId";
 import { type DriftKind, type LinkedGatewayState, stillAttachedCode } from "./driftKinds";
 
 /** What a sweep remembers of one machine for the next sweep. */
@@ -58,11 +58,11 @@ export function planVerification(input: {
   const { inventory, previous, gateways, now, fullReadMs } = input;
   if (!previous)
     return { read: inventory.map((m) => ({ machineId: m.machineId, reason: "new" })), carried: [] };
-  const remembered = new Map(previous.machines.map((m) => [key(m.machineId), m]));
+  const remembered = new Map(previous.machines.map((m) => [resourceIdKey(m.machineId), m]));
   const read: { machineId: string; reason: ReadReason }[] = [];
   const unchanged: MachineMemory[] = [];
   for (const entry of inventory) {
-    const memory = remembered.get(key(entry.machineId));
+    const memory = remembered.get(resourceIdKey(entry.machineId));
     const reason: ReadReason | undefined = !memory
       ? "new"
       : memory.fingerprint !== entry.fingerprint
@@ -103,7 +103,7 @@ function gatewayState(
   gateways: ReadonlyMap<string, LinkedGatewayState>,
   gatewayId: string,
 ): LinkedGatewayState {
-  return gateways.get(key(gatewayId)) ?? "missing";
+  return gateways.get(resourceIdKey(gatewayId)) ?? "missing";
 }
 
 /** The state of the gateway a link names, from the gateway inventory (absent: missing). */
@@ -141,14 +141,6 @@ export function machineFingerprint(machine: ArcMachine): string {
       .join(","),
   ];
   return createHash("sha256").update(JSON.stringify(shown)).digest("hex").slice(0, 16);
-}
-
-function key(id: string): string {
-  try {
-    return normalizeResourceId(id);
-  } catch {
-    return id.toLowerCase();
-  }
 }
 
 function order(a: string, b: string): number {
