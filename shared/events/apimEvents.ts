@@ -10,6 +10,7 @@
 import { z } from "zod";
 
 import { parseApimGatewayId, parseConnectedClusterId, resolveRequestedResourceId } from "../resourceId";
+import { isOperation, resourceEventTypes, subscribedOperations } from "./subscribedEvents";
 
 export type ApimEvent =
   | {
@@ -44,8 +45,6 @@ const tokenData = z.looseObject({
   token: z.looseObject({ expiresOn: z.string().min(1).max(64) }),
 });
 
-const clusterWrite = "microsoft.kubernetes/connectedclusters/write";
-
 /** The events of `body` the gateway capability acts on. */
 export function toApimEvents(body: unknown, tokenEventTypes: readonly string[]): ApimEvent[] {
   let decoded = body;
@@ -65,9 +64,13 @@ export function toApimEvents(body: unknown, tokenEventTypes: readonly string[]):
     const { id: eventId } = parsed.data;
     const eventType = parsed.data.eventType ?? parsed.data.type ?? "";
     const data = typeof parsed.data.data === "string" ? safeJson(parsed.data.data) : parsed.data.data;
-    if (eventType === "Microsoft.Resources.ResourceWriteSuccess") {
+    if (eventType === resourceEventTypes.write) {
       const write = writeData.safeParse(data);
-      if (!write.success || write.data.operationName.toLowerCase() !== clusterWrite) continue;
+      if (
+        !write.success ||
+        !isOperation(write.data.operationName, subscribedOperations.connectedClusterWrite)
+      )
+        continue;
       try {
         const clusterId = resolveRequestedResourceId(write.data.resourceUri);
         parseConnectedClusterId(clusterId);

@@ -23,6 +23,7 @@ import {
   resourceEventDataSchema,
   resourceNotificationDataSchema,
 } from "./resourceEventData";
+import { resourceEventTypes, subscribedOperations } from "./subscribedEvents";
 
 const deserializer = new EventGridDeserializer();
 
@@ -33,8 +34,8 @@ const maxEventIdLength = 1024;
 /** How much of a value from the event a reason quotes. */
 const shownLength = 200;
 
-const machineWrite = "microsoft.hybridcompute/machines/write";
-const machineDelete = "microsoft.hybridcompute/machines/delete";
+const machineWrite = subscribedOperations.machineWrite.toLowerCase();
+const machineDelete = subscribedOperations.machineDelete.toLowerCase();
 const machineType = "microsoft.hybridcompute/machines";
 
 /** A webhook body (JSON text, an array of events, or one event) → one MachineEvent per event. */
@@ -100,13 +101,13 @@ async function classify(raw: unknown): Promise<MachineEvent> {
   const data = eventDataObject(event.data);
 
   if (
-    isEventOfType("Microsoft.Resources.ResourceWriteSuccess", envelope) ||
-    isEventOfType("Microsoft.Resources.ResourceDeleteSuccess", envelope)
+    isEventOfType(resourceEventTypes.write, envelope) ||
+    isEventOfType(resourceEventTypes.delete, envelope)
   ) {
     const parsed = resourceEventDataSchema.safeParse(data);
     if (!parsed.success) return malformed(`${eventType} data is invalid: ${issues(parsed.error)}`, eventId);
     const { resourceUri, operationName, correlationId, claims } = parsed.data;
-    const isWrite = eventType === "Microsoft.Resources.ResourceWriteSuccess";
+    const isWrite = eventType === resourceEventTypes.write;
     const operation = operationName.toLowerCase();
     const expected = isWrite ? machineWrite : machineDelete;
     let resource;
