@@ -4,6 +4,7 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
+  globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
   setupFiles: ["<rootDir>/test/support/setupEnv.ts"],
   testTimeout: 30_000,
   maxWorkers: 2,
