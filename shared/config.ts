@@ -200,6 +200,46 @@ const trustedCaFile = z
     return pem;
   });
 
+/**
+ * A blob container's URL for the dead-letter replay: https only, no query (so no SAS: the app
+ * reads with its managed identity), no credentials; the path is the container
+ * (`https://<account>.blob.core.windows.net/<container>`), or account then container on a loopback
+ * host, as the storage emulator (Azurite) serves path-style URLs. Bearer tokens never travel over
+ * http — the SDK and the emulator both refuse it — so a local emulator runs with a self-signed
+ * certificate trusted through ARC_TRUSTED_CA_PEM / ARC_TRUSTED_CA_FILE, as the ARM emulator does.
+ */
+const blobContainerUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(v.trim());
+    } catch {
+      // reported below
+    }
+    const segments = url?.pathname.replace(/\/+$/, "").split("/").slice(1) ?? [];
+    const loopback = url !== undefined && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+    const containerName = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
+    if (
+      url?.protocol === "https:" &&
+      !url.search &&
+      !url.hash &&
+      !url.username &&
+      !url.password &&
+      (segments.length === 1 || (loopback && segments.length === 2)) &&
+      containerName.test(segments[segments.length - 1] ?? "")
+    )
+      return `${url.origin}/${segments.join("/")}`;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must be a blob container's https URL without query or credentials, such as https://mystorage.blob.core.windows.net/eventgrid-deadletters",
+    });
+    return z.NEVER;
+  });
+
 const osPolicy = z
   .string()
   .optional()
@@ -361,6 +401,14 @@ export const settingsSchema = z.object({
   /** The app role that may start, cancel or change anything (it may read too). */
   ARC_RUNBOOK_OPERATE_ROLE: appRoleName("ArcAutopilot.Operate"),
 
+  // ---- dead-letter replay ----
+  /**
+   * The blob container Event Grid dead-letters the app's event subscription into; the replay
+   * runbook (POST /api/events/dead-letters/replay) reads it with the app's identity (Storage Blob
+   * Data Contributor: it marks replayed blobs). Empty: not configured, the runbook says so.
+   */
+  ARC_DEAD_LETTER_CONTAINER_URL: blobContainerUrl,
+
   // ---- API Management self-hosted gateway on Arc-enabled Kubernetes ----
   /**
    * The tag on a connected cluster whose value is an API Management gateway's resource id: a
@@ -431,7 +479,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
       const shown =
         value === undefined
           ? "unset"
-          : secretName.test(variable)
+          : secretName.test(variable) || /[?&]sig=/i.test(value)
             ? "value hidden"
             : `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
       return `${variable} (${shown}): ${issue.message}`;
