@@ -36,14 +36,23 @@ export const onboardingPrincipal: Principal = {
 
 const base64url = (text: string) => Buffer.from(text).toString("base64url");
 
-/** An unsigned JWT carrying the principal's claims. Only the emulator accepts it. */
-export function mintToken(principal: Principal, expiresOn: number): string {
+/**
+ * An unsigned JWT carrying the principal's claims (and `extraClaims`, which win: another
+ * audience, `iat`/`nbf`). Only emulators accept it: this one, and Azurite, which checks the
+ * claims but not the signature.
+ */
+export function mintToken(
+  principal: Principal,
+  expiresOn: number,
+  extraClaims: Readonly<Record<string, string | number>> = {},
+): string {
   const payload = {
     ...principal.claims,
     oid: principal.objectId,
     appid: principal.appId,
     tid: principal.tenantId,
     exp: Math.floor(expiresOn / 1000),
+    ...extraClaims,
   };
   return `${base64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${base64url(JSON.stringify(payload))}.`;
 }

@@ -88,13 +88,32 @@ function answer(request: IncomingMessage, response: ServerResponse, secret: stri
   // `exp` on its own (possibly virtual) clock and never rejects an old token; give each its time.
   const expiresOn = Math.floor((Date.now() + tokenLifetimeMs) / 1000);
   send(200, {
-    access_token: mintToken(localPrincipal, clock.now() + tokenLifetimeMs),
+    access_token: tokenFor(resource, clock),
     expires_on: String(expiresOn),
     resource,
     token_type: "Bearer",
     client_id: localPrincipal.appId,
   });
   return true;
+}
+
+/**
+ * The ARM emulator's token, or — for another resource, such as Blob storage
+ * (`https://storage.azure.com`), whose local emulator Azurite checks `aud`, `iat`, `nbf` and
+ * `exp` against the wall clock (not the signature) — one for that audience on the wall clock, as
+ * Microsoft Entra ID issues a managed identity's token for the resource it asked for.
+ */
+function tokenFor(resource: string, clock: Clock): string {
+  const armAudience = String(localPrincipal.claims.aud).replace(/\/+$/, "");
+  if (resource.replace(/\/+$/, "") === armAudience) {
+    return mintToken(localPrincipal, clock.now() + tokenLifetimeMs);
+  }
+  const issuedAt = Math.floor(Date.now() / 1000);
+  return mintToken(localPrincipal, Date.now() + tokenLifetimeMs, {
+    aud: resource,
+    iat: issuedAt,
+    nbf: issuedAt - 60,
+  });
 }
 
 function sameSecret(presented: string | string[] | undefined, secret: string): boolean {
