@@ -5,6 +5,7 @@
 import type { AnyRoute } from "../../shared/runbooks/http/route";
 import { apimRoutes } from "../apim/apimRoutes";
 import { driftRoutes } from "../drift/driftRoutes";
+import { deadLetterRoutes } from "../events/deadLetterRoutes";
 import { gatewayRoutes } from "../gateways/gatewayRoutes";
 import { retirementRoutes } from "../gateways/retirementRoutes";
 import { onboardingRoutes } from "../onboarding/onboardingRoutes";
@@ -17,4 +18,5 @@ export const runbookRoutes: readonly AnyRoute[] = [
   ...retirementRoutes,
   ...apimRoutes,
   ...driftRoutes,
+  ...deadLetterRoutes,
 ];
