@@ -83,7 +83,7 @@ function kindOf({ deployment, template }: Nested, assignment: ArmResource): stri
     return type;
   }
   if ("resourceGroup" in deployment) return "resourceGroup";
-  return String(template.$schema).includes("subscriptionDeploymentTemplate")
+  return String((template as { $schema?: string }).$schema).includes("subscriptionDeploymentTemplate")
     ? "subscription"
     : "resourceGroup";
 }
