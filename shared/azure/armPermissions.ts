@@ -333,8 +333,15 @@ export const dataPlanePermissions: readonly DataPlanePermission[] = [
     operation: "list and read dead-letter blobs",
     dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
     scope: "deadLetterContainer",
-    performedBy: "the dead-letter replay runbook",
-    why: "replay Event Grid deliveries that failed",
+    performedBy: "shared/deadLetters/deadLetterContainer.ts",
+    why: "replay Event Grid deliveries that failed (List Blobs, Get Blob)",
+  },
+  {
+    operation: "mark a replayed dead-letter blob",
+    dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+    scope: "deadLetterContainer",
+    performedBy: "shared/deadLetters/deadLetterContainer.ts",
+    why: "record when a blob was replayed in its metadata (Set Blob Metadata), so a second replay skips it",
   },
 ];
 

@@ -140,7 +140,7 @@ export function permissionsMarkdown(table: Table, roles: Readonly<Record<string,
   out.push(
     "",
     "No built-in role fits exactly: EventGrid Data Sender (`d5a91429-5739-47e2-a06b-3470a27159e7`) also grants",
-    "`Microsoft.Authorization/*/read` and five resource reads; Storage Blob Data Reader grants container reads and",
+    "`Microsoft.Authorization/*/read` and five resource reads; Storage Blob Data Contributor also deletes blobs and writes containers; Storage Blob Data Reader grants container reads and",
     'user-delegation keys; the "Azure Arc gateway manager" role the gateway docs name has no published action list or',
     "GUID in the built-in roles reference, so a custom role with the gateway actions stands in for it.",
     "",
