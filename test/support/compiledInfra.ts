@@ -90,6 +90,33 @@ export function compileBicep(compiler: string, bicepFile = "infra/main.bicep"): 
   }
 }
 
+/** What `bicep lint` reports for `bicepFile` (with infra/bicepconfig.json's rules); empty when clean. */
+export function lintBicep(compiler: string, bicepFile = "infra/main.bicep"): string {
+  const run = spawnSync(compiler, ["lint", join(repositoryRoot, bicepFile)], {
+    encoding: "utf8",
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: "1" },
+  });
+  const diagnostics = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim();
+  if (run.status !== 0 && diagnostics === "")
+    throw new Error(`bicep lint ${bicepFile} failed (exit ${run.status}) without saying why`);
+  return diagnostics;
+}
+
+/** The nested deployment a module compiles to, by its symbolic name in `template` (languageVersion 2.0). */
+export function moduleDeployment(template: ArmTemplate, symbolicName: string): ArmResource {
+  const resource = Array.isArray(template.resources) ? undefined : template.resources[symbolicName];
+  if (resource?.type !== "Microsoft.Resources/deployments")
+    throw new Error(`the template has no module '${symbolicName}'`);
+  return resource;
+}
+
+/** The template a module deployment carries. */
+export function moduleTemplate(deployment: ArmResource): ArmTemplate {
+  const nested = (deployment.properties as { template?: ArmTemplate } | undefined)?.template;
+  if (nested === undefined) throw new Error(`module ${String(deployment.name)} carries no template`);
+  return nested;
+}
+
 /** The template's resources whether the compiler wrote them as an array or (symbolic names) an object. */
 export function resourcesOf(template: ArmTemplate): ArmResource[] {
   return Array.isArray(template.resources) ? template.resources : Object.values(template.resources);
@@ -112,4 +139,19 @@ export function allResources(
     }
   }
   return found;
+}
+
+/**
+ * `describe(title)` with the compiler's path, or — on a machine without it — `describe.skip` whose
+ * title says why, printed once too, so `npm test` output tells a skipped check from a passed one.
+ * The body must compile only inside hooks and tests (it also runs, unused, when skipped).
+ */
+export function describeWithCompiler(title: string, body: (compiler: string) => void): void {
+  const compiler = bicepCompiler();
+  if ("path" in compiler) {
+    describe(title, () => body(compiler.path));
+    return;
+  }
+  process.stderr.write(`${title}: skipped because ${compiler.skipReason}\n`);
+  describe.skip(`${title} (skipped: ${compiler.skipReason})`, () => body(""));
 }

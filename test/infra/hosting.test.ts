@@ -1,0 +1,85 @@
+// The hosting the compiled template creates: a Flex Consumption Function App on Node 20 running as
+// a user-assigned identity, storage without shared keys, Application Insights without local
+// authentication (docs/azure-facts.md §22).
+import {
+  type ArmResource,
+  type ArmTemplate,
+  compileBicep,
+  describeWithCompiler,
+  moduleDeployment,
+  moduleTemplate,
+  resourcesOf,
+} from "../support/compiledInfra";
+
+function only(template: ArmTemplate, type: string): ArmResource {
+  const found = resourcesOf(template).filter((resource) => resource.type === type);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describeWithCompiler("hosting in the compiled template (infra/main.bicep)", (compiler) => {
+  let main: ArmTemplate;
+
+  beforeAll(() => {
+    main = compileBicep(compiler).template;
+  });
+
+  it("runs the app on Flex Consumption, Node 20, as its user-assigned identity", () => {
+    const functionApp = moduleTemplate(moduleDeployment(main, "functionApp"));
+    const plan = only(functionApp, "Microsoft.Web/serverfarms");
+    expect(plan.sku).toEqual({ name: "FC1", tier: "FlexConsumption" });
+    expect(plan.properties?.reserved).toBe(true);
+    const site = only(functionApp, "Microsoft.Web/sites");
+    expect(site.kind).toBe("functionapp,linux");
+    expect((site.identity as { type: string }).type).toBe("UserAssigned");
+    const config = site.properties?.functionAppConfig as {
+      runtime: unknown;
+      deployment: { storage: { type: string; authentication: { type: string } } };
+    };
+    expect(config.runtime).toEqual({ name: "node", version: "20" });
+    expect(config.deployment.storage.type).toBe("blobContainer");
+    expect(config.deployment.storage.authentication.type).toBe("UserAssignedIdentity");
+    expect(site.properties?.httpsOnly).toBe(true);
+  });
+
+  it("keeps storage keyless and private, and telemetry Entra-only", () => {
+    const storage = only(
+      moduleTemplate(moduleDeployment(main, "storage")),
+      "Microsoft.Storage/storageAccounts",
+    );
+    expect(storage.properties).toMatchObject({
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      minimumTlsVersion: "TLS1_2",
+      supportsHttpsTrafficOnly: true,
+    });
+    const insights = only(
+      moduleTemplate(moduleDeployment(main, "monitoring")),
+      "Microsoft.Insights/components",
+    );
+    expect(insights.properties?.DisableLocalAuth).toBe(true);
+  });
+
+  it("offers the Durable Task Scheduler as a parameter, Azure Storage by default", () => {
+    expect(main.parameters?.durableBackend).toMatchObject({
+      defaultValue: "AzureStorage",
+      allowedValues: ["AzureStorage", "DurableTaskScheduler"],
+    });
+    const scheduler = moduleDeployment(main, "durableTaskScheduler");
+    expect(scheduler.condition).toBe("[variables('useDurableTaskScheduler')]");
+    const types = resourcesOf(moduleTemplate(scheduler)).map((resource) => resource.type);
+    expect(types.sort()).toEqual([
+      "Microsoft.DurableTask/schedulers",
+      "Microsoft.DurableTask/schedulers/taskHubs",
+    ]);
+  });
+
+  it("creates the gateway resource group in each gateway subscription", () => {
+    const groups = moduleDeployment(main, "gatewayGroups");
+    expect(groups.subscriptionId).toBe("[variables('gatewaySubscriptions')[copyIndex()]]");
+    expect(groups.properties?.parameters).toMatchObject({
+      name: { value: "[parameters('gatewayResourceGroupName')]" },
+    });
+    expect(main.parameters?.gatewayResourceGroupName?.defaultValue).toBe("arc-gateways");
+  });
+});
