@@ -1,6 +1,6 @@
 // The hosting the compiled template creates: a Flex Consumption Function App on Node 20 running as
 // a user-assigned identity, storage without shared keys, Application Insights without local
-// authentication (docs/azure-facts.md §22).
+// authentication (docs/azure-facts.md §24).
 import {
   type ArmResource,
   type ArmTemplate,
