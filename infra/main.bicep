@@ -225,8 +225,8 @@ param apimReleaseTrain string = 'preview'
 @maxValue(240)
 param apimInstallDeadlineMinutes int = 30
 
-@description('Key Vault secret URI of the Log Analytics ingestion key for gateways deployed with monitoring (ARC_APIM_MONITORING_INGESTION_KEY becomes a Key Vault reference); empty: none. The app\'s identity needs Key Vault Secrets User on that secret.')
-param apimMonitoringIngestionKeySecretUri string = ''
+@description('Resource id of the Key Vault secret holding the Log Analytics ingestion key for gateways deployed with monitoring (/subscriptions/…/providers/Microsoft.KeyVault/vaults/{vault}/secrets/{secret}); ARC_APIM_MONITORING_INGESTION_KEY becomes a Key Vault reference to it and the app\'s identity gets Key Vault Secrets User on that secret only. Empty: none.')
+param apimMonitoringVaultEntryId string = ''
 
 // ---- names ----
 
@@ -264,7 +264,10 @@ func lastSegment(id string) string => last(split(id, '/'))
 // The system topic's id for a source: the one the operator named in existingSystemTopics, or
 // `created`, the one this template creates.
 func topicIdFor(topics array, sourceId string, created string) string =>
-  first(concat(map(filter(topics, topic => toLower(topic.sourceId) == toLower(sourceId)), topic => topic.topicId), [created]))
+  first(concat(
+    map(filter(topics, topic => toLower(topic.sourceId) == toLower(sourceId)), topic => topic.topicId),
+    [created]
+  ))
 
 func hasTopic(topics array, sourceId string) bool =>
   !empty(filter(topics, topic => toLower(topic.sourceId) == toLower(sourceId)))
@@ -272,13 +275,9 @@ func hasTopic(topics array, sourceId string) bool =>
 func systemTopicId(subscriptionId string, group string, name string) string =>
   '/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.EventGrid/systemTopics/${name}'
 
-var gatewaySubscriptions = empty(gatewaySubscriptionId)
-  ? union(map(managedScopes, scope => subscriptionOf(scope)), [])
-  : [toLower(gatewaySubscriptionId)]
+var gatewaySubscriptions = empty(gatewaySubscriptionId) ? union(map(managedScopes, scope => subscriptionOf(scope)), []) : [toLower(gatewaySubscriptionId)]
 
-var watchedSubscriptions = empty(watchedSubscriptionIds)
-  ? union(map(managedScopes, scope => subscriptionOf(scope)), [])
-  : union(map(watchedSubscriptionIds, id => toLower(id)), [])
+var watchedSubscriptions = empty(watchedSubscriptionIds) ? union(map(managedScopes, scope => subscriptionOf(scope)), []) : union(map(watchedSubscriptionIds, id => toLower(id)), [])
 
 // A subscription's system topic lives in a resource group of that subscription: the app's own
 // group name is used in each (the same group in the deployment's subscription).
@@ -347,7 +346,17 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
-    deadLetterContainerName: deadLetterContainerName
+  }
+}
+
+module deadLetterStorage 'modules/deadLetterStorage.bicep' = {
+  name: 'dead-letter-storage'
+  scope: appGroup
+  params: {
+    name: '${abbrs.storageStorageAccounts}dl${resourceToken}'
+    location: location
+    tags: tags
+    containerName: deadLetterContainerName
   }
 }
 
@@ -409,7 +418,7 @@ var appSettings = {
   // WEBSITE_AUTH_ENABLED is App Service's own, set when authsettingsV2 is enabled (functionApp.bicep).
   ARC_RUNBOOK_READ_ROLE: runbookReadRole
   ARC_RUNBOOK_OPERATE_ROLE: runbookOperateRole
-  ARC_DEAD_LETTER_CONTAINER_URL: storage.outputs.deadLetterContainerUrl
+  ARC_DEAD_LETTER_CONTAINER_URL: deadLetterStorage.outputs.containerUrl
   ARC_APIM_GATEWAY_TAG: apimGatewayTag
   ARC_APIM_TOKEN_TAG: apimTokenTag
   ARC_APIM_TOKEN_DAYS: string(apimTokenDays)
@@ -423,9 +432,9 @@ var appSettings = {
   ARC_APIM_REPLICAS: string(apimReplicas)
   ARC_APIM_RELEASE_TRAIN: apimReleaseTrain
   ARC_APIM_INSTALL_DEADLINE_MINUTES: string(apimInstallDeadlineMinutes)
-  ARC_APIM_MONITORING_INGESTION_KEY: empty(apimMonitoringIngestionKeySecretUri)
+  ARC_APIM_MONITORING_INGESTION_KEY: empty(apimMonitoringVaultEntryId)
     ? ''
-    : '@Microsoft.KeyVault(SecretUri=${apimMonitoringIngestionKeySecretUri})'
+    : '@Microsoft.KeyVault(VaultName=${split(apimMonitoringVaultEntryId, '/')[8]};SecretName=${split(apimMonitoringVaultEntryId, '/')[10]})'
 
   // host.json: durableTask.hubName is %ARC_TASK_HUB_NAME%
   ARC_TASK_HUB_NAME: useDurableTaskScheduler ? durableTaskScheduler!.outputs.taskHubName : taskHubName
@@ -473,14 +482,28 @@ module runtimeAccess 'modules/runtimeAccess.bicep' = {
     appPrincipalId: appIdentity.outputs.principalId
     eventGridPrincipalId: deadLetterIdentity.outputs.principalId
     storageAccountName: storage.outputs.name
-    deadLetterContainerName: storage.outputs.deadLetterContainerName
+    deadLetterStorageAccountName: deadLetterStorage.outputs.name
+    deadLetterContainerName: deadLetterStorage.outputs.containerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     durableTaskSchedulerName: useDurableTaskScheduler ? durableTaskScheduler!.outputs.name : ''
   }
 }
 
+// The one secret the platform reads for the app (a Key Vault reference), when one is named.
+module monitoringKeyAccess 'modules/keyVaultSecretAccess.bicep' = if (!empty(apimMonitoringVaultEntryId)) {
+  name: 'apim-monitoring-key-access'
+  scope: resourceGroup(subscriptionOf(apimMonitoringVaultEntryId), resourceGroupOf(apimMonitoringVaultEntryId))
+  params: {
+    principalId: appIdentity.outputs.principalId
+    vaultName: split(apimMonitoringVaultEntryId, '/')[8]
+    secretName: split(apimMonitoringVaultEntryId, '/')[10]
+  }
+}
+
 module appPermissions 'modules/appPermissions.bicep' = {
   name: 'app-permissions'
+  // It assigns roles in the gateway resource groups, which gatewayGroups creates.
+  dependsOn: [gatewayGroups]
   params: {
     principalId: appIdentity.outputs.principalId
     managedScopes: managedScopes
@@ -488,8 +511,8 @@ module appPermissions 'modules/appPermissions.bicep' = {
     gatewaySubscriptionId: gatewaySubscriptionId
     apimServiceIds: apimServiceIds
     outcomeTopicId: outcomeTopicId
-    deadLetterStorageAccountId: storage.outputs.id
-    deadLetterContainerName: storage.outputs.deadLetterContainerName
+    deadLetterStorageAccountId: deadLetterStorage.outputs.id
+    deadLetterContainerName: deadLetterStorage.outputs.containerName
   }
 }
 
@@ -583,8 +606,8 @@ module resourceEventSubscriptions 'modules/topicSubscription.bicep' = [
         }
       ]
       deadLetterIdentityId: deadLetterIdentity.outputs.id
-      deadLetterStorageAccountId: storage.outputs.id
-      deadLetterContainerName: storage.outputs.deadLetterContainerName
+      deadLetterStorageAccountId: deadLetterStorage.outputs.id
+      deadLetterContainerName: deadLetterStorage.outputs.containerName
       maxDeliveryAttempts: eventMaxDeliveryAttempts
       eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
     }
@@ -603,8 +626,8 @@ module apimEventSubscriptions 'modules/topicSubscription.bicep' = [
       includedEventTypes: apimTokenEventTypes
       advancedFilters: []
       deadLetterIdentityId: deadLetterIdentity.outputs.id
-      deadLetterStorageAccountId: storage.outputs.id
-      deadLetterContainerName: storage.outputs.deadLetterContainerName
+      deadLetterStorageAccountId: deadLetterStorage.outputs.id
+      deadLetterContainerName: deadLetterStorage.outputs.containerName
       maxDeliveryAttempts: eventMaxDeliveryAttempts
       eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
     }
@@ -621,5 +644,5 @@ output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
 output APP_IDENTITY_CLIENT_ID string = appIdentity.outputs.clientId
 output EVENT_GRID_IDENTITY_ID string = deadLetterIdentity.outputs.id
-output ARC_DEAD_LETTER_CONTAINER_URL string = storage.outputs.deadLetterContainerUrl
+output ARC_DEAD_LETTER_CONTAINER_URL string = deadLetterStorage.outputs.containerUrl
 output ARC_EVENT_SUBSCRIPTIONS bool = deployEventSubscriptions

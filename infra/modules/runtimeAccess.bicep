@@ -10,6 +10,9 @@ param appPrincipalId string
 param eventGridPrincipalId string
 
 param storageAccountName string
+
+@description('The dead-letter storage account (deadLetterStorage.bicep) and its container.')
+param deadLetterStorageAccountName string
 param deadLetterContainerName string
 param applicationInsightsName string
 
@@ -27,6 +30,10 @@ var roles = {
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: deadLetterStorageAccountName
 
   resource blobs 'blobServices' existing = {
     name: 'default'
@@ -118,8 +125,8 @@ resource durableTask 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
 // Event Grid writes undeliverable events to the dead-letter container with this identity
 // (deadLetterWithResourceIdentity); it needs nothing else.
 resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage::blobs::deadLetters.id, eventGridPrincipalId, roles.storageBlobDataContributor)
-  scope: storage::blobs::deadLetters
+  name: guid(deadLetterStorage::blobs::deadLetters.id, eventGridPrincipalId, roles.storageBlobDataContributor)
+  scope: deadLetterStorage::blobs::deadLetters
   properties: {
     roleDefinitionId: subscriptionResourceId(
       'Microsoft.Authorization/roleDefinitions',

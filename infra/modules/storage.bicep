@@ -1,6 +1,6 @@
 // The app's storage account: the Functions host's storage (AzureWebJobsStorage, and the Durable
-// task hub on the Azure Storage backend), the Flex Consumption deployment package container, and
-// the container Event Grid dead-letters undeliverable events to. Identity-based access only: no
+// task hub on the Azure Storage backend) and the Flex Consumption deployment package container.
+// Dead letters have their own account (deadLetterStorage.bicep). Identity-based access only: no
 // shared key, so no connection string can exist.
 
 @description('Storage account name (3–24 lower-case letters and digits).')
@@ -13,9 +13,6 @@ param tags object
 
 @description('Container Flex Consumption deploys the app package to.')
 param deploymentContainerName string
-
-@description('Container Event Grid dead-letters to (ARC_DEAD_LETTER_CONTAINER_URL).')
-param deadLetterContainerName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -32,7 +29,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      // Event Grid writes dead letters as a trusted Azure service.
       bypass: 'AzureServices'
       defaultAction: 'Allow'
     }
@@ -50,15 +46,7 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   properties: { publicAccess: 'None' }
 }
 
-resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
-  parent: blobs
-  name: deadLetterContainerName
-  properties: { publicAccess: 'None' }
-}
-
 output id string = storage.id
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
-output deadLetterContainerName string = deadLetterContainer.name
-output deadLetterContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deadLetterContainer.name}'

@@ -117,6 +117,8 @@ class Parser {
         if (typeof args[0] === "boolean")
           throw new Error("string(bool) is 'True'/'False' in ARM: not modelled");
         return typeof args[0] === "string" ? args[0] : JSON.stringify(args[0]);
+      case "split":
+        return String(args[0]).split(String(args[1]));
       case "join":
         return (args[0] as Value[]).join(String(args[1]));
       case "if":

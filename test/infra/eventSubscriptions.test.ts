@@ -118,7 +118,22 @@ describeWithCompiler("Event Grid subscriptions in the compiled template (infra/m
       expect(deployment.condition).toBe("[parameters('deployEventSubscriptions')]");
       const parameters = deployment.properties?.parameters as Record<string, { value: unknown }>;
       expect(parameters.functionResourceId?.value).toBe("[variables('functionResourceId')]");
-      expect(String(parameters.deadLetterContainerName?.value)).toContain("deadLetterContainerName");
+      // Dead letters go to the dead-letter account's container: the one ARC_DEAD_LETTER_CONTAINER_URL
+      // names for the replay runbook.
+      const appSettings = (
+        moduleDeployment(main, "functionApp").properties?.parameters as {
+          appSettings: { value: Record<string, unknown> };
+        }
+      ).appSettings.value;
+      expect(appSettings.ARC_DEAD_LETTER_CONTAINER_URL).toBe(
+        "[reference('deadLetterStorage').outputs.containerUrl.value]",
+      );
+      expect(parameters.deadLetterStorageAccountId?.value).toBe(
+        "[reference('deadLetterStorage').outputs.id.value]",
+      );
+      expect(parameters.deadLetterContainerName?.value).toBe(
+        "[reference('deadLetterStorage').outputs.containerName.value]",
+      );
       const module = moduleTemplate(deployment);
       const subscriptions = resourcesOf(module).filter(
         (r: ArmResource) => r.type === "Microsoft.EventGrid/systemTopics/eventSubscriptions",

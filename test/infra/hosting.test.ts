@@ -42,17 +42,24 @@ describeWithCompiler("hosting in the compiled template (infra/main.bicep)", (com
     expect(site.properties?.httpsOnly).toBe(true);
   });
 
-  it("keeps storage keyless and private, and telemetry Entra-only", () => {
-    const storage = only(
-      moduleTemplate(moduleDeployment(main, "storage")),
-      "Microsoft.Storage/storageAccounts",
+  it("keeps both storage accounts (host, dead letters) keyless and private, and telemetry Entra-only", () => {
+    for (const module of ["storage", "deadLetterStorage"]) {
+      const storage = only(
+        moduleTemplate(moduleDeployment(main, module)),
+        "Microsoft.Storage/storageAccounts",
+      );
+      expect(storage.properties).toMatchObject({
+        allowSharedKeyAccess: false,
+        allowBlobPublicAccess: false,
+        minimumTlsVersion: "TLS1_2",
+        supportsHttpsTrafficOnly: true,
+      });
+    }
+    // Dead letters are not in the host's account, where the app's Blob Data Owner would cover them.
+    const hostContainers = resourcesOf(moduleTemplate(moduleDeployment(main, "storage"))).filter(
+      (resource) => resource.type === "Microsoft.Storage/storageAccounts/blobServices/containers",
     );
-    expect(storage.properties).toMatchObject({
-      allowSharedKeyAccess: false,
-      allowBlobPublicAccess: false,
-      minimumTlsVersion: "TLS1_2",
-      supportsHttpsTrafficOnly: true,
-    });
+    expect(hostContainers).toHaveLength(1);
     const insights = only(
       moduleTemplate(moduleDeployment(main, "monitoring")),
       "Microsoft.Insights/components",
@@ -72,6 +79,23 @@ describeWithCompiler("hosting in the compiled template (infra/main.bicep)", (com
       "Microsoft.DurableTask/schedulers",
       "Microsoft.DurableTask/schedulers/taskHubs",
     ]);
+  });
+
+  it("gives the app's identity the monitoring key's secret only, and only when one is named", () => {
+    const access = moduleDeployment(main, "monitoringKeyAccess");
+    expect(access.condition).toBe("[not(empty(parameters('apimMonitoringVaultEntryId')))]");
+    const assignments = resourcesOf(moduleTemplate(access)).filter(
+      (resource) => resource.type === "Microsoft.Authorization/roleAssignments",
+    );
+    expect(assignments).toHaveLength(1);
+    // Key Vault Secrets User, scoped to the one secret (not the vault).
+    expect(String(assignments[0]!.properties?.roleDefinitionId)).toContain(
+      "variables('keyVaultSecretsUser')",
+    );
+    expect(moduleTemplate(access).variables?.keyVaultSecretsUser).toBe(
+      "4633458b-17de-408a-b874-0445c86b69e6",
+    );
+    expect(String(assignments[0]!.scope)).toContain("Microsoft.KeyVault/vaults/secrets");
   });
 
   it("creates the gateway resource group in each gateway subscription", () => {
