@@ -404,8 +404,9 @@ export const settingsSchema = z.object({
   // ---- dead-letter replay ----
   /**
    * The blob container Event Grid dead-letters the app's event subscription into; the replay
-   * runbook (POST /api/events/dead-letters/replay) reads it with the app's identity (Storage Blob
-   * Data Contributor: it marks replayed blobs). Empty: not configured, the runbook says so.
+   * runbook (POST /api/events/dead-letters/replay) reads it with the app's identity (a custom role
+   * with read and blobs/write, to mark replayed blobs; not Data Contributor, which also deletes).
+   * Empty: not configured, the runbook says so.
    */
   ARC_DEAD_LETTER_CONTAINER_URL: blobContainerUrl,
 
@@ -466,6 +467,8 @@ export const settingsSchema = z.object({
 });
 
 const secretName = /KEY|SECRET|TOKEN|PASSWORD|CONNECTION/i;
+/** A value that carries a credential whatever its setting's name: a SAS, an account key, `user:password@`. */
+const carriesCredential = /[?&;]sig=|accountkey=|sharedaccesssignature=|:\/\/[^/?#\s]*@/i;
 
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -479,7 +482,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
       const shown =
         value === undefined
           ? "unset"
-          : secretName.test(variable) || /[?&]sig=/i.test(value)
+          : secretName.test(variable) || carriesCredential.test(value)
             ? "value hidden"
             : `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
       return `${variable} (${shown}): ${issue.message}`;

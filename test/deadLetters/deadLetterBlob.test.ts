@@ -100,4 +100,12 @@ test("ARC_DEAD_LETTER_CONTAINER_URL: a container's https URL, path-style only on
   const sas = "https://s.blob.core.windows.net/c?sv=2024-01-01&sig=c2VjcmV0";
   expect(() => read(sas)).toThrow(/value hidden/);
   expect(() => read(sas)).not.toThrow(/sig=/);
+  // Refused, and its credential not echoed either: a password in the URL, a connection string.
+  for (const [credential, secret] of [
+    ["https://user:pw-secret@mystorage.blob.core.windows.net/eventgrid-deadletters", "pw-secret"],
+    ["DefaultEndpointsProtocol=https;AccountName=mystorage;AccountKey=a2V5LXNlY3JldA==", "a2V5"],
+  ] as const) {
+    expect(() => read(credential)).toThrow(/value hidden/);
+    expect(() => read(credential)).not.toThrow(secret);
+  }
 });
