@@ -103,21 +103,9 @@ export const armOperationPermissions: readonly ArmOperationPermission[] = [
     path: `${machine}/runCommands/{runCommand}`,
     action: "Microsoft.HybridCompute/machines/runcommands/read",
     scope: "managedScope",
-    why: "read a run command's outcome (idempotent re-runs find the previous one)",
-  },
-  {
-    method: "GET",
-    path: `${hybridComputeOperation}/operationStatus/{operation}`,
-    action: "Microsoft.HybridCompute/locations/operationstatus/read",
-    scope: "managedSubscription",
-    why: "follow a run command's long-running operation (its status monitor is a subscription-level path)",
-  },
-  {
-    method: "GET",
-    path: `${hybridComputeOperation}/operationResults/{operation}`,
-    action: "Microsoft.HybridCompute/locations/operationresults/read",
-    scope: "managedSubscription",
-    why: "follow a run command's long-running operation through its Location monitor",
+    // The app waits for a run by reading it (asyncExecution false), never through the PUT's
+    // operation monitor: the managed subscriptions need no locations/operationstatus read.
+    why: "read a run command's outcome, and wait for it (idempotent re-runs find the previous one)",
   },
   // SSH over Arc (managed scopes).
   {
