@@ -5,7 +5,7 @@
 //   and answers 200 with what it found and what the handler did with every event; `continuation`
 //   when more blobs remain. `dryRun` reads and reports, replaying and marking nothing; `force`
 //   replays blobs an earlier replay marked. 409 when the container is not configured, 502 when
-//   Blob storage refuses (status and error code, never a URL).
+//   Blob storage refuses (its status and error code, and the container's URL, which holds no SAS).
 import { z } from "zod";
 
 import {
@@ -32,9 +32,9 @@ const replayBody = z
       .optional()
       .meta({
         description:
-          "Only blobs whose names start with it: Event Grid names them `…/{EVENT-SUBSCRIPTION}/{yyyy}/{m}/{d}/{h}/{guid}.json`, " +
-          "so a subscription's path (upper case) or a day narrows the replay.",
-        example: "ARC-MACHINE-EVENTS/2026/12/6/",
+          "Only blobs whose names start with it: Event Grid's names hold the event subscription's name in upper case, " +
+          "then `{yyyy}/{m}/{d}/{h}/{guid}.json`, so the path up to a subscription or a day narrows the replay " +
+          "(a dry run shows the names).",
       }),
     maxBlobs: z
       .int()
@@ -136,7 +136,7 @@ export const replayDeadLettersRoute = defineRoute({
     409: { description: "ARC_DEAD_LETTER_CONTAINER_URL is not set." },
     502: { description: "Blob storage refused or could not be reached (its status and error code)." },
   },
-  example: { body: { prefix: "ARC-MACHINE-EVENTS/", maxBlobs: 10, dryRun: true } },
+  example: { body: { maxBlobs: 10, dryRun: true } },
   async handler({ body }, context) {
     const url = context.settings.ARC_DEAD_LETTER_CONTAINER_URL;
     if (url === undefined) {
