@@ -50,6 +50,9 @@ func definitionId(subscriptionId string, roleKey string, principal string) strin
   '/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${definitionName(subscriptionId, roleKey, principal)}'
 
 var nameSuffix = uniqueString(principalId)
+// Module (nested deployment) names carry the identity too: two environments that share a subscription
+// would otherwise write each other's deployment records there, and ARM refuses a subscription-level
+// deployment whose name already exists in another location (InvalidDeploymentLocation).
 var managedSubscriptions = union(map(managedScopes, scope => subscriptionOf(scope)), [])
 var subscriptionScopes = filter(managedScopes, scope => length(split(scope, '/')) == 3)
 var resourceGroupScopes = filter(managedScopes, scope => length(split(scope, '/')) == 5)
@@ -67,7 +70,7 @@ var deadLetterContainerId = '${deadLetterStorageAccountId}/blobServices/default/
 
 module managedScopeRoles 'permissions/customRole.bicep' = [
   for subscriptionId in managedSubscriptions: {
-    name: 'arc-role-managedScope-${uniqueString(subscriptionId)}'
+    name: 'arc-role-managedScope-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       role: roles.managedScope
@@ -81,7 +84,7 @@ module managedScopeRoles 'permissions/customRole.bicep' = [
 
 module managedSubscriptionRoles 'permissions/customRole.bicep' = [
   for subscriptionId in managedSubscriptions: {
-    name: 'arc-role-managedSubscription-${uniqueString(subscriptionId)}'
+    name: 'arc-role-managedSubscription-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       role: roles.managedSubscription
@@ -95,7 +98,7 @@ module managedSubscriptionRoles 'permissions/customRole.bicep' = [
 
 module managedScopeAtSubscriptions 'permissions/assignAtSubscription.bicep' = [
   for scope in subscriptionScopes: {
-    name: 'arc-assign-managedScope-${uniqueString(scope)}'
+    name: 'arc-assign-managedScope-${uniqueString(principalId, scope)}'
     scope: subscription(subscriptionOf(scope))
     params: {
       principalId: principalId
@@ -108,7 +111,7 @@ module managedScopeAtSubscriptions 'permissions/assignAtSubscription.bicep' = [
 
 module managedScopeAtResourceGroups 'permissions/assignAtResourceGroup.bicep' = [
   for scope in resourceGroupScopes: {
-    name: 'arc-assign-managedScope-${uniqueString(scope)}'
+    name: 'arc-assign-managedScope-${uniqueString(principalId, scope)}'
     scope: resourceGroup(subscriptionOf(scope), split(scope, '/')[4])
     params: {
       principalId: principalId
@@ -121,7 +124,7 @@ module managedScopeAtResourceGroups 'permissions/assignAtResourceGroup.bicep' = 
 
 module managedSubscriptionAssignments 'permissions/assignAtSubscription.bicep' = [
   for subscriptionId in managedSubscriptions: {
-    name: 'arc-assign-managedSubscription-${uniqueString(subscriptionId)}'
+    name: 'arc-assign-managedSubscription-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       principalId: principalId
@@ -136,7 +139,7 @@ module managedSubscriptionAssignments 'permissions/assignAtSubscription.bicep' =
 
 module gatewaySubscriptionRoles 'permissions/customRole.bicep' = [
   for subscriptionId in gatewaySubscriptions: {
-    name: 'arc-role-gatewaySubscription-${uniqueString(subscriptionId)}'
+    name: 'arc-role-gatewaySubscription-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       role: roles.gatewaySubscription
@@ -150,7 +153,7 @@ module gatewaySubscriptionRoles 'permissions/customRole.bicep' = [
 
 module gatewayResourceGroupRoles 'permissions/customRole.bicep' = [
   for subscriptionId in gatewaySubscriptions: {
-    name: 'arc-role-gatewayResourceGroup-${uniqueString(subscriptionId)}'
+    name: 'arc-role-gatewayResourceGroup-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       role: roles.gatewayResourceGroup
@@ -164,7 +167,7 @@ module gatewayResourceGroupRoles 'permissions/customRole.bicep' = [
 
 module gatewaySubscriptionAssignments 'permissions/assignAtSubscription.bicep' = [
   for subscriptionId in gatewaySubscriptions: {
-    name: 'arc-assign-gatewaySubscription-${uniqueString(subscriptionId)}'
+    name: 'arc-assign-gatewaySubscription-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       principalId: principalId
@@ -178,7 +181,7 @@ module gatewaySubscriptionAssignments 'permissions/assignAtSubscription.bicep' =
 // The resource group itself is created by the deployment (main.bicep) before this module runs.
 module gatewayResourceGroupAssignments 'permissions/assignAtResourceGroup.bicep' = [
   for subscriptionId in gatewaySubscriptions: {
-    name: 'arc-assign-gatewayResourceGroup-${uniqueString(subscriptionId)}'
+    name: 'arc-assign-gatewayResourceGroup-${uniqueString(principalId, subscriptionId)}'
     scope: resourceGroup(subscriptionId, gatewayResourceGroupName)
     params: {
       principalId: principalId
@@ -193,7 +196,7 @@ module gatewayResourceGroupAssignments 'permissions/assignAtResourceGroup.bicep'
 
 module apimServiceRoles 'permissions/customRole.bicep' = [
   for subscriptionId in apimSubscriptions: {
-    name: 'arc-role-apimService-${uniqueString(subscriptionId)}'
+    name: 'arc-role-apimService-${uniqueString(principalId, subscriptionId)}'
     scope: subscription(subscriptionId)
     params: {
       role: roles.apimService
@@ -207,7 +210,7 @@ module apimServiceRoles 'permissions/customRole.bicep' = [
 
 module apimServiceAssignments 'permissions/assignAtApimService.bicep' = [
   for id in apimServiceIds: {
-    name: 'arc-assign-apimService-${uniqueString(id)}'
+    name: 'arc-assign-apimService-${uniqueString(principalId, id)}'
     scope: resourceGroup(subscriptionOf(id), split(id, '/')[4])
     params: {
       principalId: principalId
@@ -222,7 +225,7 @@ module apimServiceAssignments 'permissions/assignAtApimService.bicep' = [
 // --- Outcome topic (data plane) ---
 
 module outcomeTopicRole 'permissions/customRole.bicep' = if (!empty(outcomeTopicId)) {
-  name: 'arc-role-outcomeTopic'
+  name: 'arc-role-outcomeTopic-${nameSuffix}'
   scope: subscription(toLower(topicParts[2]))
   params: {
     role: roles.outcomeTopic
@@ -234,7 +237,7 @@ module outcomeTopicRole 'permissions/customRole.bicep' = if (!empty(outcomeTopic
 }
 
 module outcomeTopicAssignment 'permissions/assignAtTopic.bicep' = if (!empty(outcomeTopicId)) {
-  name: 'arc-assign-outcomeTopic'
+  name: 'arc-assign-outcomeTopic-${nameSuffix}'
   scope: resourceGroup(toLower(topicParts[2]), topicParts[4])
   params: {
     principalId: principalId
@@ -248,7 +251,7 @@ module outcomeTopicAssignment 'permissions/assignAtTopic.bicep' = if (!empty(out
 // --- Dead-letter container (data plane) ---
 
 module deadLetterContainerRole 'permissions/customRole.bicep' = {
-  name: 'arc-role-deadLetterContainer'
+  name: 'arc-role-deadLetterContainer-${nameSuffix}'
   scope: subscription(toLower(deadLetterParts[2]))
   params: {
     role: roles.deadLetterContainer
@@ -260,7 +263,7 @@ module deadLetterContainerRole 'permissions/customRole.bicep' = {
 }
 
 module deadLetterContainerAssignment 'permissions/assignAtContainer.bicep' = {
-  name: 'arc-assign-deadLetterContainer'
+  name: 'arc-assign-deadLetterContainer-${nameSuffix}'
   scope: resourceGroup(toLower(deadLetterParts[2]), deadLetterParts[4])
   params: {
     principalId: principalId
