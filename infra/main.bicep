@@ -491,7 +491,7 @@ module runtimeAccess 'modules/runtimeAccess.bicep' = {
 
 // The one secret the platform reads for the app (a Key Vault reference), when one is named.
 module monitoringKeyAccess 'modules/keyVaultSecretAccess.bicep' = if (!empty(apimMonitoringVaultEntryId)) {
-  name: 'apim-monitoring-key-access'
+  name: 'apim-monitoring-key-access-${resourceToken}'
   scope: resourceGroup(subscriptionOf(apimMonitoringVaultEntryId), resourceGroupOf(apimMonitoringVaultEntryId))
   params: {
     principalId: appIdentity.outputs.principalId
@@ -501,7 +501,7 @@ module monitoringKeyAccess 'modules/keyVaultSecretAccess.bicep' = if (!empty(api
 }
 
 module appPermissions 'modules/appPermissions.bicep' = {
-  name: 'app-permissions'
+  name: 'app-permissions-${resourceToken}'
   // It assigns roles in the gateway resource groups, which gatewayGroups creates.
   dependsOn: [gatewayGroups]
   params: {
@@ -518,10 +518,13 @@ module appPermissions 'modules/appPermissions.bicep' = {
 
 // ---- in other subscriptions ----
 
+// Deployments outside rg-{env} carry the resource token in their names: two environments
+// sharing a subscription must neither overwrite each other's deployment records nor collide on a
+// subscription-level deployment's location (InvalidDeploymentLocation).
 // The app creates gateways in this group and never creates the group itself.
 module gatewayGroups 'modules/resourceGroup.bicep' = [
   for subscriptionId in gatewaySubscriptions: {
-    name: 'gateway-group-${take(uniqueString(subscriptionId, gatewayResourceGroupName), 8)}'
+    name: 'gateway-group-${resourceToken}-${take(uniqueString(subscriptionId, gatewayResourceGroupName), 8)}'
     scope: subscription(subscriptionId)
     params: {
       name: gatewayResourceGroupName
@@ -535,7 +538,7 @@ module gatewayGroups 'modules/resourceGroup.bicep' = [
 // app's own group again: declaring it here orders the topic after it).
 module eventGroups 'modules/resourceGroup.bicep' = [
   for watched in watchedTopics: if (watched.create) {
-    name: 'event-group-${take(uniqueString(watched.subscriptionId, resourceGroupName), 8)}'
+    name: 'event-group-${resourceToken}-${take(uniqueString(watched.subscriptionId, resourceGroupName), 8)}'
     scope: subscription(watched.subscriptionId)
     params: {
       name: resourceGroupName
@@ -547,7 +550,7 @@ module eventGroups 'modules/resourceGroup.bicep' = [
 
 module subscriptionTopics 'modules/systemTopic.bicep' = [
   for (watched, i) in watchedTopics: if (watched.create) {
-    name: 'subscription-topic-${take(uniqueString(watched.subscriptionId), 8)}'
+    name: 'subscription-topic-${resourceToken}-${take(uniqueString(watched.subscriptionId), 8)}'
     scope: resourceGroup(subscriptionOf(watched.topicId), resourceGroupOf(watched.topicId))
     dependsOn: [eventGroups[i]]
     params: {
@@ -571,7 +574,7 @@ resource apimServices 'Microsoft.ApiManagement/service@2024-05-01' existing = [
 
 module apimServiceTopics 'modules/systemTopic.bicep' = [
   for (apim, i) in apimTopics: if (apim.create) {
-    name: 'apim-topic-${take(uniqueString(apim.serviceId), 8)}'
+    name: 'apim-topic-${resourceToken}-${take(uniqueString(apim.serviceId), 8)}'
     scope: resourceGroup(subscriptionOf(apim.topicId), resourceGroupOf(apim.topicId))
     params: {
       name: lastSegment(apim.topicId)
@@ -590,7 +593,7 @@ var functionResourceId = '${resourceId(subscription().subscriptionId, resourceGr
 
 module resourceEventSubscriptions 'modules/topicSubscription.bicep' = [
   for (watched, i) in watchedTopics: if (deployEventSubscriptions) {
-    name: 'resource-events-${take(uniqueString(watched.subscriptionId), 8)}'
+    name: 'resource-events-${resourceToken}-${take(uniqueString(watched.subscriptionId), 8)}'
     scope: resourceGroup(subscriptionOf(watched.topicId), resourceGroupOf(watched.topicId))
     dependsOn: [subscriptionTopics[i], functionApp, runtimeAccess]
     params: {
@@ -616,7 +619,7 @@ module resourceEventSubscriptions 'modules/topicSubscription.bicep' = [
 
 module apimEventSubscriptions 'modules/topicSubscription.bicep' = [
   for (apim, i) in apimTopics: if (deployEventSubscriptions) {
-    name: 'apim-events-${take(uniqueString(apim.serviceId), 8)}'
+    name: 'apim-events-${resourceToken}-${take(uniqueString(apim.serviceId), 8)}'
     scope: resourceGroup(subscriptionOf(apim.topicId), resourceGroupOf(apim.topicId))
     dependsOn: [apimServiceTopics[i], functionApp, runtimeAccess]
     params: {
