@@ -81,17 +81,28 @@ export async function runningDetach(
 
 export type StopDecision =
   | { readonly action: "terminated"; readonly instanceId: string }
-  | { readonly action: "notRunning"; readonly instanceId: string };
+  | { readonly action: "notRunning"; readonly instanceId: string }
+  | { readonly action: "newerRunKept"; readonly instanceId: string; readonly runStartedAt: string };
 
-/** Terminates a running onboarding, with the reason in its history and status. */
+/**
+ * Terminates a running onboarding, with the reason in its history and status — unless the run
+ * began after the deletion happened (`happenedAt`, the event's time): the machine was created
+ * again since, and a late delivery (a retry, a dead letter replayed days later) of the old
+ * deletion must not stop the new machine's onboarding.
+ */
 export async function stopOnboarding(
   client: StarterClient,
   machineId: string,
   reason: string,
+  happenedAt?: string,
 ): Promise<StopDecision> {
   const instanceId = machineInstanceId(machineId);
   const status = await findInstanceStatus(client, instanceId);
   if (!status || !!hasEnded(status.runtimeStatus)) return { action: "notRunning", instanceId };
+  const deletedAt = happenedAt === undefined ? Number.NaN : Date.parse(happenedAt);
+  if (Number.isFinite(deletedAt) && status.createdAt > deletedAt) {
+    return { action: "newerRunKept", instanceId, runStartedAt: new Date(status.createdAt).toISOString() };
+  }
   try {
     await client.terminate(instanceId, reason);
   } catch (error) {

@@ -68,6 +68,7 @@ const outcomeValues = [
   "skippedOutOfScope",
   "terminated",
   "notRunning",
+  "newerRunKept",
   "ignored",
   "malformed",
   "notReplayed",
@@ -83,7 +84,7 @@ const replayedEvent = z.object({
   outcome: z.enum(outcomeValues).meta({
     description:
       "What the webhook's handler did: started, alreadyRunning or alreadyCovered (an onboarding), detachRunning, " +
-      "skippedOutOfScope, terminated or notRunning (a deletion), ignored (not an event the app acts on), " +
+      "skippedOutOfScope, terminated, notRunning or newerRunKept (a deletion; newerRunKept: the run began after it), ignored (not an event the app acts on), " +
       "malformed; notReplayed on a dry run.",
   }),
   instanceId: z.string().optional(),

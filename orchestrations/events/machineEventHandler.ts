@@ -5,7 +5,8 @@
 //   the machine's detach is running (its own tag write comes back as such an event);
 //   machines outside ARC_SCOPES are skipped here, with the reason in the log (the opt-out tag
 //   needs the machine's tags, so the onboarding's plan checks it and writes nothing);
-// - a machine deleted → its onboarding, if running, is terminated with the reason;
+// - a machine deleted → its onboarding, if running, is terminated with the reason (not when the run
+//   began after the deletion: the machine was created again since);
 // - a connected cluster written, or an API Management gateway token event → the gateway
 //   capability's deployment or rotation sweep (orchestrations/apim/apimStarter.ts);
 // - anything else → ignored (debug log); a malformed event → logged with why, and acknowledged,
@@ -18,7 +19,13 @@ import { getSettings } from "../../shared/config";
 import { toMachineEvents } from "../../shared/events/toMachineEvent";
 import { isInScope } from "../../shared/onboarding/scope";
 import { routeApimEvents } from "../apim/apimStarter";
-import { runningDetach, type StarterClient, startOnboarding, stopOnboarding } from "../onboardingStarter";
+import {
+  runningDetach,
+  type StarterClient,
+  startOnboarding,
+  type StopDecision,
+  stopOnboarding,
+} from "../onboardingStarter";
 
 export type EventLog = Pick<InvocationContext, "log" | "warn" | "debug">;
 
@@ -31,6 +38,7 @@ export type HandledOutcome =
   | "skippedOutOfScope"
   | "terminated"
   | "notRunning"
+  | "newerRunKept"
   | "ignored"
   | "malformed";
 
@@ -116,16 +124,25 @@ export async function handleMachineEvent(
         const reason = `The machine was deleted (event ${eventId}${
           machineEvent.eventTime ? ` at ${machineEvent.eventTime}` : ""
         }); onboarding stopped and nothing is recreated`;
-        const stopped = await stopOnboarding(client, machineId, reason);
-        log.log(
-          `${machineId} deleted: ${stopped.action === "terminated" ? "onboarding terminated" : "no onboarding was running"} (${stopped.instanceId})`,
-        );
+        const stopped = await stopOnboarding(client, machineId, reason, machineEvent.eventTime);
+        log.log(`${machineId} deleted: ${describeStop(stopped)} (${stopped.instanceId}; event ${eventId})`);
         handled.push({ outcome: stopped.action, eventId, machineId, instanceId: stopped.instanceId });
         break;
       }
     }
   }
   return handled;
+}
+
+function describeStop(stopped: StopDecision): string {
+  switch (stopped.action) {
+    case "terminated":
+      return "onboarding terminated";
+    case "notRunning":
+      return "no onboarding was running";
+    case "newerRunKept":
+      return `onboarding kept: its run began at ${stopped.runStartedAt}, after the deletion (the machine was created again)`;
+  }
 }
 
 function describeStart(action: "started" | "alreadyRunning" | "alreadyCovered"): string {
