@@ -2,8 +2,7 @@
 // delivery of an OLDER deletion (Event Grid's retries last up to 24 hours; the dead-letter replay
 // may come days later) reaches a run that began after it — the machine was created again since —
 // and must leave that run alone.
-import type { EventGridEvent } from "@azure/eventgrid";
-
+import type { EventGridEvent } from "../../local/emulator/eventGrid/resourceEvents";
 import { setMachineConnectivity } from "../../local/emulator/providers/hybridCompute/machines";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile, runFor } from "./onboardingHarness";
@@ -16,20 +15,19 @@ harnessPerFile({ subscriptionId }, (started) => {
 });
 
 /** The machine's write event as the emulator published it, turned into its deletion at `eventTime`. */
-function deletionOf(machineId: string, eventTime: Date, id: string): EventGridEvent<unknown> {
+function deletionOf(machineId: string, eventTime: Date, id: string): EventGridEvent {
   const written = h.host
     .emulator!.eventLog()
     .published.map((record) => record.event)
     .find((event) => event.subject.toLowerCase() === machineId.toLowerCase());
   if (written === undefined) throw new Error(`no write event for ${machineId}`);
-  const data = written.data as Record<string, unknown>;
   return {
     ...written,
     id,
     eventType: "Microsoft.Resources.ResourceDeleteSuccess",
     eventTime: eventTime.toISOString(),
-    data: { ...data, operationName: "Microsoft.HybridCompute/machines/delete" },
-  } as EventGridEvent<unknown>;
+    data: { ...written.data, operationName: "Microsoft.HybridCompute/machines/delete" },
+  };
 }
 
 function runtimeStatus(machineId: string): string | undefined {
