@@ -1,13 +1,17 @@
 // Replaying dead-lettered events: one page of blobs of the dead-letter container (at most
-// `maxBlobs`, so a request stays well inside the HTTP trigger's 230 s), each read and parsed
+// `maxBlobs`), each read and parsed
 // defensively, each event handed — as Event Grid delivers one event at a time — to the very
 // handler the webhook runs (machineEventHandler.ts), and the blob then marked replayed. Twice is
 // harmless by design: a marked blob is skipped unless `force`, and a replayed event whose
 // machine's onboarding is running, or began after the event, starts nothing (the starter's own
 // dedup). A blob that cannot be read is reported and left unmarked; a failure of the durable
-// store stops the request (its blob stays unmarked, so the next replay takes it again).
+// store stops the request (its blob stays unmarked, so the next replay takes it again). A request
+// stops starting blobs once it has run `replayTimeBudgetMs` (a blob may hold thousands of events,
+// and the HTTP trigger answers within 230 s); its continuation then resumes after the last blob it
+// handled (replayCursor.ts), so no blob is skipped or replayed twice across requests, force or not.
 import { type DeadLetteredEvent, readDeadLetterBlob } from "../../shared/deadLetters/deadLetterBlob";
 import type { DeadLetterBlobEntry, DeadLetterContainer } from "../../shared/deadLetters/deadLetterContainer";
+import { encodeReplayCursor, listedAfter, type ReplayCursor } from "../../shared/deadLetters/replayCursor";
 import { runtimeClock } from "../../shared/runtimeClock";
 import type { StarterClient } from "../onboardingStarter";
 import { type EventLog, type HandledOutcome, handleMachineEvent } from "./machineEventHandler";
@@ -17,8 +21,12 @@ export interface ReplayRequest {
   readonly maxBlobs: number;
   readonly dryRun: boolean;
   readonly force: boolean;
-  readonly continuation?: string;
+  /** Where the previous request stopped (its decoded continuation). */
+  readonly cursor?: ReplayCursor;
 }
+
+/** How long a request starts new blobs: well inside the HTTP trigger's 230 s answer limit. */
+export const replayTimeBudgetMs = 120_000;
 
 export type EventReplayOutcome = HandledOutcome | "notReplayed";
 
@@ -61,6 +69,8 @@ export interface ReplayReport {
   readonly blobs: readonly ReplayedBlob[];
   /** More blobs remain: send the same request with this `continuation`. */
   readonly continuation?: string;
+  /** The request stopped inside its page for its time budget (the continuation resumes there). */
+  readonly stoppedForTime?: true;
 }
 
 export async function replayDeadLetters(
@@ -69,9 +79,21 @@ export async function replayDeadLetters(
   request: ReplayRequest,
   log: EventLog,
 ): Promise<ReplayReport> {
-  const page = await container.listPage(request.prefix, request.continuation, request.maxBlobs);
+  const startedAt = runtimeClock.now();
+  const marker = request.cursor?.marker;
+  const page = await container.listPage(request.prefix, marker, request.maxBlobs);
+  const pending = page.blobs.filter((blob) => listedAfter(blob.name, request.cursor?.after));
   const blobs: ReplayedBlob[] = [];
-  for (const blob of page.blobs) blobs.push(await replayBlob(container, client, blob, request, log));
+  for (const blob of pending) {
+    if (blobs.length > 0 && runtimeClock.now() - startedAt >= replayTimeBudgetMs) break;
+    blobs.push(await replayBlob(container, client, blob, request, log));
+  }
+  const stoppedForTime = blobs.length < pending.length;
+  const next: ReplayCursor | undefined = stoppedForTime
+    ? { ...(marker !== undefined ? { marker } : {}), after: blobs[blobs.length - 1]!.name }
+    : page.continuation !== undefined
+      ? { marker: page.continuation }
+      : undefined;
 
   const outcomes: Partial<Record<EventReplayOutcome, number>> = {};
   for (const event of blobs.flatMap((blob) => blob.events)) {
@@ -83,7 +105,7 @@ export async function replayDeadLetters(
     ...(request.prefix !== undefined ? { prefix: request.prefix } : {}),
     dryRun: request.dryRun,
     force: request.force,
-    blobsListed: page.blobs.length,
+    blobsListed: pending.length,
     blobsRead: blobs.length - count("alreadyReplayed"),
     blobsMarked: count("replayed"),
     blobsAlreadyReplayed: count("alreadyReplayed"),
@@ -91,12 +113,21 @@ export async function replayDeadLetters(
     eventsFound: blobs.reduce((sum, blob) => sum + blob.events.length, 0),
     outcomes,
     blobs,
-    ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
+    ...(next !== undefined
+      ? {
+          continuation: encodeReplayCursor({
+            ...next,
+            ...(request.prefix !== undefined ? { prefix: request.prefix } : {}),
+          }),
+        }
+      : {}),
+    ...(stoppedForTime ? { stoppedForTime: true as const } : {}),
   };
   log.log(
     `Dead-letter replay${request.dryRun ? " (dry run)" : ""}: ${report.blobsListed} blobs listed, ` +
       `${report.blobsMarked} replayed, ${report.blobsAlreadyReplayed} already replayed, ` +
-      `${report.blobsUnreadable} unreadable, ${report.eventsFound} events${report.continuation ? "; more remain" : ""}`,
+      `${report.blobsUnreadable} unreadable, ${report.eventsFound} events` +
+      `${stoppedForTime ? "; stopped for time" : ""}${report.continuation ? "; more remain" : ""}`,
   );
   return report;
 }

@@ -12,6 +12,7 @@ import {
   DeadLetterStorageError,
   openDeadLetterContainer,
 } from "../../shared/deadLetters/deadLetterContainer";
+import { decodeReplayCursor } from "../../shared/deadLetters/replayCursor";
 import { ok, RouteError } from "../../shared/runbooks/http/answers";
 import { defineRoute } from "../../shared/runbooks/http/route";
 import { replayDeadLetters } from "./deadLetterReplay";
@@ -51,12 +52,10 @@ const replayBody = z
     force: z.boolean().default(false).meta({
       description: "Replay blobs an earlier replay marked too (the handler still starts nothing twice).",
     }),
-    continuation: z
-      .string()
-      .min(1)
-      .max(4096)
-      .optional()
-      .meta({ description: "The previous answer's `continuation`: the next page of blobs." }),
+    continuation: z.string().min(1).max(4096).optional().meta({
+      description:
+        "The previous answer's `continuation`, sent back as is with the same prefix: where that request stopped.",
+    }),
   })
   .meta({ id: "DeadLetterReplayRequest" });
 
@@ -117,6 +116,9 @@ const replayReport = z
       .string()
       .optional()
       .meta({ description: "More blobs remain: send the request again with it." }),
+    stoppedForTime: z.literal(true).optional().meta({
+      description: "The request stopped inside its page after two minutes; the continuation resumes there.",
+    }),
   })
   .meta({ id: "DeadLetterReplayReport" });
 
@@ -147,6 +149,13 @@ export const replayDeadLettersRoute = defineRoute({
         "ARC_DEAD_LETTER_CONTAINER_URL is not set: the app does not know where Event Grid dead-letters its events",
       );
     }
+    const decoded =
+      body.continuation === undefined ? undefined : decodeReplayCursor(body.continuation, body.prefix);
+    if (decoded !== undefined && "problem" in decoded) {
+      throw new RouteError(400, "InvalidContinuation", `continuation ${decoded.problem}`, {
+        field: "continuation",
+      });
+    }
     try {
       const report = await replayDeadLetters(
         openDeadLetterContainer(url, context.arm()),
@@ -156,7 +165,7 @@ export const replayDeadLettersRoute = defineRoute({
           dryRun: body.dryRun,
           force: body.force,
           ...(body.prefix !== undefined ? { prefix: body.prefix } : {}),
-          ...(body.continuation !== undefined ? { continuation: body.continuation } : {}),
+          ...(decoded !== undefined ? { cursor: decoded.cursor } : {}),
         },
         context.log,
       );

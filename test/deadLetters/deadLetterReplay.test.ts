@@ -229,6 +229,11 @@ test("bad request bodies: 400 naming the field, nothing read", async () => {
     [{ prefix: "" }, "body.prefix"],
     [{ force: "yes" }, "body.force"],
     [{ continuation: 7 }, "body.continuation"],
+    // Not one the runbook gave (a storage marker, garbage), or given for another prefix.
+    [{ continuation: "2!80!MDAwMDA0IWJsb2I-" }, "continuation"],
+    [{ continuation: Buffer.from('{"v":2}').toString("base64url") }, "continuation"],
+    [{ continuation: Buffer.from('{"v":1,"prefix":"A/"}').toString("base64url") }, "continuation"],
+    [{ continuation: Buffer.from('{"v":1}').toString("base64url"), prefix: "A/" }, "continuation"],
     [{ replayAll: true }, "body.replayAll"],
   ] as const) {
     const answer = await h.call(route, { method: "POST", body });
