@@ -1,6 +1,6 @@
 // The rotation's fleet side: finding every cluster whose gateway token arc-autopilot recorded and
-// which is due (ARM list of connected clusters per subscription in ARC_SCOPES, read by their token
-// tag), starting one rotation per cluster unless one runs, and publishing outcomes.
+// which is due (ARM list of connected clusters at each ARC_SCOPES entry — a subscription, or a
+// resource group whose subscription is not itself a scope — read by their token tag), starting one rotation per cluster unless one runs, and publishing outcomes.
 import { z } from "zod";
 
 import { apimOutcomeEventTypes } from "../../shared/apim/results";
@@ -8,7 +8,7 @@ import { isRotationDue, parseTokenTag, tagValue, tokenRecordSchema } from "../..
 import { listConnectedClusters } from "../../shared/azure/connectedClusters";
 import { publishToOutcomeTopic } from "../../shared/azure/outcomeTopic";
 import { ArcAutopilotError } from "../../shared/errors";
-import { subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import { listingScopesOf } from "../../shared/onboarding/scope";
 import { sameResourceId } from "../../shared/resourceId";
 import { defineActivity } from "../activity";
 import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
@@ -35,22 +35,24 @@ export const findDueApimTokens = defineActivity({
   output: z.strictObject({
     scanned: z.number().int(),
     due: z.array(dueClusterSchema),
-    /** Subscriptions whose clusters could not be listed (not registered, no permission), with why. */
-    unreadable: z.array(z.strictObject({ subscriptionId: z.string(), code: z.string() })),
+    /** Scopes whose clusters could not be listed (not registered, no permission), with why. */
+    unreadable: z.array(
+      z.strictObject({ subscriptionId: z.string(), resourceGroup: z.string().optional(), code: z.string() }),
+    ),
   }),
   async handler({ arm, settings }, input) {
     const due: z.output<typeof dueClusterSchema>[] = [];
-    const unreadable: { subscriptionId: string; code: string }[] = [];
+    const unreadable: { subscriptionId: string; resourceGroup?: string; code: string }[] = [];
     let scanned = 0;
-    for (const subscriptionId of subscriptionsOfScopes(settings.ARC_SCOPES)) {
+    for (const scope of listingScopesOf(settings.ARC_SCOPES)) {
       let clusters;
       try {
-        clusters = await listConnectedClusters(arm, subscriptionId);
+        clusters = await listConnectedClusters(arm, scope);
       } catch (error) {
-        // A subscription without Microsoft.Kubernetes (or without read access) holds no cluster of
-        // ours; the others are still swept. Retryable failures are thrown and retried.
+        // A scope without Microsoft.Kubernetes (or without read access) holds no cluster of ours;
+        // the others are still swept. Retryable failures are thrown and retried.
         if (!(error instanceof ArcAutopilotError) || error.isRetryable) throw error;
-        unreadable.push({ subscriptionId, code: error.code });
+        unreadable.push({ ...scope, code: error.code });
         continue;
       }
       for (const cluster of clusters) {

@@ -41,7 +41,7 @@ export function* sweepApimGatewayTokensOrchestrator(
   }
   if (found.value.unreadable.length > 0 && !context.df.isReplaying) {
     context.warn(
-      `Gateway token sweep: clusters of ${found.value.unreadable.map((u) => `${u.subscriptionId} (${u.code})`).join(", ")} could not be listed`,
+      `Gateway token sweep: clusters of ${found.value.unreadable.map((u) => `${u.subscriptionId}${u.resourceGroup === undefined ? "" : `/${u.resourceGroup}`} (${u.code})`).join(", ")} could not be listed`,
     );
   }
   if (found.value.due.length === 0)

@@ -71,10 +71,11 @@ export async function getConnectedCluster(context: ArmContext, id: string): Prom
 /** Every connected cluster of a subscription, following nextLink (readAllPages: a repeated link is refused). */
 export async function listConnectedClusters(
   context: ArmContext,
-  subscriptionId: string,
+  scope: { readonly subscriptionId: string; readonly resourceGroup?: string },
 ): Promise<ConnectedCluster[]> {
+  const group = scope.resourceGroup === undefined ? "" : `/resourceGroups/${scope.resourceGroup}`;
   const request = {
-    path: `/subscriptions/${subscriptionId}/providers/Microsoft.Kubernetes/connectedClusters`,
+    path: `/subscriptions/${scope.subscriptionId}${group}/providers/Microsoft.Kubernetes/connectedClusters`,
     apiVersion: apiVersions.connectedClusters,
   };
   const clusters: ConnectedCluster[] = [];

@@ -45,6 +45,40 @@ export function subscriptionsOfScopes(scopes: readonly Scope[]): string[] {
 }
 
 /**
+ * The fewest subscriptions and resource groups that list every resource of the scopes: each scope
+ * once, a resource group dropped when its subscription is itself a scope. An ARM list at exactly
+ * these needs read access at the scopes only, not at their whole subscriptions.
+ */
+export function listingScopesOf(
+  scopes: readonly Scope[],
+): { readonly subscriptionId: string; readonly resourceGroup?: string }[] {
+  const parsed: { subscriptionId: string; resourceGroup?: string }[] = [];
+  for (const scope of scopes) {
+    try {
+      const id = parseResourceId(scope);
+      if (id.providers.length > 0) continue;
+      parsed.push({
+        subscriptionId: id.subscriptionId.toLowerCase(),
+        ...(id.resourceGroup !== undefined ? { resourceGroup: id.resourceGroup } : {}),
+      });
+    } catch {
+      // a scope that is not a resource id holds nothing
+    }
+  }
+  const wholeSubscriptions = new Set(
+    parsed.filter((s) => s.resourceGroup === undefined).map((s) => s.subscriptionId),
+  );
+  const seen = new Set<string>();
+  return parsed.filter((scope) => {
+    if (scope.resourceGroup !== undefined && wholeSubscriptions.has(scope.subscriptionId)) return false;
+    const key = `${scope.subscriptionId}/${scope.resourceGroup?.toLowerCase() ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * True when the tags carry the opt-out tag. Names compare case-insensitively as ARM does; values
  * too, unlike ARM, because a machine tagged `Opt-Out` by hand clearly means to opt out, and
  * erring here only leaves a machine alone.

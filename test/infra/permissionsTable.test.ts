@@ -66,21 +66,22 @@ describe("the operation table and the roles granted", () => {
   });
 
   test("an action granted at a narrower scope than the operation's does not count", () => {
-    // The connected-cluster list is a subscription-level request: a resource-group role cannot serve it.
+    // Registering a resource provider is a subscription-level request: a role at a managed scope
+    // (possibly a resource group) cannot serve it.
     const narrowed: Record<string, RoleFile> = {
       ...roles,
       managedSubscription: {
         ...roles.managedSubscription!,
-        actions: roles.managedSubscription!.actions.filter((a) => !/connectedClusters\/Read/i.test(a)),
+        actions: roles.managedSubscription!.actions.filter((a) => !/HybridConnectivity\/register/i.test(a)),
       },
       managedScope: {
         ...roles.managedScope!,
-        actions: [...roles.managedScope!.actions, "Microsoft.Kubernetes/connectedClusters/Read"],
+        actions: [...roles.managedScope!.actions, "Microsoft.HybridConnectivity/register/action"],
       },
     };
     expect(tableVersusRoles(appTable, narrowed)).toEqual(
       expect.arrayContaining([
-        expect.stringContaining("connectedClusters/Read is not granted at managedSubscription"),
+        expect.stringContaining("HybridConnectivity/register/action is not granted at managedSubscription"),
       ]),
     );
   });

@@ -1,5 +1,10 @@
 import { ValidationError } from "../../shared/errors";
-import { hasOptOutTag, isInScope, subscriptionsOfScopes } from "../../shared/onboarding/scope";
+import {
+  hasOptOutTag,
+  isInScope,
+  listingScopesOf,
+  subscriptionsOfScopes,
+} from "../../shared/onboarding/scope";
 import { parseOptOutTag, parseScope } from "../../shared/validation/scope";
 
 const machineId =
@@ -90,5 +95,24 @@ describe("the subscriptions of the scopes", () => {
       ]),
     ).toEqual(["aaaaaaaa-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"]);
     expect(subscriptionsOfScopes([])).toEqual([]);
+  });
+});
+
+describe("the scopes to list at", () => {
+  test("each scope once; a resource group only when its subscription is not itself a scope", () => {
+    expect(
+      listingScopesOf([
+        "/subscriptions/BBBBBBBB-0000-4000-8000-000000000002/resourceGroups/rg-a",
+        "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-covered",
+        "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001",
+        "/subscriptions/bbbbbbbb-0000-4000-8000-000000000002/resourceGroups/RG-A",
+        "/subscriptions/bbbbbbbb-0000-4000-8000-000000000002/resourceGroups/rg-b",
+      ]),
+    ).toEqual([
+      { subscriptionId: "bbbbbbbb-0000-4000-8000-000000000002", resourceGroup: "rg-a" },
+      { subscriptionId: "aaaaaaaa-0000-4000-8000-000000000001" },
+      { subscriptionId: "bbbbbbbb-0000-4000-8000-000000000002", resourceGroup: "rg-b" },
+    ]);
+    expect(listingScopesOf([])).toEqual([]);
   });
 });
