@@ -90,6 +90,10 @@ param eventTimeToLiveInMinutes int = 1440
 
 // ---- hosting ----
 
+@description('Node.js on Flex Consumption: 20, the version the project is developed and tested on (package.json engines), or 22. Node 20 reached its end of life on 2026-04-30 (Node.js release schedule); the code uses nothing Node 22 removed.')
+@allowed(['20', '22'])
+param nodeVersion string = '20'
+
 @description('Flex Consumption: the most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -472,6 +476,7 @@ module functionApp 'modules/functionApp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     runbookAuthClientId: runbookAuthClientId
+    nodeVersion: nodeVersion
   }
 }
 

@@ -26,6 +26,10 @@ param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
+@description('Node.js major version the app runs on.')
+@allowed(['20', '22'])
+param nodeVersion string
+
 @description('Client id of an existing Microsoft Entra app registration for the runbooks; empty leaves App Service Authentication off.')
 param runbookAuthClientId string
 
@@ -76,7 +80,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: nodeVersion
       }
     }
     siteConfig: {

@@ -36,7 +36,12 @@ describeWithCompiler("hosting in the compiled template (infra/main.bicep)", (com
       runtime: unknown;
       deployment: { storage: { type: string; authentication: { type: string } } };
     };
-    expect(config.runtime).toEqual({ name: "node", version: "20" });
+    expect(config.runtime).toEqual({ name: "node", version: "[parameters('nodeVersion')]" });
+    // Node 20 by default, the version package.json's engines and the suite run on; 22 allowed.
+    expect(main.parameters?.nodeVersion).toMatchObject({ defaultValue: "20", allowedValues: ["20", "22"] });
+    expect(moduleDeployment(main, "functionApp").properties?.parameters).toMatchObject({
+      nodeVersion: { value: "[parameters('nodeVersion')]" },
+    });
     expect(config.deployment.storage.type).toBe("blobContainer");
     expect(config.deployment.storage.authentication.type).toBe("UserAssignedIdentity");
     expect(site.properties?.httpsOnly).toBe(true);
