@@ -5,15 +5,16 @@ import type { DurableClient } from "durable-functions";
 import type { Settings } from "../../shared/config";
 import { parseConnectedClusterId } from "../../shared/resourceId";
 import { scopeVerdict } from "../../shared/runbooks/targetScope";
-import { hasEnded, isConflict } from "../durableStatus";
+import { findInstanceStatus, hasEnded, isConflict } from "../durableStatus";
 
 export type StarterClient = Pick<DurableClient, "getStatus" | "startNew">;
 
 export type StartAction = "started" | "alreadyRunning";
 
+/** Whether the instance runs; a durable store that cannot be read is thrown, never taken as "no run". */
 async function isRunning(client: StarterClient, instanceId: string): Promise<boolean> {
-  const status = await client.getStatus(instanceId).catch(() => undefined);
-  return status?.runtimeStatus !== undefined && !hasEnded(String(status.runtimeStatus));
+  const status = await findInstanceStatus(client, instanceId);
+  return status !== undefined && !hasEnded(status.runtimeStatus);
 }
 
 /** Starts the instance unless it runs: one status read, then the start. */

@@ -9,7 +9,7 @@ import type { InvocationContext } from "@azure/functions";
 import type { DeploymentRequest } from "../../shared/apim/parameters";
 import type { Settings } from "../../shared/config";
 import { type ApimEvent, toApimEvents } from "../../shared/events/apimEvents";
-import { hasEnded } from "../durableStatus";
+import { findInstanceStatus, hasEnded } from "../durableStatus";
 import { apimInstanceId, apimOrchestratorNames } from "./apimNames";
 import {
   clusterScopeVerdict,
@@ -36,13 +36,12 @@ export async function startApimDeployment(
   const instanceId = apimInstanceId("deploy", clusterId);
   // One read decides: a run going covers the write; so does an ended run that was going when the
   // write happened (its own tag write among them).
-  const last = await client.getStatus(instanceId).catch(() => undefined);
-  if (last?.runtimeStatus !== undefined && !hasEnded(String(last.runtimeStatus)))
-    return { action: "alreadyRunning", instanceId };
-  if (happenedAt !== undefined && last?.createdTime && last.lastUpdatedTime) {
+  // A durable store that cannot be read is thrown (Event Grid retries), never taken as "no run".
+  const last = await findInstanceStatus(client, instanceId);
+  if (last !== undefined && !hasEnded(last.runtimeStatus)) return { action: "alreadyRunning", instanceId };
+  if (happenedAt !== undefined && last !== undefined) {
     const at = Date.parse(happenedAt);
-    if (new Date(last.createdTime).getTime() <= at && at <= new Date(last.lastUpdatedTime).getTime())
-      return { action: "alreadyCovered", instanceId };
+    if (last.createdAt <= at && at <= last.lastUpdatedAt) return { action: "alreadyCovered", instanceId };
   }
   const input: DeployApimGatewayInput = {
     clusterId,
