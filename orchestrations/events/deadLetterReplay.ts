@@ -82,17 +82,20 @@ export async function replayDeadLetters(
   const startedAt = runtimeClock.now();
   const marker = request.cursor?.marker;
   const page = await container.listPage(request.prefix, marker, request.maxBlobs);
-  const pending = page.blobs.filter((blob) => listedAfter(blob.name, request.cursor?.after));
+  const after = request.cursor?.after;
+  const pending = listedAfter(page.blobs, after);
   const blobs: ReplayedBlob[] = [];
   for (const blob of pending) {
     if (blobs.length > 0 && runtimeClock.now() - startedAt >= replayTimeBudgetMs) break;
     blobs.push(await replayBlob(container, client, blob, request, log));
   }
   const stoppedForTime = blobs.length < pending.length;
+  // A page that held nothing new (a smaller maxBlobs than the request that stopped in it) keeps
+  // `after`: the next page may still begin with blobs up to it.
   const next: ReplayCursor | undefined = stoppedForTime
     ? { ...(marker !== undefined ? { marker } : {}), after: blobs[blobs.length - 1]!.name }
     : page.continuation !== undefined
-      ? { marker: page.continuation }
+      ? { marker: page.continuation, ...(blobs.length === 0 && after !== undefined ? { after } : {}) }
       : undefined;
 
   const outcomes: Partial<Record<EventReplayOutcome, number>> = {};

@@ -1,8 +1,8 @@
 // Where a dead-letter replay goes on: the runbook's own continuation, opaque to callers. Blob
 // storage's listing marker alone can only resume at a page boundary, but a request may stop inside
 // a page (its time budget, deadLetterReplay.ts), so the cursor holds the page's marker and the name
-// of the last blob handled in it: the next request lists that page again and skips the names up to
-// it (storage lists blobs in name order). It also holds the prefix it was made for, so a
+// of the last blob handled in it: the next request lists that page again and skips the blobs up to
+// it (listedAfter). It also holds the prefix it was made for, so a
 // continuation sent with another prefix is refused rather than silently listing the wrong blobs.
 import { z } from "zod";
 
@@ -54,7 +54,20 @@ export function decodeReplayCursor(
   return { cursor };
 }
 
-/** Whether blob `name` comes after `after` in Blob storage's listing order (UTF-8 bytes). */
-export function listedAfter(name: string, after: string | undefined): boolean {
-  return after === undefined || Buffer.compare(Buffer.from(name, "utf8"), Buffer.from(after, "utf8")) > 0;
+/**
+ * The listed blobs after `after`, the last blob an earlier request handled. Storage documents its
+ * listing order only as "alphabetical", so while that blob is still listed, everything up to it in
+ * the page's own order was handled, whatever the exact collation. Once it is not (deleted, or a
+ * smaller `maxBlobs` ended the page before it), names compare by their UTF-8 bytes: ordinal order,
+ * which Event Grid's ASCII names (upper-case subscription, date, GUID) list in.
+ */
+export function listedAfter<T extends { readonly name: string }>(
+  blobs: readonly T[],
+  after: string | undefined,
+): T[] {
+  if (after === undefined) return [...blobs];
+  const at = blobs.findIndex((blob) => blob.name === after);
+  if (at >= 0) return blobs.slice(at + 1);
+  const last = Buffer.from(after, "utf8");
+  return blobs.filter((blob) => Buffer.compare(Buffer.from(blob.name, "utf8"), last) > 0);
 }

@@ -2,8 +2,9 @@
 // events; the HTTP trigger must answer within 230 s), and its continuation resumes right after
 // the last blob it handled — inside the page, not at the next page — so across requests every blob
 // is replayed exactly once, with force too (when marks do not make later requests skip them).
-// Blob storage here is a small in-memory container listing in name order with numeric markers, as
-// the real one lists; the clock is the app's (runtimeClock), advanced as each blob is read.
+// Blob storage here is a small in-memory container listing in the order given (name order, unless
+// a test says otherwise) with numeric markers; the clock is the app's (runtimeClock), advanced as
+// each blob is read.
 import {
   replayDeadLetters,
   type ReplayReport,
@@ -23,7 +24,9 @@ beforeAll(() => {
 });
 afterAll(() => uninstall());
 
-function container(): DeadLetterContainer & { replays: Map<string, number> } {
+function container(listed: readonly string[] = names): DeadLetterContainer & {
+  replays: Map<string, number>;
+} {
   const replays = new Map<string, number>();
   const marks = new Map<string, string>();
   return {
@@ -31,12 +34,12 @@ function container(): DeadLetterContainer & { replays: Map<string, number> } {
     replays,
     listPage: (_prefix, marker, maxBlobs) => {
       const start = marker === undefined ? 0 : Number(marker);
-      const page = names.slice(start, start + maxBlobs).map((name) => ({
+      const page = listed.slice(start, start + maxBlobs).map((name) => ({
         name,
         metadata: {},
         ...(marks.has(name) ? { replayedAt: marks.get(name)! } : {}),
       }));
-      const next = start + maxBlobs < names.length ? String(start + maxBlobs) : undefined;
+      const next = start + maxBlobs < listed.length ? String(start + maxBlobs) : undefined;
       return Promise.resolve({ blobs: page, ...(next !== undefined ? { continuation: next } : {}) });
     },
     read: (name) => {
@@ -70,8 +73,11 @@ const unusedClient = {
 };
 const log = { log: () => undefined, warn: () => undefined, debug: () => undefined };
 
-async function replayAll(force: boolean): Promise<{ reports: ReplayReport[]; replays: Map<string, number> }> {
-  const store = container();
+async function replayAll(
+  force: boolean,
+  store = container(),
+  maxBlobsOf: (request: number) => number = () => 5,
+): Promise<{ reports: ReplayReport[]; replays: Map<string, number> }> {
   const reports: ReplayReport[] = [];
   let continuation: string | undefined;
   do {
@@ -80,7 +86,12 @@ async function replayAll(force: boolean): Promise<{ reports: ReplayReport[]; rep
     const report = await replayDeadLetters(
       store,
       unusedClient,
-      { maxBlobs: 5, dryRun: false, force, ...(decoded !== undefined ? { cursor: decoded.cursor } : {}) },
+      {
+        maxBlobs: maxBlobsOf(reports.length),
+        dryRun: false,
+        force,
+        ...(decoded !== undefined ? { cursor: decoded.cursor } : {}),
+      },
       log,
     );
     reports.push(report);
@@ -124,4 +135,29 @@ test("a request always handles at least one blob, however slow", async () => {
   expect(report.blobs.map((blob) => blob.name)).toEqual(["a/1.json"]);
   expect(report.stoppedForTime).toBe(true);
   expect(decodeReplayCursor(report.continuation!, undefined)).toEqual({ cursor: { after: "a/1.json" } });
+});
+
+test("a smaller maxBlobs after a stop: the pages before the stopped blob replay nothing again", async () => {
+  // The first request stops after a/3 in a page of 5; the next ones list 2 at a time from the
+  // same marker, so the first of them holds only blobs already handled.
+  const { reports, replays } = await replayAll(true, container(), (request) => (request === 0 ? 5 : 2));
+  expect(reports.map((report) => report.blobs.map((blob) => blob.name))).toEqual([
+    ["a/1.json", "a/2.json", "a/3.json"],
+    [],
+    ["a/4.json"],
+    ["a/5.json", "a/6.json"],
+    ["a/7.json"],
+  ]);
+  expect([...replays.entries()].sort()).toEqual(names.map((name) => [name, 1]));
+});
+
+test("a listing not in byte order: the continuation resumes after the last blob in the page's own order", async () => {
+  // "-" sorts before "/" by bytes, yet this store lists "A/…" first (as a listing by path segment would).
+  const listed = ["A/1.json", "A/2.json", "A/3.json", "A-B/1.json", "A-B/2.json"];
+  const { reports, replays } = await replayAll(true, container(listed));
+  expect(reports.map((report) => report.blobs.map((blob) => blob.name))).toEqual([
+    ["A/1.json", "A/2.json", "A/3.json"],
+    ["A-B/1.json", "A-B/2.json"],
+  ]);
+  expect([...replays.entries()]).toEqual(listed.map((name) => [name, 1]));
 });
