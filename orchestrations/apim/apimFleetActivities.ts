@@ -1,6 +1,7 @@
 // The rotation's fleet side: finding every cluster whose gateway token arc-autopilot recorded and
 // which is due (ARM list of connected clusters at each ARC_SCOPES entry — a subscription, or a
-// resource group whose subscription is not itself a scope — read by their token tag), starting one rotation per cluster unless one runs, and publishing outcomes.
+// resource group whose subscription is not itself a scope — read by their token tag), starting
+// one rotation per cluster unless one runs, and publishing outcomes.
 import { z } from "zod";
 
 import { apimOutcomeEventTypes } from "../../shared/apim/results";

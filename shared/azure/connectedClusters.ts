@@ -68,7 +68,7 @@ export async function getConnectedCluster(context: ArmContext, id: string): Prom
   return cluster;
 }
 
-/** Every connected cluster of a subscription, following nextLink (readAllPages: a repeated link is refused). */
+/** Every connected cluster of a subscription or resource group, following nextLink (readAllPages: a repeated link is refused). */
 export async function listConnectedClusters(
   context: ArmContext,
   scope: { readonly subscriptionId: string; readonly resourceGroup?: string },
