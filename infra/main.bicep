@@ -1,8 +1,8 @@
 // arc-autopilot on Azure: `azd up` deploys this. The resource group rg-{environmentName} holds the
-// Function App (Flex Consumption, Node 20), its user-assigned identity, storage (identity-based
-// connections only), Application Insights (Entra authentication only), and the Durable Task
-// Scheduler when chosen. Event Grid system topics on the watched subscriptions (and on the
-// API Management instances the app manages) deliver to the app's Event Grid function, with
+// Function App (Flex Consumption, Node 20 or 22), its user-assigned identity, storage
+// (identity-based connections only), Application Insights (Entra authentication only), and the
+// Durable Task Scheduler when chosen. Event Grid system topics on the watched subscriptions (and on
+// the API Management instances the app manages) deliver to the app's Event Grid function, with
 // dead-lettering to blob storage. Role assignments: the runtime's in modules/runtimeAccess.bicep,
 // the app's own (least privilege on the managed scopes) in modules/appPermissions.bicep.
 // Conventions of the Azure-Samples azd Functions templates, with plain resources instead of Azure

@@ -1,4 +1,4 @@
-// The Function App on the Flex Consumption plan (Linux, Node 20), running as the app's
+// The Function App on the Flex Consumption plan (Linux, Node 20 or 22), running as the app's
 // user-assigned managed identity, with App Service Authentication for the runbooks (off unless an
 // app registration is given). Every app setting comes from main.bicep's `appSettings`, so the
 // whole set is in one place and the infra tests can compare it with what the code reads.

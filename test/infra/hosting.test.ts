@@ -1,6 +1,6 @@
-// The hosting the compiled template creates: a Flex Consumption Function App on Node 20 running as
-// a user-assigned identity, storage without shared keys, Application Insights without local
-// authentication (docs/azure-facts.md §24).
+// The hosting the compiled template creates: a Flex Consumption Function App on Node 20 or 22
+// running as a user-assigned identity, storage without shared keys, Application Insights without
+// local authentication (docs/azure-facts.md §24).
 import {
   type ArmResource,
   type ArmTemplate,
@@ -24,7 +24,7 @@ describeWithCompiler("hosting in the compiled template (infra/main.bicep)", (com
     main = compileBicep(compiler).template;
   });
 
-  it("runs the app on Flex Consumption, Node 20, as its user-assigned identity", () => {
+  it("runs the app on Flex Consumption, Node nodeVersion (20 by default), as its user-assigned identity", () => {
     const functionApp = moduleTemplate(moduleDeployment(main, "functionApp"));
     const plan = only(functionApp, "Microsoft.Web/serverfarms");
     expect(plan.sku).toEqual({ name: "FC1", tier: "FlexConsumption" });
