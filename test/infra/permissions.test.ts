@@ -1,28 +1,20 @@
 // The deployment as Azure receives it grants the app's identity exactly the roles of infra/roles/
 // (each checked against the operation table by permissionsTable.test.ts), each defined with those
 // actions and nothing else, and assigned at the kind of scope the role is for. Reads infra/main.bicep
-// compiled (the permissions module nested in it), or the module alone while main.bicep is absent.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-
+// compiled (the permissions module nested in it).
 import type { PermissionScope } from "../../shared/azure/armPermissions";
 import {
   type ArmResource,
   type ArmTemplate,
-  bicepCompiler,
   compileBicep,
-  repositoryRoot,
+  describeWithCompiler,
+  lintBicep,
   resourcesOf,
 } from "../support/compiledInfra";
 import { loadRoles } from "./permissionsModel";
 
-const compiler = bicepCompiler();
-const describeWithCompiler = "path" in compiler ? describe : describe.skip;
-if (!("path" in compiler)) test.skip(`permissions template (${compiler.skipReason})`, () => undefined);
-
 const moduleFile = "infra/modules/appPermissions.bicep";
-const templateFile = existsSync(join(repositoryRoot, "infra/main.bicep")) ? "infra/main.bicep" : moduleFile;
+const templateFile = "infra/main.bicep";
 
 /** Where an assignment lands: what the role's `assignedAt` may be. */
 const allowedKinds: Readonly<Record<PermissionScope, readonly string[]>> = {
@@ -88,17 +80,12 @@ function kindOf({ deployment, template }: Nested, assignment: ArmResource): stri
     : "resourceGroup";
 }
 
-describeWithCompiler(`the app's role assignments (${templateFile} compiled)`, () => {
-  const path = "path" in compiler ? compiler.path : "";
+describeWithCompiler(`the app's role assignments (${templateFile} compiled)`, (path) => {
   const roles = loadRoles();
 
   test("the permissions module builds and lints without a warning", () => {
     expect(compileBicep(path, moduleFile).diagnostics).toBe("");
-    const lint = spawnSync(path, ["lint", join(repositoryRoot, moduleFile)], { encoding: "utf8" });
-    expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}`.trim() }).toEqual({
-      status: 0,
-      output: "",
-    });
+    expect(lintBicep(path, moduleFile)).toBe("");
   });
 
   test("each custom role is defined with exactly its file's actions, at exactly its assignable scopes", () => {
