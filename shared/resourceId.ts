@@ -237,6 +237,16 @@ export function parseGatewayId(id: string): GatewayRef {
   };
 }
 
+/** Whether the id is an Arc gateway's (a machine's settings may name anything that was written there). */
+export function isGatewayId(id: string): boolean {
+  try {
+    parseGatewayId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function machineSettingsId(machineId: string): string {
   return `${machineResourceId(parseMachineId(machineId))}/providers/Microsoft.HybridCompute/settings/default`;
 }

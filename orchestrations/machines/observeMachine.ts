@@ -18,7 +18,7 @@ import { getMachineSettings, type MachineSettings } from "../../shared/azure/mac
 import { isDirectByChoice } from "../../shared/onboarding/connectionChoice";
 import type { OnboardingObservation } from "../../shared/onboarding/onboardingPlan";
 import { hybridConnectivityNamespace } from "../../shared/onboarding/policy";
-import { machineResourceId, parseGatewayId, parseMachineId } from "../../shared/resourceId";
+import { isGatewayId, machineResourceId, parseMachineId } from "../../shared/resourceId";
 import type { AzureDeps } from "../activity";
 
 /** What Azure shows of the machine; the placement is added by the onboarding planner when it needs one. */
@@ -93,15 +93,6 @@ export async function observeMachine(
         }
       : {}),
   };
-}
-
-function isGatewayId(id: string): boolean {
-  try {
-    parseGatewayId(id);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function linked(

@@ -4,7 +4,7 @@
 import { mergeIncomingPorts, osTypeOf } from "../azure/agentCommands";
 import { hasFailed, hasSucceeded, isDeletedState, registrationPhaseOf } from "../azure/azureStates";
 import type { ArcMachine } from "../azure/machines";
-import { normalizeResourceId, parseGatewayId } from "../resourceId";
+import { isGatewayId, normalizeResourceId } from "../resourceId";
 import { resourceNameIn, shorten } from "../text";
 import { type AgentVersion, compareAgentVersions } from "../validation/agentVersion";
 import { normalizeLocation } from "./gatewayPlacement";
@@ -189,15 +189,6 @@ export function portDecision(
     };
   }
   return merged.length > current.length ? { ports: merged } : {};
-}
-
-function isGatewayId(id: string): boolean {
-  try {
-    parseGatewayId(id);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sameId(a: string, b: string): boolean {
