@@ -1,7 +1,8 @@
 // Request-body and name validation for the emulator's providers, answering as ARM does
 // (400 InvalidRequestContent / InvalidResourceName) instead of throwing.
-import type { z } from "zod";
+import { z } from "zod";
 
+import { isResourceId } from "../../shared/resourceId";
 import { armErrors, ArmHttpError } from "./armError";
 
 /** The first few zod issues as `path: message`, the way ARM lists what was wrong. */
@@ -26,6 +27,9 @@ export function parseAdminBody<T extends z.ZodType>(schema: T, body: unknown): z
   if (!result.success) throw armErrors.badRequest("InvalidAdminRequest", describeIssues(result.error));
   return result.data;
 }
+
+/** An admin body's field naming a resource by its full id. */
+export const adminResourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
 
 /** ARM resource names: the spec's pattern plus ARM's general limits. */
 export function checkName(kind: string, name: string, pattern: RegExp, maxLength = 260): void {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 import { ArcAutopilotError } from "../../../shared/errors";
-import { isResourceId, parseResourceId, resourceTypeOf } from "../../../shared/resourceId";
+import { parseResourceId, resourceTypeOf } from "../../../shared/resourceId";
 import { armErrors, ArmHttpError } from "../armError";
 import { armRequestFor } from "../armResource";
 import type { EventSubscriptionOptions } from "../eventGrid";
@@ -15,7 +15,7 @@ import { connectMachine, setMachineConnectivity } from "../providers/hybridCompu
 import { hybridConnectivityApiVersions } from "../providers/hybridConnectivity";
 import { connectedClustersApiVersions } from "../providers/kubernetes/connectedClusters";
 import { extensionsApiVersions } from "../providers/kubernetes/extensions";
-import { parseAdminBody } from "../validation";
+import { adminResourceIdSchema, parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 import { failNextRoute } from "./failureRoute";
 
@@ -26,8 +26,6 @@ function asAdminError(error: unknown): unknown {
   }
   return error;
 }
-
-const resourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
 
 export const adminOperations: AdminRoute[] = [
   {
@@ -46,7 +44,7 @@ export const adminOperations: AdminRoute[] = [
     handle: (emulator, body) => {
       const input = parseAdminBody(
         z.strictObject({
-          machineId: resourceIdSchema,
+          machineId: adminResourceIdSchema,
           status: z.enum(["Connected", "Disconnected", "Error", "AwaitingConnection"]),
         }),
         body,
@@ -62,7 +60,7 @@ export const adminOperations: AdminRoute[] = [
       "Deletes a resource (and what is nested under it) behind the app's back: {resourceId, silent?}. Emits the delete event unless silent (a missed event).",
     handle: (emulator, body) => {
       const input = parseAdminBody(
-        z.strictObject({ resourceId: resourceIdSchema, silent: z.boolean().default(false) }),
+        z.strictObject({ resourceId: adminResourceIdSchema, silent: z.boolean().default(false) }),
         body,
       );
       const context = emulator.context();

@@ -5,7 +5,6 @@
 // endpoint or a gateway is `POST /_emulator/resources/delete` with `silent: true`.
 import { z } from "zod";
 
-import { isResourceId } from "../../../shared/resourceId";
 import { armErrors } from "../armError";
 import {
   markGatewayRetiring,
@@ -18,10 +17,9 @@ import {
 } from "../behindTheBack";
 import { gatewayType } from "../providers/hybridCompute/gateways";
 import { machineSettingsIdOf } from "../providers/hybridCompute/settings";
-import { parseAdminBody } from "../validation";
+import { adminResourceIdSchema, parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 
-const resourceId = z.string().refine(isResourceId, "must be an Azure resource id");
 /** What `POST /_emulator/machines` takes; connectMachine checks each field. */
 const machineFields = z.looseObject({
   subscriptionId: z.string().min(1),
@@ -34,16 +32,16 @@ const driftChangeSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("onboarded"),
     machine: machineFields,
-    gatewayId: resourceId,
+    gatewayId: adminResourceIdSchema,
     sshPort: z.number().int().min(1).max(65535).default(22),
   }),
-  z.strictObject({ kind: z.literal("linkRemoved"), machineId: resourceId }),
+  z.strictObject({ kind: z.literal("linkRemoved"), machineId: adminResourceIdSchema }),
   z.strictObject({
     kind: z.literal("sshPort"),
-    machineId: resourceId,
+    machineId: adminResourceIdSchema,
     port: z.number().int().min(1).max(65535),
   }),
-  z.strictObject({ kind: z.literal("gatewayRetiring"), gatewayId: resourceId }),
+  z.strictObject({ kind: z.literal("gatewayRetiring"), gatewayId: adminResourceIdSchema }),
 ]);
 
 export const driftOperations: AdminRoute[] = [

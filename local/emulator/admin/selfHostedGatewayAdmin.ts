@@ -4,7 +4,6 @@
 // extension holds (names and fingerprints, never values), token-event knobs and install failures.
 import { z } from "zod";
 
-import { isResourceId } from "../../../shared/resourceId";
 import { armErrors } from "../armError";
 import { deploymentOf } from "../providers/apiManagement/deployments";
 import { apimGatewayType, findApimGateway } from "../providers/apiManagement/gatewayRecords";
@@ -18,11 +17,9 @@ import {
   setClusterTags,
 } from "../providers/kubernetes/connectedClusters";
 import { extensionProtectedSettings, failNextExtensionOperations } from "../providers/kubernetes/extensions";
-import { parseAdminBody } from "../validation";
+import { adminResourceIdSchema, parseAdminBody } from "../validation";
 import type { AdminRoute } from "./adminApi";
 import { failNextRoute } from "./failureRoute";
-
-const resourceIdSchema = z.string().refine(isResourceId, "must be an Azure resource id");
 
 export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
   {
@@ -40,7 +37,7 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
       "The cluster agents' heartbeat changes: {clusterId, status: Connected|Offline|Connecting|Expired|AgentNotInstalled} (Disconnected is taken as Offline). Emits the write event.",
     handle: (emulator, body) => {
       const input = parseAdminBody(
-        z.strictObject({ clusterId: resourceIdSchema, status: z.string().min(1) }),
+        z.strictObject({ clusterId: adminResourceIdSchema, status: z.string().min(1) }),
         body,
       );
       return setClusterConnectivity(emulator.context(), input.clusterId, input.status);
@@ -52,7 +49,7 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
     summary: "Someone replaces the cluster's tags: {clusterId, tags}. Emits the write event.",
     handle: (emulator, body) => {
       const input = parseAdminBody(
-        z.strictObject({ clusterId: resourceIdSchema, tags: z.record(z.string(), z.string()) }),
+        z.strictObject({ clusterId: adminResourceIdSchema, tags: z.record(z.string(), z.string()) }),
         body,
       );
       return setClusterTags(emulator.context(), input.clusterId, input.tags);
@@ -76,7 +73,7 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
     handle: (emulator, body) => {
       const input = parseAdminBody(
         z.strictObject({
-          serviceId: resourceIdSchema,
+          serviceId: adminResourceIdSchema,
           name: z.string().min(1),
           locationName: z.string().min(1).max(256).optional(),
           description: z.string().max(1000).optional(),
@@ -92,7 +89,7 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
     summary:
       "The gateway's live nodes, as the portal shows them: {gatewayId} → {value:[{name, hostname, instanceId, lastHeartbeat, version}], count}.",
     handle: (emulator, body) => {
-      const { gatewayId } = parseAdminBody(z.strictObject({ gatewayId: resourceIdSchema }), body);
+      const { gatewayId } = parseAdminBody(z.strictObject({ gatewayId: adminResourceIdSchema }), body);
       const context = emulator.context();
       if (!findApimGateway(context, gatewayId)) throw armErrors.notFound(apimGatewayType, gatewayId);
       const value = liveNodes(context, gatewayId);
@@ -129,7 +126,7 @@ export const selfHostedGatewayAdminRoutes: AdminRoute[] = [
     summary:
       "What protected settings an extension was given and what runs: {extensionId} → names with sha256 fingerprints (never values), and the running gateway token's gateway, expiry, key and validity.",
     handle: (emulator, body) => {
-      const { extensionId } = parseAdminBody(z.strictObject({ extensionId: resourceIdSchema }), body);
+      const { extensionId } = parseAdminBody(z.strictObject({ extensionId: adminResourceIdSchema }), body);
       const context = emulator.context();
       const requested = extensionProtectedSettings(emulator.state, extensionId);
       if (!requested) throw armErrors.notFound("Microsoft.KubernetesConfiguration/extensions", extensionId);
