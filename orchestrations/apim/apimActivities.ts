@@ -33,11 +33,9 @@ import {
 } from "../../shared/apim/tokenTag";
 import {
   configurationEndpoint,
-  findApimGateway,
+  findApimGatewayTarget,
   generateGatewayToken,
-  getApimService,
   putApimGateway,
-  selfHostedGatewayTiers,
 } from "../../shared/azure/apiManagement";
 import {
   beginDeleteClusterExtension,
@@ -105,23 +103,13 @@ export const prepareApimDeployment = defineActivity({
       request = parsed.data;
     }
     const deployment = resolveDeployment(request, settings);
-    const service = await getApimService(arm, deployment.gatewayId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    // Gateway operations on a tier without self-hosted gateways answer 400: judge the tier first.
-    const tierAllows =
-      service !== undefined &&
-      selfHostedGatewayTiers.some((tier) => tier.toLowerCase() === service.skuName.toLowerCase());
-    const gatewayExists = tierAllows
-      ? (await findApimGateway(arm, deployment.gatewayId)) !== undefined
-      : false;
+    const target = await findApimGatewayTarget(arm, deployment.gatewayId);
+    const service = target.service;
     const verdict = judgePrerequisites({
       clusterId: input.clusterId,
       ...(cluster ? { cluster } : {}),
       gatewayId: deployment.gatewayId,
-      ...(service ? { service } : {}),
-      gatewayExists,
+      ...target,
       mayCreateGateway: settings.ARC_APIM_CREATE_GATEWAY,
     });
     prerequisiteVerdictSchema.parse(verdict);

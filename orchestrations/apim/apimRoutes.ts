@@ -15,10 +15,9 @@ import { observeApimDeployment } from "../../shared/apim/observe";
 import { deploymentRequestSchema, resolveDeployment } from "../../shared/apim/parameters";
 import { judgePrerequisites } from "../../shared/apim/prerequisites";
 import { parseTokenTag, tagValue } from "../../shared/apim/tokenTag";
-import { findApimGateway, getApimService, selfHostedGatewayTiers } from "../../shared/azure/apiManagement";
+import { findApimGatewayTarget } from "../../shared/azure/apiManagement";
 import { findConnectedCluster } from "../../shared/azure/connectedClusters";
 import { getSettings } from "../../shared/config";
-import { NotFoundError } from "../../shared/errors";
 import { resourceGroupField, subscriptionIdField } from "../../shared/onboarding/fleet";
 import {
   connectedClusterResourceId,
@@ -141,22 +140,11 @@ export const deployApimGatewayRoute = defineRoute({
     const arm = context.arm();
     const cluster = await findConnectedCluster(arm, clusterId);
     if (!cluster) return notFound(`The connected cluster ${clusterId} does not exist`, "params.name");
-    const service = await getApimService(arm, deployment.gatewayId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    const tierAllows =
-      service !== undefined &&
-      selfHostedGatewayTiers.some((tier) => tier.toLowerCase() === service.skuName.toLowerCase());
-    const gatewayExists = tierAllows
-      ? (await findApimGateway(arm, deployment.gatewayId)) !== undefined
-      : false;
     const verdict = judgePrerequisites({
       clusterId,
       cluster,
       gatewayId: deployment.gatewayId,
-      ...(service ? { service } : {}),
-      gatewayExists,
+      ...(await findApimGatewayTarget(arm, deployment.gatewayId)),
       mayCreateGateway: settings.ARC_APIM_CREATE_GATEWAY,
     });
     if (!verdict.ok) {

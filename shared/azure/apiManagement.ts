@@ -52,6 +52,33 @@ export async function findApimGateway(
   return body === undefined ? undefined : toApimGateway(body, id);
 }
 
+/** What a deployment onto `gatewayId` depends on: its service, and whether the gateway exists. */
+export interface ApimGatewayTarget {
+  /** Absent when the service does not exist. */
+  readonly service?: ApimService;
+  readonly gatewayExists: boolean;
+}
+
+/**
+ * Reads the gateway's service and, only on a tier with self-hosted gateways, the gateway: gateway
+ * operations on any other tier answer 400, so there the gateway counts as absent.
+ */
+export async function findApimGatewayTarget(
+  context: ArmContext,
+  gatewayId: string,
+): Promise<ApimGatewayTarget> {
+  const service = await getApimService(context, gatewayId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  if (service === undefined) return { gatewayExists: false };
+  const tierAllows = selfHostedGatewayTiers.some(
+    (tier) => tier.toLowerCase() === service.skuName.toLowerCase(),
+  );
+  const gatewayExists = tierAllows ? (await findApimGateway(context, gatewayId)) !== undefined : false;
+  return { service, gatewayExists };
+}
+
 /** Creates (or updates) the gateway (Gateway_CreateOrUpdate, synchronous). */
 export async function putApimGateway(
   context: ArmContext,
