@@ -29,14 +29,6 @@ async function detach(machineId: string): Promise<DetachResult> {
   return status.output as DetachResult;
 }
 
-function settingsLink(machineId: string): unknown {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 test.each([
   ["1.45.02779.1667", "agent-145"],
   ["1.55.02941.1840", "agent-155"],
@@ -46,7 +38,7 @@ test.each([
     const gatewayId = await h.readyGateway("arc-gw-centralus", "centralus");
     const machineId = h.connect({ name, location: "centralus", agentVersion });
     expect((await h.outcome(machineId)).outcome).toBe("onboarded");
-    expect(settingsLink(machineId)).toBe(gatewayId);
+    expect(h.gatewayLink(machineId)).toBe(gatewayId);
     expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
     // The operator detaches it a while later (an event of the same instant would be covered by the last run).
     await h.host.runFor(60_000);
@@ -90,7 +82,7 @@ test.each([
       h.log.entries.some((e) => e.message.includes("onboarding not started, its detach is running")),
     ).toBe(true);
     expect((await h.outcome(machineId)).reason).toBe("Attached to its gateway and reachable over SSH");
-    expect(settingsLink(machineId)).toBeUndefined();
+    expect(h.gatewayLink(machineId)).toBeUndefined();
     expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
 
     // Again: nothing left to detach, nothing written.
@@ -134,6 +126,6 @@ test("a monitor-mode machine is reported with the local command, and its link is
       .slice(from)
       .filter((e) => e.method !== "GET"),
   ).toEqual([]);
-  expect(settingsLink(machineId)).toBe(gatewayId);
+  expect(h.gatewayLink(machineId)).toBe(gatewayId);
   expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
 });

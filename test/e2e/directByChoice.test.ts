@@ -23,14 +23,6 @@ harnessPerFile({ subscriptionId }, (started) => {
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 
-function link(machineId: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 function tags(machineId: string): Record<string, string> {
   return (h.host.emulator!.state.getResource(machineId)?.body.tags ?? {}) as Record<string, string>;
 }
@@ -93,7 +85,7 @@ test("retired to direct: the write events, two drift sweeps and the onboard runb
     h.connect({ name: "weu-155", location: "westeurope", agentVersion: "1.55.02941.1840" }),
   ];
   for (const id of ids) expect((await h.outcome(id)).outcome).toBe("onboarded");
-  for (const id of ids) expect(link(id)).toBe(gatewayId);
+  for (const id of ids) expect(h.gatewayLink(id)).toBe(gatewayId);
   await h.host.runFor(60_000);
   const from = h.host.traffic().length;
 
@@ -149,7 +141,7 @@ test("retired to direct: the write events, two drift sweeps and the onboard runb
   for (const id of ids) expect(await h.outcome(id)).toMatchObject({ outcome: "already-onboarded" });
 
   for (const id of ids) {
-    expect(link(id)).toBeUndefined();
+    expect(h.gatewayLink(id)).toBeUndefined();
     expect(agentConnectionType(h.host.emulator!.context(), id)).toBe("direct");
   }
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeUndefined();
@@ -185,7 +177,7 @@ test("detach runbook: the machine stays direct through a drift sweep; removing t
   expect(swept.report.kinds).toEqual({ "direct-by-choice": 3 });
   expect(swept.report.findings.filter((f) => f.machineId === machineId)).toEqual([]);
   expect(gatewayWrites(from)).toEqual([]);
-  expect(link(machineId)).toBeUndefined();
+  expect(h.gatewayLink(machineId)).toBeUndefined();
 
   // Detaching again only says so: it is already off and tagged; nothing is written.
   h.host.engine.purge(detachInstanceId(machineId));
@@ -201,7 +193,7 @@ test("detach runbook: the machine stays direct through a drift sweep; removing t
   await setTags(machineId, {});
   await h.host.runUntilIdle();
   expect(await h.outcome(machineId)).toMatchObject({ outcome: "onboarded" });
-  expect(link(machineId)).toBe(gatewayId);
+  expect(h.gatewayLink(machineId)).toBe(gatewayId);
   const back = await sweep();
   expect(kindOf(back, machineId)).toBe("in-desired-state");
   expect(back.report.kinds).toEqual({ "direct-by-choice": 2, "in-desired-state": 1 });
@@ -234,5 +226,5 @@ test("a detach asked of a machine not attached records the choice: a later sweep
   expect(kindOf(swept, machineId)).toBe("direct-by-choice");
   expect(swept.report.findings.filter((f) => f.machineId === machineId)).toEqual([]);
   expect(gatewayWrites(from)).toEqual([]);
-  expect(link(machineId)).toBeUndefined();
+  expect(h.gatewayLink(machineId)).toBeUndefined();
 });

@@ -38,14 +38,6 @@ async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
   return status.output as DriftSweepOutput;
 }
 
-function gatewayLinkOf(machineId: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 const writes = (from: number) =>
   h.host
     .traffic()
@@ -105,7 +97,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
   expect(repair.report.repairs).toEqual({ onboarded: fixable + c.pendingReconnected });
   // The retiring gateway's machines are off it, on a live gateway.
   for (const id of fleet.machines.gatewayRetiring) {
-    const link = gatewayLinkOf(id);
+    const link = h.gatewayLink(id);
     expect(link).toBeDefined();
     expect(link!.toLowerCase()).not.toBe(fleet.gateways.retiring.toLowerCase());
     expect(h.host.emulator!.state.getResource(link!)?.body.tags ?? {}).not.toHaveProperty([

@@ -38,12 +38,6 @@ async function onboardedOn(name: string, gatewayResourceId: string): Promise<str
   return id;
 }
 
-function linkOf(id: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(settingsOf(id));
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 let sweeps = 0;
 async function sweep(): Promise<DriftSweepOutput> {
   sweeps++;
@@ -99,7 +93,7 @@ test("a retiring gateway's machines: left to its running retirement, moved to a 
   });
   expect(writes(from)).toEqual([]);
   expect(h.host.engine.getStatus(retirement)?.runtimeStatus).toBe("Running");
-  expect(linkOf(held)).toBe(retiring);
+  expect(h.gatewayLink(held)).toBe(retiring);
 
   // 2. An operator cancels the retirement: the gateway keeps its tag, and nobody would move its
   // machines. The sweep moves the Connected one to the live gateway through its onboarding.
@@ -121,8 +115,8 @@ test("a retiring gateway's machines: left to its running retirement, moved to a 
     code: "NotConnected",
     outcome: "reported",
   });
-  expect(linkOf(held)).toBe(live);
-  expect(linkOf(away)).toBe(retiring);
+  expect(h.gatewayLink(held)).toBe(live);
+  expect(h.gatewayLink(away)).toBe(retiring);
   expect(writes(from).map((e) => `${e.method} ${new URL(e.url).pathname.toLowerCase()}`)).toEqual([
     `PUT ${settingsOf(held).toLowerCase()}`,
   ]);

@@ -35,12 +35,6 @@ async function onboardedOn(name: string, gatewayResourceId: string): Promise<str
   return id;
 }
 
-async function linkOf(id: string): Promise<unknown> {
-  const answer = await ok("GET", `${id}/providers/Microsoft.HybridCompute/settings/default${hybridCompute}`);
-  return (answer.body as { properties?: { gatewayProperties?: { gatewayResourceId?: unknown } } }).properties
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 let sweeps = 0;
 async function sweep(): Promise<DriftSweepOutput> {
   sweeps++;
@@ -85,7 +79,7 @@ test("machines of a deleted gateway: reported stranded, re-pointed to a live gat
   // reachable ones by their onboarding, the cut-off ones by the sweep itself.
   for (const id of reachable) expect((await h.outcome(id)).outcome).toBe("onboarded");
   for (const id of [...reachable, ...cutOff]) {
-    expect(String(await linkOf(id)).toLowerCase()).toBe(live.toLowerCase());
+    expect(String(h.gatewayLink(id)).toLowerCase()).toBe(live.toLowerCase());
   }
 
   // Still unreachable: still stranded, with the same local command, and nothing written.

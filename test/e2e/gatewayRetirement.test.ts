@@ -36,14 +36,6 @@ async function retire(
   return status.output as GatewayRetirementResult;
 }
 
-function link(machineId: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 function machineStatus(machineId: string): unknown {
   return (h.host.emulator!.state.getResource(machineId)?.body.properties as { status?: string }).status;
 }
@@ -60,7 +52,7 @@ async function attachedFleet(
   const gatewayId = await h.readyGateway(`arc-gw-${region}`, region);
   const ids = machines.map(([name, agentVersion]) => h.connect({ name, location: region, agentVersion }));
   for (const id of ids) expect((await h.outcome(id)).outcome).toBe("onboarded");
-  for (const id of ids) expect(link(id)).toBe(gatewayId);
+  for (const id of ids) expect(h.gatewayLink(id)).toBe(gatewayId);
   await h.host.runUntilIdle();
   return { gatewayId, ids };
 }
@@ -113,7 +105,7 @@ test("three attached machines (agents 1.45, 1.55, 1.55): each agent switched bef
   // Long past the time a stranded agent shows Disconnected: none is.
   await h.host.runFor(h.host.emulator!.timings.strandedAgentDisconnectMs + 60_000);
   for (const id of ids) {
-    expect(link(id)).toBeUndefined();
+    expect(h.gatewayLink(id)).toBeUndefined();
     expect(agentConnectionType(h.host.emulator!.context(), id)).toBe("direct");
     expect(machineStatus(id)).toBe("Connected");
   }
@@ -149,14 +141,14 @@ test("one machine disconnected: no DELETE; it is named with why and the local co
   expect(writesSince(from).filter((e) => e.method === "DELETE")).toEqual([]);
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeDefined();
   expect(Object.keys(gatewayTags(gatewayId) ?? {})).toContain("arc-autopilot-retiring");
-  expect(link(ids[0]!)).toBeUndefined();
-  expect(link(ids[2]!)).toBeUndefined();
-  expect(link(ids[1]!)).toBe(gatewayId);
+  expect(h.gatewayLink(ids[0]!)).toBeUndefined();
+  expect(h.gatewayLink(ids[2]!)).toBeUndefined();
+  expect(h.gatewayLink(ids[1]!)).toBe(gatewayId);
 
   // A new machine of the region is not placed on the retiring gateway: the region's next one is created.
   const newcomer = h.connect({ name: "off-new", location: "uksouth" });
   expect((await h.outcome(newcomer)).outcome).toBe("onboarded");
-  expect(link(newcomer)).toBe(h.gatewayId("arc-gw-uksouth-2"));
+  expect(h.gatewayLink(newcomer)).toBe(h.gatewayId("arc-gw-uksouth-2"));
 });
 
 test("placement reads the retiring tag from Azure: a gateway tagged by anyone is skipped", async () => {
@@ -169,7 +161,7 @@ test("placement reads the retiring tag from Azure: a gateway tagged by anyone is
   await h.host.runFor(120_000);
   const machineId = h.connect({ name: "jp-01", location: "japaneast" });
   expect((await h.outcome(machineId)).outcome).toBe("onboarded");
-  expect(link(machineId)).toBe(h.gatewayId("arc-gw-japaneast-2"));
+  expect(h.gatewayLink(machineId)).toBe(h.gatewayId("arc-gw-japaneast-2"));
 });
 
 test("dryRun lists each machine's fate and sends no write at all", async () => {

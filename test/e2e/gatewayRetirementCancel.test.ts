@@ -23,19 +23,11 @@ afterEach(() => {
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 
-function link(machineId: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 test("cancelled between the moves and the DELETE: the deletion already handed to a worker sends no DELETE", async () => {
   const gatewayId = await h.readyGateway("arc-gw-eastus2", "eastus2");
   const machineId = h.connect({ name: "cancel-1", location: "eastus2" });
   expect((await h.outcome(machineId)).outcome).toBe("onboarded");
-  expect(link(machineId)).toBe(gatewayId);
+  expect(h.gatewayLink(machineId)).toBe(gatewayId);
   await h.host.runUntilIdle();
 
   const retirement = gatewayInstanceKey(gatewayId);
@@ -60,7 +52,7 @@ test("cancelled between the moves and the DELETE: the deletion already handed to
     .filter((e) => e.method === "DELETE" && path(e.url) === gatewayId.toLowerCase());
   expect(deletes).toEqual([]);
   // What was done stays done: the machine is off the gateway and connected; the gateway is there.
-  expect(link(machineId)).toBeUndefined();
+  expect(h.gatewayLink(machineId)).toBeUndefined();
   expect((h.host.emulator!.state.getResource(machineId)?.body.properties as { status?: string }).status).toBe(
     "Connected",
   );
@@ -88,7 +80,7 @@ test("moveTo: a target gateway that starts retiring after the first check takes 
   const spareId = await h.readyGateway("arc-gw-norway-spare", "norwayeast");
   const machineId = h.connect({ name: "target-1", location: "norwayeast" });
   expect((await h.outcome(machineId)).outcome).toBe("onboarded");
-  expect(link(machineId)).toBe(oldId);
+  expect(h.gatewayLink(machineId)).toBe(oldId);
   await h.host.runUntilIdle();
 
   // An operator retires the spare too, once this retirement has checked it and is tagging its own.
@@ -123,5 +115,5 @@ test("moveTo: a target gateway that starts retiring after the first check takes 
     .filter((e) => e.method !== "GET" && !path(e.url).startsWith("/providers/microsoft.resourcegraph"));
   // Only the retiring tag of the old gateway was written: no link to the spare, no DELETE.
   expect(writes.map((e) => `${e.method} ${path(e.url)}`)).toEqual([`PATCH ${oldId.toLowerCase()}`]);
-  expect(link(machineId)).toBe(oldId);
+  expect(h.gatewayLink(machineId)).toBe(oldId);
 });

@@ -31,14 +31,6 @@ harnessPerFile(
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 
-function link(machineId: string): string | undefined {
-  const settings = h.host.emulator!.state.getResource(
-    `${machineId}/providers/Microsoft.HybridCompute/settings/default`,
-  );
-  return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
-    ?.gatewayProperties?.gatewayResourceId;
-}
-
 function machineStatus(machineId: string): unknown {
   return (h.host.emulator!.state.getResource(machineId)?.body.properties as { status?: string }).status;
 }
@@ -63,7 +55,7 @@ test("moveTo: every machine ends on the other gateway, linked first and older ag
     ["mv-145", "1.45.02779.1667"],
     ["mv-155", "1.55.02941.1840"],
   ]);
-  for (const id of ids) expect(link(id)).toBe(oldId);
+  for (const id of ids) expect(h.gatewayLink(id)).toBe(oldId);
   const from = h.host.traffic().length;
 
   const result = await finished(
@@ -102,7 +94,7 @@ test("moveTo: every machine ends on the other gateway, linked first and older ag
   const context = h.host.emulator!.context();
   expect(agentsRoutingThrough(context, spareId).sort()).toEqual(ids.map((id) => id.toLowerCase()).sort());
   for (const id of ids) {
-    expect(link(id)).toBe(spareId);
+    expect(h.gatewayLink(id)).toBe(spareId);
     expect(agentConnectionType(context, id)).toBe("gateway");
     expect(machineStatus(id)).toBe("Connected");
   }
@@ -190,7 +182,7 @@ test("a machine attached while the retirement runs is caught by the re-read and 
   );
   expect(lateCleared).toBeGreaterThan(-1);
   expect(deleteAt).toBeGreaterThan(lateCleared);
-  expect(link(late)).toBeUndefined();
+  expect(h.gatewayLink(late)).toBeUndefined();
   expect(agentConnectionType(h.host.emulator!.context(), late)).toBe("direct");
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeUndefined();
 });
@@ -224,8 +216,8 @@ test("a machine whose detach is already running cannot be moved by the retiremen
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeDefined();
   await h.host.runUntilIdle();
   // Both machines ended off the gateway all the same: the operator's detach finished its own work.
-  expect(link(busy)).toBeUndefined();
-  expect(link(free)).toBeUndefined();
+  expect(h.gatewayLink(busy)).toBeUndefined();
+  expect(h.gatewayLink(free)).toBeUndefined();
 });
 
 test("a machine whose onboarding is running is taken off only once that run has ended", async () => {
@@ -274,6 +266,6 @@ test("a machine whose onboarding is running is taken off only once that run has 
   );
   expect(onboardingWrites.length).toBeGreaterThan(0);
   for (const write of onboardingWrites) expect(writes.indexOf(write)).toBeLessThan(detachAt);
-  expect(link(machineId)).toBeUndefined();
+  expect(h.gatewayLink(machineId)).toBeUndefined();
   expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("direct");
 });

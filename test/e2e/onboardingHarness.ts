@@ -51,6 +51,8 @@ export interface Harness {
   outcome(machineId: string): Promise<OnboardingResult & { runtimeStatus: string }>;
   /** ARM requests under one machine's resource id since `from`. */
   machineRequests(machineId: string, from?: number): TrafficExchange[];
+  /** The gateway the machine's settings link it to, read from the emulator's state (no ARM request). */
+  gatewayLink(machineId: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -129,6 +131,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         .traffic()
         .slice(from)
         .filter((exchange) => new URL(exchange.url).pathname.toLowerCase().startsWith(id.toLowerCase())),
+    gatewayLink: (id) => {
+      const settings = emulator.state.getResource(`${id}/providers/Microsoft.HybridCompute/settings/default`);
+      return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
+        ?.gatewayProperties?.gatewayResourceId;
+    },
     stop: () => host.stop(),
   };
 }
