@@ -35,6 +35,21 @@ export function reportProgress(context: OrchestrationContext, progress: RunbookP
   context.df.setCustomStatus(progressStatus(progress));
 }
 
+/** `reportProgress` for one runbook kind, as `(stepsDone, stepsTotal, currentStep, waitingFor?)`. */
+export function progressReporter(
+  context: OrchestrationContext,
+  runbook: string,
+): (stepsDone: number, stepsTotal: number, currentStep: string, waitingFor?: string) => void {
+  return (stepsDone, stepsTotal, currentStep, waitingFor) =>
+    reportProgress(context, {
+      runbook,
+      stepsDone,
+      stepsTotal,
+      currentStep,
+      ...(waitingFor ? { waitingFor } : {}),
+    });
+}
+
 /** The custom status value `reportProgress` sets, for orchestrators that build theirs first. */
 export function progressStatus(progress: RunbookProgress): RunbookProgress {
   return {

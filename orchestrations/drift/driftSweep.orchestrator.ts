@@ -34,7 +34,7 @@ import { normalizeResourceId, sameResourceId } from "../../shared/resourceId";
 import { attachGateway } from "../gateways/gatewayActivities";
 import { readOnboardings, startOnboardings } from "../onboarding/fleetActivities";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
-import { reportProgress } from "../runbookProgress";
+import { progressReporter, reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
 import { publishDriftReport } from "./publishReport";
 import {
@@ -58,14 +58,7 @@ export function* driftSweepOrchestrator(
   const input = driftSweepInputSchema.parse(context.df.getInput());
   const startedAt = nowMs(context);
   const requests = { armReads: 0, armWrites: 0, resourceGraphQueries: 0 };
-  const status = (done: number, total: number, currentStep: string, waitingFor?: string) =>
-    reportProgress(context, {
-      runbook: runbookKind,
-      stepsDone: done,
-      stepsTotal: total,
-      currentStep,
-      ...(waitingFor ? { waitingFor } : {}),
-    });
+  const status = progressReporter(context, runbookKind);
 
   // 1. settings, gateways, the previous sweep, the machine inventory
   status(0, 0, "Reading the gateway inventory");

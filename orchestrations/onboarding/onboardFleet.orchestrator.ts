@@ -24,7 +24,7 @@ import {
 } from "../../shared/onboarding/fleet";
 import { hasEnded } from "../durableStatus";
 import { nowMs, sleepUntil } from "../orchestrationWaits";
-import { reportProgress } from "../runbookProgress";
+import { progressReporter, reportProgress } from "../runbookProgress";
 import { step } from "../stepFailure";
 import { planFleetBatch, readOnboardings, resolveFleet, startOnboardings } from "./fleetActivities";
 
@@ -40,14 +40,7 @@ export function* onboardFleetOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, OnboardFleetResult | OnboardFleetFailure, unknown> {
   const input = onboardFleetInputSchema.parse(context.df.getInput());
-  const status = (done: number, total: number, currentStep: string, waitingFor?: string) =>
-    reportProgress(context, {
-      runbook: runbookKind,
-      stepsDone: done,
-      stepsTotal: total,
-      currentStep,
-      ...(waitingFor ? { waitingFor } : {}),
-    });
+  const status = progressReporter(context, runbookKind);
 
   // 1. resolve
   status(0, 0, "Listing the machines");
