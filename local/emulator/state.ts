@@ -157,3 +157,19 @@ export class EmulatorState {
     };
   }
 }
+
+/**
+ * What a provider keeps beside one emulator state and ARM does not show (agents' local state,
+ * keys, deployments): made by `create` on first use and gone with the state.
+ */
+export function perState<T extends object>(create: () => T): (state: EmulatorState) => T {
+  const values = new WeakMap<EmulatorState, T>();
+  return (state) => {
+    let value = values.get(state);
+    if (!value) {
+      value = create();
+      values.set(state, value);
+    }
+    return value;
+  };
+}

@@ -3,7 +3,7 @@
 // it is requested). The heartbeat and the token events read this; the extension resource in ARM
 // never shows protected settings, so this side table is the only place that holds them.
 import { normalizeResourceId } from "../../../../shared/resourceId";
-import type { EmulatorState } from "../../state";
+import { type EmulatorState, perState } from "../../state";
 
 export interface GatewayDeployment {
   readonly extensionId: string;
@@ -14,16 +14,7 @@ export interface GatewayDeployment {
   readonly appliedAt: number;
 }
 
-const byState = new WeakMap<EmulatorState, Map<string, GatewayDeployment>>();
-
-function table(state: EmulatorState): Map<string, GatewayDeployment> {
-  let deployments = byState.get(state);
-  if (!deployments) {
-    deployments = new Map();
-    byState.set(state, deployments);
-  }
-  return deployments;
-}
+const table = perState(() => new Map<string, GatewayDeployment>());
 
 export function applyDeployment(state: EmulatorState, deployment: GatewayDeployment): void {
   table(state).set(normalizeResourceId(deployment.extensionId), deployment);

@@ -8,7 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 import { normalizeResourceId } from "../../../../shared/resourceId";
-import type { EmulatorState } from "../../state";
+import { type EmulatorState, perState } from "../../state";
 import type { EmulatorContext } from "../../types";
 
 export type GatewayKeyType = "primary" | "secondary";
@@ -18,16 +18,7 @@ interface GatewayKeys {
   secondary: string;
 }
 
-const keysByState = new WeakMap<EmulatorState, Map<string, GatewayKeys>>();
-
-function table(state: EmulatorState): Map<string, GatewayKeys> {
-  let keys = keysByState.get(state);
-  if (!keys) {
-    keys = new Map();
-    keysByState.set(state, keys);
-  }
-  return keys;
-}
+const table = perState(() => new Map<string, GatewayKeys>());
 
 function newKey(context: EmulatorContext): string {
   return createHash("sha512").update(`gateway-key:${context.random.uuid()}`).digest("base64");

@@ -3,7 +3,7 @@
 // connection.type`) and the gateway it was last pointed at appear nowhere in ARM
 // (docs/azure-facts.md §5), so they live in a side table keyed by the state.
 import { armErrors } from "../../armError";
-import type { EmulatorState, StoredResource } from "../../state";
+import { perState, type StoredResource } from "../../state";
 import type { EmulatorContext } from "../../types";
 import { findStoredResource, resourceKey } from "./armConventions";
 
@@ -52,16 +52,7 @@ interface AgentLocalState {
   gatewayResourceId?: string;
 }
 
-const agentsByState = new WeakMap<EmulatorState, Map<string, AgentLocalState>>();
-
-function agentsOf(state: EmulatorState): Map<string, AgentLocalState> {
-  let agents = agentsByState.get(state);
-  if (!agents) {
-    agents = new Map();
-    agentsByState.set(state, agents);
-  }
-  return agents;
-}
+const agentsOf = perState(() => new Map<string, AgentLocalState>());
 
 export function findMachine(context: EmulatorContext, machineId: string): StoredResource | undefined {
   return findStoredResource(context, machineId, machineType);

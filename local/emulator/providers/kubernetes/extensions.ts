@@ -17,7 +17,7 @@ import { apiVersions as appApiVersions } from "../../../../shared/azure/apiVersi
 import { normalizeResourceId } from "../../../../shared/resourceId";
 import { armErrors } from "../../armError";
 import { publishSucceeded, systemData } from "../../armResource";
-import type { EmulatorState, StoredResource } from "../../state";
+import { type EmulatorState, perState, type StoredResource } from "../../state";
 import type { EmulatorContext, EmulatorRequest, HandlerResult, RouteDefinition } from "../../types";
 import { parseBody } from "../../validation";
 import { applyDeployment, removeDeployment } from "../apiManagement/deployments";
@@ -121,16 +121,7 @@ interface Side {
   failures: { code: string; message: string }[];
 }
 
-const sides = new WeakMap<EmulatorState, Side>();
-
-function sideOf(state: EmulatorState): Side {
-  let side = sides.get(state);
-  if (!side) {
-    side = { records: new Map(), operations: new Map(), failures: [] };
-    sides.set(state, side);
-  }
-  return side;
-}
+const sideOf = perState((): Side => ({ records: new Map(), operations: new Map(), failures: [] }));
 
 /** Makes the next `count` extension installs or updates end Failed (a Helm release that did not come up). */
 export function failNextExtensionOperations(
