@@ -52,10 +52,7 @@ test.each([
       "Run Command: azcmagent config set connection.type direct",
       "Cleared the link to gateway arc-gw-centralus",
     ]);
-    const writes = h.host
-      .traffic()
-      .slice(from)
-      .filter((e) => e.method !== "GET" && path(e.url).startsWith(machineId.toLowerCase()));
+    const writes = h.writesSince(from).filter((e) => path(e.url).startsWith(machineId.toLowerCase()));
     expect(writes.map((e) => `${e.method} ${path(e.url).slice(machineId.length)}`)).toEqual([
       "PATCH ",
       "PUT /runcommands/arc-autopilot-connection-type",
@@ -89,12 +86,7 @@ test.each([
     const again = h.host.traffic().length;
     h.host.engine.purge(detachInstanceId(machineId));
     expect(await detach(machineId)).toMatchObject({ outcome: "not-attached", code: "NotAttached" });
-    expect(
-      h.host
-        .traffic()
-        .slice(again)
-        .filter((e) => e.method !== "GET"),
-    ).toEqual([]);
+    expect(h.writesSince(again)).toEqual([]);
   },
 );
 
@@ -120,12 +112,7 @@ test("a monitor-mode machine is reported with the local command, and its link is
     commands: ["sudo azcmagent config set connection.type direct"],
   });
   expect(result.done).toEqual([]);
-  expect(
-    h.host
-      .traffic()
-      .slice(from)
-      .filter((e) => e.method !== "GET"),
-  ).toEqual([]);
+  expect(h.writesSince(from)).toEqual([]);
   expect(h.gatewayLink(machineId)).toBe(gatewayId);
   expect(agentConnectionType(h.host.emulator!.context(), machineId)).toBe("gateway");
 });

@@ -61,14 +61,6 @@ async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
   return status.output as DriftSweepOutput;
 }
 
-const writes = (from: number) =>
-  h.host
-    .traffic()
-    .slice(from)
-    .filter(
-      (e) => e.method !== "GET" && !new URL(e.url).pathname.toLowerCase().includes("microsoft.resourcegraph"),
-    );
-
 test("dry run counts every drift kind exactly; the sweep repairs the fixable ones; the next finds none and writes nothing", async () => {
   h.registerHybridConnectivity();
   const gatewayId = await h.readyGateway("arc-gw-eastus", "eastus");
@@ -126,7 +118,7 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
   ]);
   const monitor = dry.report.findings.find((f) => f.kind === "needs-local-action")!;
   expect(monitor.localAction?.commands.join("\n")).toMatch(/azcmagent config set config.mode full/);
-  expect(writes(from)).toEqual([]);
+  expect(h.writesSince(from, { exceptResourceGraph: true })).toEqual([]);
   // The read budget (20% of 25/s): never more than 5 GETs in any second of the emulator's clock.
   const perSecond = new Map<number, number>();
   for (const e of h.host.traffic().slice(from)) {
@@ -181,5 +173,5 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
   expect(last.report.findings.every((f) => f.kind === "needs-local-action" && f.outcome === "reported")).toBe(
     true,
   );
-  expect(writes(from)).toEqual([]);
+  expect(h.writesSince(from, { exceptResourceGraph: true })).toEqual([]);
 });

@@ -7,7 +7,6 @@ import {
   agentConnectionType,
   setMachineStatus,
 } from "../../local/emulator/providers/hybridCompute/machineRecords";
-import type { TrafficExchange } from "../../local/emulator/trafficLog";
 import type { GatewayRetirementResult } from "../../shared/gateways/retirement";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
@@ -57,12 +56,6 @@ async function attachedFleet(
   return { gatewayId, ids };
 }
 
-const writesSince = (from: number): TrafficExchange[] =>
-  h.host
-    .traffic()
-    .slice(from)
-    .filter((e) => e.method !== "GET" && !path(e.url).startsWith("/providers/microsoft.resourcegraph"));
-
 test("three attached machines (agents 1.45, 1.55, 1.55): each agent switched before its link is cleared, all before the one DELETE", async () => {
   const { gatewayId, ids } = await attachedFleet("westus2", [
     ["ret-145", "1.45.02779.1667"],
@@ -80,7 +73,7 @@ test("three attached machines (agents 1.45, 1.55, 1.55): each agent switched bef
     retiringTagKept: false,
   });
   expect(result.machines.map((m) => m.outcome)).toEqual(["detached", "detached", "detached"]);
-  const writes = writesSince(from);
+  const writes = h.writesSince(from, { exceptResourceGraph: true });
   const at = (method: string, suffix: string) =>
     writes.findIndex((e) => e.method === method && path(e.url).endsWith(suffix.toLowerCase()));
   const deleteAt = at("DELETE", gatewayId);
@@ -138,7 +131,7 @@ test("one machine disconnected: no DELETE; it is named with why and the local co
     osType: "linux",
     commands: ["sudo azcmagent config set connection.type direct"],
   });
-  expect(writesSince(from).filter((e) => e.method === "DELETE")).toEqual([]);
+  expect(h.writesSince(from, { exceptResourceGraph: true }).filter((e) => e.method === "DELETE")).toEqual([]);
   expect(h.host.emulator!.state.getResource(gatewayId)).toBeDefined();
   expect(Object.keys(gatewayTags(gatewayId) ?? {})).toContain("arc-autopilot-retiring");
   expect(h.gatewayLink(ids[0]!)).toBeUndefined();
@@ -185,6 +178,6 @@ test("dryRun lists each machine's fate and sends no write at all", async () => {
     expect.objectContaining({ machineId: ids[1], outcome: "needs-local-action", code: "NotConnected" }),
   ]);
   expect(result.message).toMatch(/but not delete it: 1 machine\(s\) cannot be moved/);
-  expect(writesSince(from)).toEqual([]);
+  expect(h.writesSince(from, { exceptResourceGraph: true })).toEqual([]);
   expect(gatewayTags(gatewayId)?.["arc-autopilot-retiring"]).toBeUndefined();
 });

@@ -64,10 +64,7 @@ test("moveTo: every machine ends on the other gateway, linked first and older ag
 
   expect(result).toMatchObject({ outcome: "retired", deleted: true, moveTo: spareId });
   expect(result.machines.map((m) => m.outcome)).toEqual(["moved", "moved"]);
-  const writes = h.host
-    .traffic()
-    .slice(from)
-    .filter((e) => e.method !== "GET" && !path(e.url).startsWith("/providers/microsoft.resourcegraph"));
+  const writes = h.writesSince(from, { exceptResourceGraph: true });
   const at = (method: string, suffix: string) =>
     writes.findIndex((e) => e.method === method && path(e.url).endsWith(suffix.toLowerCase()));
   const deleteAt = at("DELETE", oldId);
@@ -116,12 +113,7 @@ test("moveTo a gateway that does not exist is refused before anything is written
     retiringTagKept: false,
   });
   expect(result.message).toBe("moveTo gateway arc-gw-nowhere does not exist");
-  expect(
-    h.host
-      .traffic()
-      .slice(from)
-      .filter((e) => e.method !== "GET"),
-  ).toEqual([]);
+  expect(h.writesSince(from)).toEqual([]);
 });
 
 test("a machine attached while the retirement runs is caught by the re-read and moved before the DELETE; a creation join meanwhile fails", async () => {

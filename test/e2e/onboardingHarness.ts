@@ -51,6 +51,11 @@ export interface Harness {
   outcome(machineId: string): Promise<OnboardingResult & { runtimeStatus: string }>;
   /** ARM requests under one machine's resource id since `from`. */
   machineRequests(machineId: string, from?: number): TrafficExchange[];
+  /**
+   * Requests other than GETs since `from`: what was written. `exceptResourceGraph` leaves out the
+   * Resource Graph queries too, POSTs that only read.
+   */
+  writesSince(from: number, options?: { readonly exceptResourceGraph?: boolean }): TrafficExchange[];
   /** The gateway the machine's settings link it to, read from the emulator's state (no ARM request). */
   gatewayLink(machineId: string): string | undefined;
   stop(): Promise<void>;
@@ -131,6 +136,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         .traffic()
         .slice(from)
         .filter((exchange) => new URL(exchange.url).pathname.toLowerCase().startsWith(id.toLowerCase())),
+    writesSince: (from, { exceptResourceGraph = false } = {}) =>
+      host
+        .traffic()
+        .slice(from)
+        .filter(
+          (exchange) => exchange.method !== "GET" && !(exceptResourceGraph && isResourceGraphQuery(exchange)),
+        ),
     gatewayLink: (id) => {
       const settings = emulator.state.getResource(`${id}/providers/Microsoft.HybridCompute/settings/default`);
       return (settings?.body.properties as { gatewayProperties?: { gatewayResourceId?: string } } | undefined)
@@ -138,6 +150,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     stop: () => host.stop(),
   };
+}
+
+function isResourceGraphQuery(exchange: TrafficExchange): boolean {
+  return new URL(exchange.url).pathname.toLowerCase().startsWith("/providers/microsoft.resourcegraph/");
 }
 
 export function runFor(h: Harness, ms: number): Promise<void> {
