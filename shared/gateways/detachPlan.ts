@@ -32,6 +32,7 @@ import {
   shortTextField,
   textField,
 } from "../validation/fields";
+import { machineNotFoundStop, planStopSchema, unknownOsTypeStop } from "./planStop";
 
 export const detachRunCommandName = "arc-autopilot-connection-type";
 
@@ -76,13 +77,7 @@ const detachStopCodes = [
 ] as const;
 
 export const detachPlanSchema = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("stop"),
-    outcome: z.enum(["not-attached", "skipped", "needs-local-action", "failed"]),
-    code: z.enum(detachStopCodes),
-    reason: textField,
-    localAction: localActionSchema.optional(),
-  }),
+  planStopSchema(detachStopCodes),
   z.strictObject({
     kind: z.literal("steps"),
     /** The gateway it is taken off; absent when it is not attached and only the choice is recorded. */
@@ -109,14 +104,7 @@ export type DetachResult = z.output<typeof detachResultSchema>;
 /** `connectionTag` is ARC_CONNECTION_TAG, the tag that records the choice. */
 export function planDetach(observed: DetachObservation, connectionTag: string): DetachPlan {
   const { machine, gatewayLink, machineId } = observed;
-  if (!machine) {
-    return {
-      kind: "stop",
-      outcome: "skipped",
-      code: "MachineNotFound",
-      reason: "The machine does not exist",
-    };
-  }
+  if (!machine) return machineNotFoundStop();
   const tagged = isDirectByChoice(machine.tags, connectionTag);
   const record: DetachStep[] = tagged
     ? []
@@ -176,20 +164,5 @@ export function planDetach(observed: DetachObservation, connectionTag: string): 
       },
       { kind: "clearGatewayLink", machineId, gatewayId: gatewayLink },
     ],
-  };
-}
-
-/** No Run Command script exists for the machine's osType: the plan (detach or move) stops, link untouched. */
-export function unknownOsTypeStop(machine: { readonly name: string; readonly osType?: string }): {
-  readonly kind: "stop";
-  readonly outcome: "failed";
-  readonly code: "UnknownOsType";
-  readonly reason: string;
-} {
-  return {
-    kind: "stop",
-    outcome: "failed",
-    code: "UnknownOsType",
-    reason: `${machine.name} reports osType '${machine.osType ?? ""}', so no Run Command script can be built for it; its gateway link is left alone`,
   };
 }

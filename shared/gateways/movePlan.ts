@@ -15,19 +15,14 @@ import { z } from "zod";
 
 import { azcmagentLine, connectionTypeScript, osTypeOf } from "../azure/agentCommands";
 import { isConnected } from "../azure/azureStates";
-import { connectionTypeCommand, type LocalAction, localActionSchema } from "../onboarding/localActions";
+import { connectionTypeCommand, type LocalAction } from "../onboarding/localActions";
 import { runCommandBlockers } from "../onboarding/runCommandReadiness";
 import { sameResourceId } from "../resourceId";
 import { resourceNameIn } from "../text";
 import { compareAgentVersions, isAgentVersion } from "../validation/agentVersion";
-import {
-  resourceIdField,
-  runCommandNameField,
-  scriptField,
-  shortTextField,
-  textField,
-} from "../validation/fields";
-import { type DetachObservation, unknownOsTypeStop } from "./detachPlan";
+import { resourceIdField, runCommandNameField, scriptField, shortTextField } from "../validation/fields";
+import type { DetachObservation } from "./detachPlan";
+import { machineNotFoundStop, planStopSchema, unknownOsTypeStop } from "./planStop";
 
 /** The Run Command a move leaves on the machine (its own name: a detach's may be running too). */
 export const moveRunCommandName = "arc-autopilot-gateway-move";
@@ -56,13 +51,7 @@ const moveStopCodes = [
 ] as const;
 
 export const movePlanSchema = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("stop"),
-    outcome: z.enum(["not-attached", "skipped", "needs-local-action", "failed"]),
-    code: z.enum(moveStopCodes),
-    reason: textField,
-    localAction: localActionSchema.optional(),
-  }),
+  planStopSchema(moveStopCodes),
   z.strictObject({
     kind: z.literal("steps"),
     fromGatewayId: resourceIdField,
@@ -84,14 +73,7 @@ export interface MoveRequest {
 
 export function planGatewayMove(observed: DetachObservation, request: MoveRequest): MovePlan {
   const { machine, gatewayLink, machineId } = observed;
-  if (!machine) {
-    return {
-      kind: "stop",
-      outcome: "skipped",
-      code: "MachineNotFound",
-      reason: "The machine does not exist",
-    };
-  }
+  if (!machine) return machineNotFoundStop();
   const from = resourceNameIn(request.fromGatewayId);
   const to = resourceNameIn(request.toGatewayId);
   if (gatewayLink === undefined || !sameResourceId(gatewayLink, request.fromGatewayId)) {
