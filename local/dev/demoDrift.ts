@@ -150,13 +150,8 @@ export async function runDemoDriftSweep(
     if (sweep.id !== undefined && status.instanceId === sweep.id && ended.has(status.runtimeStatus))
       tell(status.runtimeStatus, status.output);
   });
-  const response = await fetch(host.apiUrl(driftSweepRoute), {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-functions-key": host.keys.host.default ?? "" },
-    body: "{}",
-  });
-  const body = (await response.json().catch(() => undefined)) as { operation?: { id?: string } } | undefined;
-  const operationId = body?.operation?.id;
+  const response = await host.startViaHttp(driftSweepRoute, {});
+  const operationId = (response.body as { operation?: { id?: string } } | undefined)?.operation?.id;
   if (response.status !== 202 || !operationId) {
     unsubscribe();
     view.log(`demo: the drift sweep route answered ${response.status}`);

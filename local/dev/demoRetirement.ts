@@ -55,13 +55,8 @@ export async function retireDemoGateway(
     view.log(retirementSummary(name, status.runtimeStatus, status.output));
   });
   view.log(`demo: retiring gateway ${name} (${attachedMachines} machine(s) attached): POST /api/${route}`);
-  const response = await fetch(host.apiUrl(route), {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-functions-key": host.keys.host.default ?? "" },
-    body: "{}",
-  });
-  const body = (await response.json().catch(() => undefined)) as { operation?: { id?: string } } | undefined;
-  const operationId = body?.operation?.id;
+  const response = await host.startViaHttp(route, {});
+  const operationId = (response.body as { operation?: { id?: string } } | undefined)?.operation?.id;
   if (response.status !== 202) unsubscribe();
   view.log(
     response.status === 202 && operationId
