@@ -42,18 +42,11 @@ async function callRoute(route: string, body?: unknown): Promise<{ status: numbe
   return { status: response.status, body: await response.json() };
 }
 
-let sweeps = 0;
+/** A drift sweep, then the host run until idle: whatever it started has ended. */
 async function sweep(): Promise<DriftSweepOutput> {
-  sweeps++;
-  const instanceId = h.host.engine.start(
-    "driftSweep_v1",
-    { dryRun: false, trigger: "runbook" },
-    `drift-manual-${String(sweeps).padStart(32, "0")}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  expect(status.runtimeStatus).toBe("Completed");
+  const output = await h.driftSweep();
   await h.host.runUntilIdle();
-  return status.output as DriftSweepOutput;
+  return output;
 }
 
 /** The kind the sweep's memory holds for the machine. */

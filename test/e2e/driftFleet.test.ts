@@ -4,7 +4,6 @@
 // since no retirement runs for it (it was tagged behind the app's back), moved to a live gateway;
 // the next sweep finds only what is not the app's to fix (those needing a command on the
 // machine) and writes nothing.
-import type { DriftSweepOutput } from "../../shared/drift/report";
 import { reconnectMachines, seedDriftFleet } from "../support/driftSeeding";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
@@ -25,19 +24,6 @@ harnessPerFile(
   },
 );
 
-let sweeps = 0;
-async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
-  sweeps++;
-  const instanceId = h.host.engine.start(
-    "driftSweep_v1",
-    { dryRun, trigger: "runbook" },
-    `drift-manual-${String(sweeps).padStart(32, "0")}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  expect(status.runtimeStatus).toBe("Completed");
-  return status.output as DriftSweepOutput;
-}
-
 test("200 machines: exact counts in a dry run, every fixable one repaired, then no drift and no write", async () => {
   const fleet = seedDriftFleet(h.host.emulator!, {
     subscriptionId,
@@ -48,7 +34,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
   const c = fleet.counts;
 
   let from = h.host.traffic().length;
-  const dry = await sweep(true);
+  const dry = await h.driftSweep({ dryRun: true });
   expect(dry.report.machines).toBe(200);
   expect(dry.report.kinds).toEqual({
     "in-desired-state": c.inDesiredState,
@@ -79,7 +65,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
 
   // The disconnected machines come back; the sweep repairs every fixable machine.
   reconnectMachines(h.host.emulator!, fleet.machines.pendingReconnected);
-  const repair = await sweep(false);
+  const repair = await h.driftSweep();
   expect(repair.report.kinds).toMatchObject({ "pending-now-connected": c.pendingReconnected });
   expect(repair.report.outcomes).toEqual({
     compliant: c.inDesiredState,
@@ -98,7 +84,7 @@ test("200 machines: exact counts in a dry run, every fixable one repaired, then 
   }
 
   from = h.host.traffic().length;
-  const last = await sweep(false);
+  const last = await h.driftSweep();
   expect(last.report.kinds).toEqual({
     "in-desired-state": 200 - c.needsLocalAction,
     "needs-local-action": c.needsLocalAction,

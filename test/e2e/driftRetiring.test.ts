@@ -5,7 +5,6 @@
 // else would ever move them: the next sweep has each Connected one's onboarding link it to a live,
 // non-retiring gateway, and leaves a Disconnected one reported until its agent is back.
 import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
-import type { DriftSweepOutput } from "../../shared/drift/report";
 import { gatewayInstanceKey, machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
@@ -38,19 +37,6 @@ async function onboardedOn(name: string, gatewayResourceId: string): Promise<str
   return id;
 }
 
-let sweeps = 0;
-async function sweep(): Promise<DriftSweepOutput> {
-  sweeps++;
-  const instanceId = h.host.engine.start(
-    "driftSweep_v1",
-    { dryRun: false, trigger: "runbook" },
-    `drift-manual-${String(sweeps).padStart(32, "0")}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  expect(status.runtimeStatus).toBe("Completed");
-  return status.output as DriftSweepOutput;
-}
-
 test("a retiring gateway's machines: left to its running retirement, moved to a live gateway once none runs", async () => {
   h.registerHybridConnectivity();
   const live = await h.readyGateway("arc-gw-eastus", "eastus");
@@ -75,7 +61,7 @@ test("a retiring gateway's machines: left to its running retirement, moved to a 
 
   // 1. The retirement runs: both are stranded and left to it; the sweep writes nothing.
   let from = h.host.traffic().length;
-  const during = await sweep();
+  const during = await h.driftSweep();
   expect(during.report.kinds).toEqual({ stranded: 2 });
   expect(during.report.outcomes).toEqual({ reported: 2 });
   expect(during.report.findings.find((f) => f.machineId === held)).toMatchObject({
@@ -92,7 +78,7 @@ test("a retiring gateway's machines: left to its running retirement, moved to a 
   h.host.engine.terminate(retirement, "Cancelled by an operator");
   await h.host.runUntil(() => h.host.engine.getStatus(retirement)?.runtimeStatus === "Terminated");
   from = h.host.traffic().length;
-  const after = await sweep();
+  const after = await h.driftSweep();
   expect(after.report.kinds).toEqual({ stranded: 2 });
   expect(after.report.outcomes).toEqual({ "repair-started": 1, reported: 1 });
   expect(after.report.repairs).toEqual({ onboarded: 1 });

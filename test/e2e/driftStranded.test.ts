@@ -3,7 +3,6 @@
 // repair (their onboarding; their agents follow the new link), those whose agent already lost its
 // way to Azure by the sweep itself, reported with the local command that recovers them.
 import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
-import type { DriftSweepOutput } from "../../shared/drift/report";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000d1204";
@@ -35,18 +34,6 @@ async function onboardedOn(name: string, gatewayResourceId: string): Promise<str
   return id;
 }
 
-let sweeps = 0;
-async function sweep(): Promise<DriftSweepOutput> {
-  sweeps++;
-  const instanceId = h.host.engine.start(
-    "driftSweep_v1",
-    { dryRun: false, trigger: "runbook" },
-    `drift-manual-${String(sweeps).padStart(32, "0")}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  return status.output as DriftSweepOutput;
-}
-
 test("machines of a deleted gateway: reported stranded, re-pointed to a live gateway, or given the local command", async () => {
   h.registerHybridConnectivity();
   const live = await h.readyGateway("arc-gw-eastus", "eastus");
@@ -63,7 +50,7 @@ test("machines of a deleted gateway: reported stranded, re-pointed to a live gat
   await h.host.runFor(timings.gatewayDeleteMs + 60_000);
   expect((await h.host.emulator!.request("GET", justGone + hybridCompute)).status).toBe(404);
 
-  const first = await sweep();
+  const first = await h.driftSweep();
   expect(first.report.kinds).toEqual({ stranded: 6 });
   expect(first.report.outcomes).toEqual({ "repair-started": 3, relinked: 3 });
   expect(first.report.repairs).toEqual({ onboarded: 3 });
@@ -84,7 +71,7 @@ test("machines of a deleted gateway: reported stranded, re-pointed to a live gat
 
   // Still unreachable: still stranded, with the same local command, and nothing written.
   let from = h.host.traffic().length;
-  const second = await sweep();
+  const second = await h.driftSweep();
   expect(second.report.kinds).toEqual({ "in-desired-state": 3, stranded: 3 });
   expect(second.report.outcomes).toEqual({ compliant: 3, reported: 3 });
   for (const finding of second.report.findings) {
@@ -96,7 +83,7 @@ test("machines of a deleted gateway: reported stranded, re-pointed to a live gat
   // The owners ran the command: the agents reach Azure again, on the live gateway.
   for (const id of cutOff) setMachineStatus(h.host.emulator!.context(), id, "Connected");
   from = h.host.traffic().length;
-  const third = await sweep();
+  const third = await h.driftSweep();
   expect(third.report.kinds).toEqual({ "in-desired-state": 6 });
   expect(h.writesSince(from, { exceptResourceGraph: true })).toEqual([]);
 });

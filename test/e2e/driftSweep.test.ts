@@ -3,7 +3,6 @@
 // a sweep that repairs every fixable machine through onboarding, and a last sweep that finds no
 // drift and writes nothing.
 import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
-import type { DriftSweepOutput } from "../../shared/drift/report";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "./onboardingHarness";
 
@@ -48,19 +47,6 @@ async function onboardedBehindTheBack(
   return id;
 }
 
-let sweeps = 0;
-async function sweep(dryRun: boolean): Promise<DriftSweepOutput> {
-  sweeps++;
-  const instanceId = h.host.engine.start(
-    "driftSweep_v1",
-    { dryRun, trigger: "runbook" },
-    `drift-manual-${String(sweeps).padStart(32, "0")}`,
-  );
-  const status = await h.host.waitForInstance(instanceId);
-  expect(status.runtimeStatus).toBe("Completed");
-  return status.output as DriftSweepOutput;
-}
-
 test("dry run counts every drift kind exactly; the sweep repairs the fixable ones; the next finds none and writes nothing", async () => {
   h.registerHybridConnectivity();
   const gatewayId = await h.readyGateway("arc-gw-eastus", "eastus");
@@ -99,7 +85,7 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
 
   // 1. dry run: exact counts, nothing written
   let from = h.host.traffic().length;
-  const dry = await sweep(true);
+  const dry = await h.driftSweep({ dryRun: true });
   expect(dry.report.machines).toBe(24);
   expect(dry.report.kinds).toEqual({
     "in-desired-state": 3,
@@ -134,7 +120,7 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
 
   // 2. the disconnected machines come back; the sweep repairs every fixable machine
   for (const id of ids["not-connected"]!) setMachineStatus(h.host.emulator!.context(), id, "Connected");
-  const repair = await sweep(false);
+  const repair = await h.driftSweep();
   expect(repair.report.kinds).toMatchObject({
     "in-desired-state": 3,
     "pending-now-connected": 3,
@@ -164,7 +150,7 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
 
   // 3. nothing left but what needs a person; nothing written
   from = h.host.traffic().length;
-  const last = await sweep(false);
+  const last = await h.driftSweep();
   expect(last.report.kinds).toEqual({ "in-desired-state": 21, "needs-local-action": 3 });
   // Incremental: what was not in its desired state is read again, of the 3 unchanged compliant
   // machines only a rotation share (minutes since the last sweep, of 24 h: one); the rest carried.

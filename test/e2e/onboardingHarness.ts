@@ -13,6 +13,8 @@ import { presetProviderRegistration } from "../../local/emulator/providers/resou
 import type { TrafficExchange } from "../../local/emulator/trafficLog";
 import { CollectedHostLog, type KillPoint, type LocalHost, startLocalHost } from "../../local/host";
 import type { EventSubscriptionFilters, LocalEmulatorSettings } from "../../local/host/localHost";
+import type { DriftSweepOutput } from "../../shared/drift/report";
+import { manualSweepInstanceId } from "../../shared/drift/schedule";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
 import type { OnboardingResult } from "../../shared/onboarding/onboardingResult";
 
@@ -49,6 +51,8 @@ export interface Harness {
   registerHybridConnectivity(): void;
   /** Runs everything until the machine's onboarding has ended, and returns its result. */
   outcome(machineId: string): Promise<OnboardingResult & { runtimeStatus: string }>;
+  /** A drift sweep as the runbook starts it (each under a new manual id), run until it completes. */
+  driftSweep(options?: { readonly dryRun?: boolean }): Promise<DriftSweepOutput>;
   /** ARM requests under one machine's resource id since `from`. */
   machineRequests(machineId: string, from?: number): TrafficExchange[];
   /**
@@ -87,6 +91,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const emulator = host.emulator!;
   const machineId = (name: string, resourceGroup = defaultResourceGroup) =>
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.HybridCompute/machines/${name}`;
+  let sweeps = 0;
   const gatewayId = (name: string) =>
     `/subscriptions/${subscriptionId}/resourceGroups/${gatewayResourceGroup}/providers/Microsoft.HybridCompute/gateways/${name}`;
   return {
@@ -130,6 +135,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     outcome: async (id) => {
       const status = await host.waitForInstance(machineInstanceId(id));
       return { ...(status.output as OnboardingResult), runtimeStatus: status.runtimeStatus };
+    },
+    driftSweep: async ({ dryRun = false } = {}) => {
+      sweeps++;
+      const instanceId = host.engine.start(
+        "driftSweep_v1",
+        { dryRun, trigger: "runbook" },
+        manualSweepInstanceId(String(sweeps).padStart(32, "0")),
+      );
+      const status = await host.waitForInstance(instanceId);
+      expect(status.runtimeStatus).toBe("Completed");
+      return status.output as DriftSweepOutput;
     },
     machineRequests: (id, from = 0) =>
       host
