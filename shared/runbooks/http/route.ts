@@ -60,7 +60,8 @@ export interface RouteInput<P extends PartSchema, Q extends PartSchema, B extend
   readonly body: z.output<B>;
 }
 
-export interface RouteSpec<P extends PartSchema, Q extends PartSchema, B extends z.ZodType> {
+/** A route's fields besides its schemas and handler, the same declared (RouteSpec) and type-erased (AnyRoute). */
+export interface RouteDescription {
   /** The function's name (unique in the app), e.g. `operationStatus`. */
   readonly name: string;
   readonly method: RouteMethod;
@@ -71,31 +72,29 @@ export interface RouteSpec<P extends PartSchema, Q extends PartSchema, B extends
   readonly description?: string;
   /** OpenAPI tag, e.g. `operations`, `gateways`, `machines`. */
   readonly tag: string;
-  readonly params?: P;
-  readonly query?: Q;
-  /** A strict object schema; requests with an empty body are read as `{}`. */
-  readonly body?: B;
   /** The answers this route gives on purpose (the framework adds 400/401/403/413/415/500). */
   readonly responses: Readonly<Record<number, DocumentedAnswer>>;
   /** A valid request; the table-driven tests start from it and break it one part at a time. */
   readonly example: RouteExample;
+}
+
+export interface RouteSpec<
+  P extends PartSchema,
+  Q extends PartSchema,
+  B extends z.ZodType,
+> extends RouteDescription {
+  readonly params?: P;
+  readonly query?: Q;
+  /** A strict object schema; requests with an empty body are read as `{}`. */
+  readonly body?: B;
   readonly handler: (input: RouteInput<P, Q, B>, context: RouteContext) => Promise<RouteAnswer>;
 }
 
 /** A route with its types erased, as lists and the framework hold it. */
-export interface AnyRoute {
-  readonly name: string;
-  readonly method: RouteMethod;
-  readonly route: string;
-  readonly role: RouteRole;
-  readonly summary: string;
-  readonly description?: string;
-  readonly tag: string;
+export interface AnyRoute extends RouteDescription {
   readonly params: PartSchema;
   readonly query: PartSchema;
   readonly body: z.ZodType | undefined;
-  readonly responses: Readonly<Record<number, DocumentedAnswer>>;
-  readonly example: RouteExample;
   readonly handler: (
     input: RouteInput<PartSchema, PartSchema, z.ZodType>,
     context: RouteContext,
