@@ -69,33 +69,36 @@ const readOnlyProperties = {
   aksAssignedIdentity: z.unknown().optional(),
 };
 
+const extensionPropertiesSchema = z.strictObject({
+  extensionType: z.string().min(1).max(253),
+  autoUpgradeMode: z.enum(["none", "patch", "compatible"]).optional(),
+  autoUpgradeMinorVersion: z.boolean().optional(),
+  releaseTrain: z.string().min(1).max(64).optional(),
+  version: z.string().min(1).nullable().optional(),
+  scope: scopeSchema.optional(),
+  configurationSettings: settingsSchema.optional(),
+  configurationProtectedSettings: settingsSchema.optional(),
+  ...readOnlyProperties,
+});
+
 const extensionBodySchema = z.strictObject({
   ...echoedEnvelope,
   identity: z.unknown().optional(),
   plan: z.unknown().optional(),
   managedBy: z.string().optional(),
-  properties: z.strictObject({
-    extensionType: z.string().min(1).max(253),
-    autoUpgradeMode: z.enum(["none", "patch", "compatible"]).optional(),
-    autoUpgradeMinorVersion: z.boolean().optional(),
-    releaseTrain: z.string().min(1).max(64).optional(),
-    version: z.string().min(1).nullable().optional(),
-    scope: scopeSchema.optional(),
-    configurationSettings: settingsSchema.optional(),
-    configurationProtectedSettings: settingsSchema.optional(),
-    ...readOnlyProperties,
-  }),
+  properties: extensionPropertiesSchema,
 });
 
+/** PATCH changes only these properties, under the same rules as PUT. */
 const extensionPatchSchema = z.strictObject({
-  properties: z
-    .strictObject({
-      autoUpgradeMode: z.enum(["none", "patch", "compatible"]).optional(),
-      autoUpgradeMinorVersion: z.boolean().optional(),
-      releaseTrain: z.string().min(1).max(64).optional(),
-      version: z.string().min(1).nullable().optional(),
-      configurationSettings: settingsSchema.optional(),
-      configurationProtectedSettings: settingsSchema.optional(),
+  properties: extensionPropertiesSchema
+    .pick({
+      autoUpgradeMode: true,
+      autoUpgradeMinorVersion: true,
+      releaseTrain: true,
+      version: true,
+      configurationSettings: true,
+      configurationProtectedSettings: true,
     })
     .optional(),
 });
