@@ -18,33 +18,16 @@ harnessPerFile(
   },
 );
 
-const connectivity = "?api-version=2024-12-01";
-const endpointOf = (id: string) => `${id}/providers/Microsoft.HybridConnectivity/endpoints/default`;
 const settingsOf = (id: string) => `${id}/providers/Microsoft.HybridCompute/settings/default`;
-
-async function ok(method: string, path: string, body?: unknown) {
-  const answer = await h.host.emulator!.request(method, path, body);
-  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
-  return answer;
-}
-
-async function onboardedOn(name: string, gatewayResourceId: string): Promise<string> {
-  const id = h.connect({ name, gatewayResourceId });
-  await ok("PUT", endpointOf(id) + connectivity, { properties: { type: "default" } });
-  await ok("PUT", `${endpointOf(id)}/serviceConfigurations/SSH${connectivity}`, {
-    properties: { serviceName: "SSH", port: 22 },
-  });
-  return id;
-}
 
 test("a retiring gateway's machines: left to its running retirement, moved to a live gateway once none runs", async () => {
   h.registerHybridConnectivity();
   const live = await h.readyGateway("arc-gw-eastus", "eastus");
   const retiring = await h.readyGateway("arc-gw-retiring", "eastus");
-  const held = await onboardedOn("held-0", retiring);
+  const held = await h.onboardedBehindTheBack({ name: "held-0", gatewayResourceId: retiring });
   // Its onboarding waits for the agent to come back, so the retirement waits for that onboarding
   // (it never moves a machine beside a running onboarding): the retirement stays running.
-  const away = await onboardedOn("away-0", retiring);
+  const away = await h.onboardedBehindTheBack({ name: "away-0", gatewayResourceId: retiring });
   setMachineStatus(h.host.emulator!.context(), away, "Disconnected");
   h.host.engine.start("onboardMachine_v1", { machineId: away, trigger: "runbook" }, machineInstanceId(away));
   const retirement = h.host.engine.start(

@@ -15,38 +15,25 @@ harnessPerFile(
   },
 );
 
-const connectivity = "?api-version=2024-12-01";
 const hybridCompute = "?api-version=2025-01-13";
-const endpointOf = (id: string) => `${id}/providers/Microsoft.HybridConnectivity/endpoints/default`;
-
-async function ok(method: string, path: string, body?: unknown) {
-  const answer = await h.host.emulator!.request(method, path, body);
-  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
-  return answer;
-}
-
-async function onboardedOn(name: string, gatewayResourceId: string): Promise<string> {
-  const id = h.connect({ name, gatewayResourceId });
-  await ok("PUT", endpointOf(id) + connectivity, { properties: { type: "default" } });
-  await ok("PUT", `${endpointOf(id)}/serviceConfigurations/SSH${connectivity}`, {
-    properties: { serviceName: "SSH", port: 22 },
-  });
-  return id;
-}
 
 test("machines of a deleted gateway: reported stranded, re-pointed to a live gateway, or given the local command", async () => {
   h.registerHybridConnectivity();
   const live = await h.readyGateway("arc-gw-eastus", "eastus");
   const longGone = await h.readyGateway("arc-gw-old-a", "eastus");
   const justGone = await h.readyGateway("arc-gw-old-b", "eastus");
-  const cutOff = await Promise.all([0, 1, 2].map((i) => onboardedOn(`cut-off-${i}`, longGone)));
-  const reachable = await Promise.all([0, 1, 2].map((i) => onboardedOn(`reachable-${i}`, justGone)));
+  const cutOff = await Promise.all(
+    [0, 1, 2].map((i) => h.onboardedBehindTheBack({ name: `cut-off-${i}`, gatewayResourceId: longGone })),
+  );
+  const reachable = await Promise.all(
+    [0, 1, 2].map((i) => h.onboardedBehindTheBack({ name: `reachable-${i}`, gatewayResourceId: justGone })),
+  );
   const timings = h.host.emulator!.timings;
 
   // Deleted behind the app's back: the first long enough ago that its agents show Disconnected.
-  await ok("DELETE", longGone + hybridCompute);
+  await h.armRequest("DELETE", longGone + hybridCompute);
   await h.host.runFor(timings.gatewayDeleteMs + timings.strandedAgentDisconnectMs + 60_000);
-  await ok("DELETE", justGone + hybridCompute);
+  await h.armRequest("DELETE", justGone + hybridCompute);
   await h.host.runFor(timings.gatewayDeleteMs + 60_000);
   expect((await h.host.emulator!.request("GET", justGone + hybridCompute)).status).toBe(404);
 

@@ -30,23 +30,6 @@ const sshOf = (id: string) => `${endpointOf(id)}/serviceConfigurations/SSH`;
 const settingsOf = (id: string) =>
   `${id}/providers/Microsoft.HybridCompute/settings/default?api-version=2025-01-13`;
 
-async function ok(method: string, path: string, body?: unknown): Promise<void> {
-  const answer = await h.host.emulator!.request(method, path, body);
-  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
-}
-
-/** Attached, endpoint and SSH on port 22: what onboarding leaves. */
-async function onboardedBehindTheBack(
-  name: string,
-  gatewayResourceId: string,
-  extra: object = {},
-): Promise<string> {
-  const id = h.connect({ name, gatewayResourceId, ...extra });
-  await ok("PUT", endpointOf(id) + connectivity, { properties: { type: "default" } });
-  await ok("PUT", sshOf(id) + connectivity, { properties: { serviceName: "SSH", port: 22 } });
-  return id;
-}
-
 test("dry run counts every drift kind exactly; the sweep repairs the fixable ones; the next finds none and writes nothing", async () => {
   h.registerHybridConnectivity();
   const gatewayId = await h.readyGateway("arc-gw-eastus", "eastus");
@@ -55,31 +38,33 @@ test("dry run counts every drift kind exactly; the sweep repairs the fixable one
     ids[kind] = [];
     for (let i = 0; i < 3; i++) ids[kind].push(await make(`${kind}-${i}`));
   };
-  await seed("in-desired-state", (name) => onboardedBehindTheBack(name, gatewayId));
+  await seed("in-desired-state", (name) => h.onboardedBehindTheBack({ name, gatewayResourceId: gatewayId }));
   await seed("never-onboarded", (name) => h.connect({ name }));
   await seed("not-attached", async (name) => {
-    const id = await onboardedBehindTheBack(name, gatewayId);
+    const id = await h.onboardedBehindTheBack({ name, gatewayResourceId: gatewayId });
     // Onboarded once by the app, then the link removed by hand.
     h.host.engine.start("onboardMachine_v1", { machineId: id, trigger: "event" }, machineInstanceId(id));
     await h.host.waitForInstance(machineInstanceId(id));
-    await ok("PUT", settingsOf(id), { properties: { gatewayProperties: { gatewayResourceId: null } } });
+    await h.armRequest("PUT", settingsOf(id), {
+      properties: { gatewayProperties: { gatewayResourceId: null } },
+    });
     return id;
   });
   await seed("endpoint-missing", async (name) => {
-    const id = await onboardedBehindTheBack(name, gatewayId);
-    await ok("DELETE", endpointOf(id) + connectivity);
+    const id = await h.onboardedBehindTheBack({ name, gatewayResourceId: gatewayId });
+    await h.armRequest("DELETE", endpointOf(id) + connectivity);
     return id;
   });
   await seed("ssh-configuration", async (name) => {
-    const id = await onboardedBehindTheBack(name, gatewayId);
-    await ok("PUT", sshOf(id) + connectivity, { properties: { serviceName: "SSH", port: 2222 } });
+    const id = await h.onboardedBehindTheBack({ name, gatewayResourceId: gatewayId });
+    await h.armRequest("PUT", sshOf(id) + connectivity, { properties: { serviceName: "SSH", port: 2222 } });
     return id;
   });
   await seed("provider-not-registered", (name) =>
     h.connect({ name, subscriptionId: otherSubscription, gatewayResourceId: gatewayId }),
   );
   await seed("needs-local-action", (name) =>
-    onboardedBehindTheBack(name, gatewayId, { configMode: "monitor" }),
+    h.onboardedBehindTheBack({ name, gatewayResourceId: gatewayId, configMode: "monitor" }),
   );
   await seed("not-connected", (name) => h.connect({ name, status: "Disconnected" }));
 

@@ -10,6 +10,7 @@ import {
   type ConnectMachineInput,
 } from "../../local/emulator/providers/hybridCompute/machines";
 import { presetProviderRegistration } from "../../local/emulator/providers/resourceProviders";
+import type { EmulatorResponse } from "../../local/emulator/testClient";
 import type { TrafficExchange } from "../../local/emulator/trafficLog";
 import { CollectedHostLog, type KillPoint, type LocalHost, startLocalHost } from "../../local/host";
 import type { EventSubscriptionFilters, LocalEmulatorSettings } from "../../local/host/localHost";
@@ -46,6 +47,15 @@ export interface Harness {
   gatewayId(name: string): string;
   /** `azcmagent connect` in the emulator: the machine appears and its write event goes out. */
   connect(input: Partial<ConnectMachineInput> & { name: string }): string;
+  /**
+   * A machine as onboarding leaves it, set up by ARM requests of the test's own (no onboarding
+   * runs): connected and linked to the gateway, its `default` endpoint, SSH on port 22.
+   */
+  onboardedBehindTheBack(
+    input: Partial<ConnectMachineInput> & { name: string; gatewayResourceId: string },
+  ): Promise<string>;
+  /** An ARM request of the test's own (an operator's, behind the app's back): throws unless it succeeds. */
+  armRequest(method: string, path: string, body?: unknown): Promise<EmulatorResponse>;
   /** PUTs a gateway through ARM and runs the host until its creation has finished. */
   readyGateway(name: string, location: string): Promise<string>;
   registerHybridConnectivity(): void;
@@ -92,6 +102,25 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const machineId = (name: string, resourceGroup = defaultResourceGroup) =>
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.HybridCompute/machines/${name}`;
   let sweeps = 0;
+  const armRequest = async (method: string, path: string, body?: unknown) => {
+    const answer = await emulator.request(method, path, body);
+    if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
+    return answer;
+  };
+  const connect = (input: Partial<ConnectMachineInput> & { name: string }) => {
+    connectMachine(emulator.context(), {
+      subscriptionId,
+      resourceGroup: defaultResourceGroup,
+      location: "eastus",
+      agentVersion: "1.55.02941.1840",
+      osType: "linux",
+      osName: "Ubuntu",
+      osVersion: "22.04",
+      ...input,
+    });
+    const group = input.resourceGroup ?? defaultResourceGroup;
+    return `/subscriptions/${input.subscriptionId ?? subscriptionId}/resourceGroups/${group}/providers/Microsoft.HybridCompute/machines/${input.name}`;
+  };
   const gatewayId = (name: string) =>
     `/subscriptions/${subscriptionId}/resourceGroups/${gatewayResourceGroup}/providers/Microsoft.HybridCompute/gateways/${name}`;
   return {
@@ -101,20 +130,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     subscriptionId,
     machineId,
     gatewayId,
-    connect: (input) => {
-      connectMachine(emulator.context(), {
-        subscriptionId,
-        resourceGroup: defaultResourceGroup,
-        location: "eastus",
-        agentVersion: "1.55.02941.1840",
-        osType: "linux",
-        osName: "Ubuntu",
-        osVersion: "22.04",
-        ...input,
+    connect,
+    onboardedBehindTheBack: async (input) => {
+      const id = connect(input);
+      const endpoint = `${id}/providers/Microsoft.HybridConnectivity/endpoints/default`;
+      const connectivity = "?api-version=2024-12-01";
+      await armRequest("PUT", endpoint + connectivity, { properties: { type: "default" } });
+      await armRequest("PUT", `${endpoint}/serviceConfigurations/SSH${connectivity}`, {
+        properties: { serviceName: "SSH", port: 22 },
       });
-      const group = input.resourceGroup ?? defaultResourceGroup;
-      return `/subscriptions/${input.subscriptionId ?? subscriptionId}/resourceGroups/${group}/providers/Microsoft.HybridCompute/machines/${input.name}`;
+      return id;
     },
+    armRequest,
     readyGateway: async (name, location) => {
       const id = gatewayId(name);
       const put = await emulator.request("PUT", `${id}?api-version=2025-01-13`, {
