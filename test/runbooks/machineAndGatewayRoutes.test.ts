@@ -7,16 +7,15 @@
 //   and the allow-list with the gateway URL and the machines' regions.
 import { retiringTagName } from "../../shared/gateways/retiringTag";
 import { machineInstanceId } from "../../shared/onboarding/instanceIds";
-import { type RunbookHost, startRunbookHost } from "./runbookHost";
+import { type RunbookHost, runbookHostPerFile } from "./runbookHost";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000a1102";
 let h: RunbookHost;
 
-beforeAll(async () => {
-  h = await startRunbookHost({ subscriptionId });
-  h.registerHybridConnectivity();
+runbookHostPerFile({ subscriptionId }, (started) => {
+  h = started;
+  started.registerHybridConnectivity();
 });
-afterAll(() => h.stop());
 
 const path = (url: string) => new URL(url).pathname.toLowerCase();
 const machinePath = (name: string) => `machines/${subscriptionId}/rg-fleet/${name}`;

@@ -4,16 +4,15 @@
 // machines, 403 when it lies outside the scope; dryRun writes nothing.
 import { setMachineStatus } from "../../local/emulator/providers/hybridCompute/machineRecords";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
-import { type RunbookHost, startRunbookHost } from "./runbookHost";
+import { type RunbookHost, runbookHostPerFile } from "./runbookHost";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000b1103";
 let h: RunbookHost;
 
-beforeAll(async () => {
-  h = await startRunbookHost({ subscriptionId });
-  h.registerHybridConnectivity();
+runbookHostPerFile({ subscriptionId }, (started) => {
+  h = started;
+  started.registerHybridConnectivity();
 });
-afterAll(() => h.stop());
 
 const retirePath = (name: string, group = "arc-gateways", subscription = subscriptionId) =>
   `gateways/${subscription}/${group}/${name}/retire`;

@@ -52,3 +52,18 @@ export async function startRunbookHost(options: HarnessOptions): Promise<Runbook
     },
   };
 }
+
+/** One runbook host for a test file: started before its tests (handed to `started`), stopped after them. */
+export function runbookHostPerFile(
+  options: HarnessOptions,
+  started: (h: RunbookHost) => void | Promise<void>,
+): void {
+  let host: RunbookHost | undefined;
+  beforeAll(async () => {
+    host = await startRunbookHost(options);
+    await started(host);
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+}
