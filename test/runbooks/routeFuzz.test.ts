@@ -13,20 +13,14 @@ import { parseRouteTemplate } from "../../local/host/functions";
 import { lostJsonKey } from "../../shared/runbooks/http/jsonKeys";
 import { principalRoles } from "../../shared/runbooks/http/principal";
 import type { AnyRoute } from "../../shared/runbooks/http/route";
-import { allRoutes, exampleSubscriptions, seedExampleTargets } from "./routeTable";
-import { type RunbookHost, startRunbookHost } from "./runbookHost";
+import { allRoutes, exampleHostPerFile } from "./routeTable";
+import type { RunbookHost } from "./runbookHost";
 
 let h: RunbookHost;
 
-beforeAll(async () => {
-  const subscriptions = exampleSubscriptions();
-  h = await startRunbookHost({
-    subscriptionId: subscriptions[0] ?? "00000000-0000-0000-0000-000000000000",
-    appSettings: { ARC_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(",") },
-  });
-  await seedExampleTargets(h);
+exampleHostPerFile((started) => {
+  h = started;
 });
-afterAll(() => h.stop());
 
 interface Raw {
   readonly method: string;

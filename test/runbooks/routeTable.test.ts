@@ -13,31 +13,24 @@
 import {
   allRoutes,
   errorOf,
-  exampleSubscriptions,
+  exampleHostPerFile,
   fieldName,
   outsideSubscription,
   type Part,
   principal,
   requestOf,
-  seedExampleTargets,
   send,
   stringLeaves,
   targetLeaves,
   withLeaf,
 } from "./routeTable";
-import { type RunbookHost, startRunbookHost } from "./runbookHost";
+import type { RunbookHost } from "./runbookHost";
 
 let h: RunbookHost;
 
-beforeAll(async () => {
-  const subscriptions = exampleSubscriptions();
-  h = await startRunbookHost({
-    subscriptionId: subscriptions[0] ?? "00000000-0000-0000-0000-000000000000",
-    appSettings: { ARC_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(",") },
-  });
-  await seedExampleTargets(h);
+exampleHostPerFile((started) => {
+  h = started;
 });
-afterAll(() => h.stop());
 
 const title = (route: (typeof allRoutes)[number]) => `${route.method} /api/${route.route} (${route.name})`;
 

@@ -10,7 +10,7 @@ import { runbookRoutes } from "../../orchestrations/runbooks";
 import { parseResourceId } from "../../shared/resourceId";
 import { withOpenApiRoute } from "../../shared/runbooks/http/openApi";
 import type { AnyRoute, RouteExample } from "../../shared/runbooks/http/route";
-import type { RouteCall, RouteResult, RunbookHost } from "./runbookHost";
+import { type RouteCall, type RouteResult, type RunbookHost, runbookHostPerFile } from "./runbookHost";
 
 export const allRoutes: readonly AnyRoute[] = withOpenApiRoute(runbookRoutes);
 
@@ -63,6 +63,27 @@ export function exampleSubscriptions(): string[] {
     }
   }
   return [...subscriptions];
+}
+
+/**
+ * One runbook host for a test file, its ARC_SCOPES every subscription the examples name and the
+ * examples' targets seeded before its tests; `appSettings` adds to its settings.
+ */
+export function exampleHostPerFile(
+  started: (h: RunbookHost) => void,
+  appSettings: Readonly<Record<string, string>> = {},
+): void {
+  const subscriptions = exampleSubscriptions();
+  runbookHostPerFile(
+    {
+      subscriptionId: subscriptions[0] ?? "00000000-0000-0000-0000-000000000000",
+      appSettings: { ARC_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(","), ...appSettings },
+    },
+    async (host) => {
+      started(host);
+      await seedExampleTargets(host);
+    },
+  );
 }
 
 /** The example with one leaf replaced (`undefined` removes an object key). */

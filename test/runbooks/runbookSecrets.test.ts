@@ -5,20 +5,14 @@
 // origin alone), no operation's input, custom status, output or history, no ARM request, and no
 // log line of the app (raw key values are looked for, since the host's log sink redacts
 // `code=` itself).
-import { allRoutes, exampleSubscriptions, requestOf, seedExampleTargets } from "./routeTable";
-import { type RouteResult, type RunbookHost, startRunbookHost } from "./runbookHost";
+import { allRoutes, exampleHostPerFile, requestOf } from "./routeTable";
+import type { RouteResult, RunbookHost } from "./runbookHost";
 
 let h: RunbookHost;
 
-beforeAll(async () => {
-  const subscriptions = exampleSubscriptions();
-  h = await startRunbookHost({
-    subscriptionId: subscriptions[0] ?? "00000000-0000-0000-0000-000000000000",
-    appSettings: { ARC_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(",") },
-  });
-  await seedExampleTargets(h);
+exampleHostPerFile((started) => {
+  h = started;
 });
-afterAll(() => h.stop());
 
 function allKeys(): string[] {
   const { master, host, functions, system } = h.host.keys;
