@@ -13,8 +13,9 @@ import { stopFields } from "../../shared/gateways/retirement";
 import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
-import { failure, step, type StepFailure } from "../stepFailure";
+import { failure, step } from "../stepFailure";
 import { clearGatewayLink, planDetach, recordDirectChoice } from "./detachActivities";
+import { machineRunEnd } from "./machineRunEnd";
 
 const inputSchema = z.object({
   machineId: z.string().min(1).max(2048),
@@ -30,19 +31,11 @@ export function* detachMachineOrchestrator(
   const { machineId, fromGatewayId } = inputSchema.parse(context.df.getInput());
   const done: string[] = [];
   let linkLeftInPlace = false;
-  const end = (result: Omit<DetachResult, "machineId" | "done">): DetachResult => {
-    const full = { machineId, done, ...result };
-    context.df.setCustomStatus({ step: full.outcome, done: done.length, message: full.reason });
-    return full;
-  };
-  const failed = (why: StepFailure) =>
-    end({
-      outcome: why.outcome,
-      code: why.code,
-      reason: linkLeftInPlace
-        ? `${why.reason}; the gateway link was left in place, so the machine keeps working through its gateway`
-        : why.reason,
-    });
+  const { end, failed } = machineRunEnd<DetachResult["outcome"]>(context, machineId, done, (reason) =>
+    linkLeftInPlace
+      ? `${reason}; the gateway link was left in place, so the machine keeps working through its gateway`
+      : reason,
+  );
 
   context.df.setCustomStatus({ step: "plan", done: 0, message: "Observing the machine" });
   const planned = yield* step(context, planDetach, { machineId });

@@ -12,8 +12,9 @@ import { type RetiredMachine, stopFields } from "../../shared/gateways/retiremen
 import { sameResourceId } from "../../shared/resourceId";
 import { resourceNameIn } from "../../shared/text";
 import { runAgentCommand } from "../machines/agentRunCommand";
-import { failure, step, type StepFailure } from "../stepFailure";
+import { failure, step } from "../stepFailure";
 import { attachGateway } from "./gatewayActivities";
+import { machineRunEnd } from "./machineRunEnd";
 import { planGatewayMoveActivity } from "./retirementActivities";
 
 const inputSchema = z.object({
@@ -28,20 +29,11 @@ export function* moveMachineGatewayOrchestrator(
   const { machineId, fromGatewayId, toGatewayId } = inputSchema.parse(context.df.getInput());
   const done: string[] = [];
   const to = resourceNameIn(toGatewayId);
-  const end = (result: Omit<RetiredMachine, "machineId" | "done">): RetiredMachine => {
-    const full = { machineId, done, ...result };
-    context.df.setCustomStatus({ step: full.outcome, done: done.length, message: full.reason });
-    return full;
-  };
-  const failed = (why: StepFailure) =>
-    end({
-      outcome: why.outcome,
-      code: why.code,
-      reason:
-        done.length > 0
-          ? `${why.reason}; the machine is linked to ${to} and its agent may still use ${resourceNameIn(fromGatewayId)}`
-          : `${why.reason}; its gateway link was left alone`,
-    });
+  const { end, failed } = machineRunEnd<RetiredMachine["outcome"]>(context, machineId, done, (reason) =>
+    done.length > 0
+      ? `${reason}; the machine is linked to ${to} and its agent may still use ${resourceNameIn(fromGatewayId)}`
+      : `${reason}; its gateway link was left alone`,
+  );
 
   context.df.setCustomStatus({ step: "plan", done: 0, message: "Observing the machine" });
   const planned = yield* step(context, planGatewayMoveActivity, { machineId, fromGatewayId, toGatewayId });
