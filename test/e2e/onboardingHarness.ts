@@ -63,6 +63,8 @@ export interface Harness {
   outcome(machineId: string): Promise<OnboardingResult & { runtimeStatus: string }>;
   /** A drift sweep as the runbook starts it (each under a new manual id), run until it completes. */
   driftSweep(options?: { readonly dryRun?: boolean }): Promise<DriftSweepOutput>;
+  /** Every key the host holds (master, host, function and system keys), to look for where none may be. */
+  hostKeys(): string[];
   /** ARM requests under one machine's resource id since `from`. */
   machineRequests(machineId: string, from?: number): TrafficExchange[];
   /**
@@ -173,6 +175,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const status = await host.waitForInstance(instanceId);
       expect(status.runtimeStatus).toBe("Completed");
       return status.output as DriftSweepOutput;
+    },
+    hostKeys: () => {
+      const { master, host: hostLevel, functions, system } = host.keys;
+      return [
+        master,
+        ...Object.values(hostLevel),
+        ...Object.values(functions).flatMap((byName) => Object.values(byName)),
+        ...Object.values(system),
+      ].filter((key) => key.length > 0);
     },
     machineRequests: (id, from = 0) =>
       host
