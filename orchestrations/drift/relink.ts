@@ -6,13 +6,8 @@
 // an existing gateway is used: a machine nobody can reach is no reason to create one.
 import { hasSucceeded } from "../../shared/azure/azureStates";
 import type { ArcMachine } from "../../shared/azure/machines";
-import {
-  placementScopeFor,
-  tryPlaceGateway,
-  withEstimatedAttachments,
-} from "../../shared/onboarding/gatewayPlacement";
+import { placeMachine, placementScopeFor } from "../../shared/onboarding/gatewayPlacement";
 import { onboardingPolicyFrom } from "../../shared/onboarding/policy";
-import { sameResourceId } from "../../shared/resourceId";
 import type { AzureDeps } from "../activity";
 
 /** The live gateway the machine would be placed on, or undefined when placement would create one. */
@@ -22,19 +17,13 @@ export async function liveGatewayFor(deps: AzureDeps, machine: ArcMachine): Prom
   const scope = placementScopeFor(machine.subscriptionId, placementPolicy, policy.scopes);
   const { gatewaySubscriptionId } = scope;
   const picture = await deps.facts.gatewayPicture(scope);
-  const existing = withEstimatedAttachments(
+  const { placement, target } = placeMachine(
+    machine,
     gatewaySubscriptionId,
     picture.gateways,
     picture.machinesByLocation,
     placementPolicy,
-    { location: machine.location },
-  );
-  const placement = tryPlaceGateway(
-    { subscriptionId: machine.subscriptionId, location: machine.location },
-    existing,
-    placementPolicy,
   );
   if (!("use" in placement)) return undefined;
-  const target = existing.find((g) => sameResourceId(g.id, placement.use));
   return target && hasSucceeded(target.provisioningState) ? placement.use : undefined;
 }

@@ -9,11 +9,7 @@
 // running, and a machine linked to one of them is planned like a deleted gateway's.
 import { z } from "zod";
 
-import {
-  placementScopeFor,
-  tryPlaceGateway,
-  withEstimatedAttachments,
-} from "../../shared/onboarding/gatewayPlacement";
+import { placeMachine, placementScopeFor } from "../../shared/onboarding/gatewayPlacement";
 import {
   machineSummarySchema,
   type OnboardingObservation,
@@ -80,16 +76,11 @@ export async function planMachine(
     // From here to notePlannedGateway nothing is awaited: no other plan of this instance can
     // place in between, so a burst sees each gateway it decided to create (subscriptionFacts.ts).
     const listed = facts.gatewaysWithPlanned(gatewaySubscriptionId, picture.gateways);
-    const existing = withEstimatedAttachments(
+    const { placement, target } = placeMachine(
+      machine,
       gatewaySubscriptionId,
       listed,
       picture.machinesByLocation,
-      placementPolicy,
-      { location: machine.location },
-    );
-    const placement = tryPlaceGateway(
-      { subscriptionId: machine.subscriptionId, location: machine.location },
-      existing,
       placementPolicy,
     );
     if ("create" in placement)
@@ -97,9 +88,6 @@ export async function planMachine(
         id: placement.create.gatewayId,
         location: placement.create.location,
       });
-    const targetId =
-      "use" in placement ? placement.use : "create" in placement ? placement.create.gatewayId : "";
-    const target = targetId ? existing.find((g) => sameResourceId(g.id, targetId)) : undefined;
     const withPlacement: OnboardingObservation = {
       ...observed,
       gatewayPlacement: placement,

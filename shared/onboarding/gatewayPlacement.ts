@@ -23,7 +23,7 @@
 // counts against the quota until its deletion, so the region's next name (`-2`…) is used instead.
 import { hasFailed, hasSucceeded, isGoingAway } from "../azure/azureStates";
 import { QuotaError, ValidationError } from "../errors";
-import { gatewayResourceId, normalizeResourceId, parseGatewayId } from "../resourceId";
+import { gatewayResourceId, normalizeResourceId, parseGatewayId, sameResourceId } from "../resourceId";
 import { shorten } from "../text";
 import { locationPlaceholder, validateGatewayNameTemplate } from "../validation/gatewayNameTemplate";
 import type { Scope } from "../validation/scope";
@@ -419,6 +419,32 @@ export function tryPlaceGateway(
     }
     throw error;
   }
+}
+
+/**
+ * Places one machine among its gateway subscription's gateways, their attachments estimated
+ * without it (`withEstimatedAttachments`): the placement, and the listed gateway it names (the one
+ * to use, or one to create that is listed already), as counted.
+ */
+export function placeMachine(
+  machine: PlacedMachine,
+  gatewaySubscriptionId: string,
+  gateways: readonly Omit<ExistingGateway, "attachedMachines">[],
+  machinesByLocation: Readonly<Record<string, number>>,
+  policy: GatewayPlacementPolicy,
+): { readonly placement: GatewayPlacementOutcome; readonly target?: ExistingGateway } {
+  const existing = withEstimatedAttachments(gatewaySubscriptionId, gateways, machinesByLocation, policy, {
+    location: machine.location,
+  });
+  const placement = tryPlaceGateway(
+    { subscriptionId: machine.subscriptionId, location: machine.location },
+    existing,
+    policy,
+  );
+  const targetId =
+    "use" in placement ? placement.use : "create" in placement ? placement.create.gatewayId : "";
+  const target = targetId ? existing.find((g) => sameResourceId(g.id, targetId)) : undefined;
+  return { placement, ...(target ? { target } : {}) };
 }
 
 function subscriptionLabel(subscriptionId: string, policy: GatewayPlacementPolicy): string {
