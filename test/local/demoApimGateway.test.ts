@@ -1,11 +1,11 @@
 // `npm run dev`'s gateway act: a cluster joins Arc tagged with an API Management gateway, the app
 // deploys the self-hosted gateway on it, and the view says it is healthy with its live nodes and
 // its token's expiry — never the token.
-import type { ActivityView } from "../../local/dev/activityView";
 import { apimDeploySummary, joinDemoApimCluster } from "../../local/dev/demoApimGateway";
 import { demoSubscriptionIds } from "../../local/emulator/demoFleet";
 import { apimInstanceId } from "../../orchestrations/apim/apimNames";
 import { type Harness, harnessPerFile } from "../e2e/onboardingHarness";
+import { recordingView } from "./recordingView";
 
 let h: Harness;
 
@@ -14,13 +14,7 @@ harnessPerFile({ subscriptionId: demoSubscriptionIds[0] }, (started) => {
 });
 
 test("the demo cluster receives its gateway and the view tells it", async () => {
-  const lines: string[] = [];
-  const view: ActivityView = {
-    instanceChanged: () => undefined,
-    log: (line) => lines.push(line),
-    hostLog: () => undefined,
-    stop: () => undefined,
-  };
+  const { view, lines } = recordingView();
   const clusterId = joinDemoApimCluster(h.host, view)!;
   await h.host.runUntil(
     () => h.host.engine.getStatus(apimInstanceId("deploy", clusterId))?.runtimeStatus === "Completed",

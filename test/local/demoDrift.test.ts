@@ -1,9 +1,9 @@
 // `npm run dev`'s drift act: after the retirement, a little drift is made behind the app's back
 // (no event, no ARM request) on machines the demo onboarded, and the sweep's report is told.
-import type { ActivityView } from "../../local/dev/activityView";
 import { driftReportSummary, runDemoDriftSweep, seedDemoDrift } from "../../local/dev/demoDrift";
 import { demoSubscriptionIds } from "../../local/emulator/demoFleet";
 import { type Harness, harnessPerFile } from "../e2e/onboardingHarness";
+import { recordingView } from "./recordingView";
 
 const subscriptionId = demoSubscriptionIds[0];
 let h: Harness;
@@ -94,13 +94,7 @@ test("the report is told in a few lines: counts, compliance, each finding with i
 });
 
 test("the sweep goes through POST /api/drift/sweeps: it finds the drift, repairs it, and its report is told", async () => {
-  const lines: string[] = [];
-  const view: ActivityView = {
-    instanceChanged: () => undefined,
-    log: (line) => lines.push(line),
-    hostLog: () => undefined,
-    stop: () => undefined,
-  };
+  const { view, lines } = recordingView();
   const before = h.host.traffic().length;
   const started = await runDemoDriftSweep(h.host, view);
   expect(started.status).toBe(202);

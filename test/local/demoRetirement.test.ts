@@ -1,11 +1,11 @@
 // `npm run dev`'s last demo act: the gateway with the fewest attached machines is retired through
 // the app's runbook route, and the view says what happened to the gateway and each machine. The
 // progress view reads a runbook's progress shape (stepsDone of stepsTotal, the current step).
-import type { ActivityView } from "../../local/dev/activityView";
 import { progressOf } from "../../local/dev/activityView";
 import { attachedGateways, retireDemoGateway } from "../../local/dev/demoRetirement";
 import { gatewayInstanceKey } from "../../shared/onboarding/instanceIds";
 import { type Harness, harnessPerFile } from "../e2e/onboardingHarness";
+import { recordingView } from "./recordingView";
 
 const subscriptionId = "00000000-0000-4000-8000-0000000d0b11";
 let h: Harness;
@@ -16,13 +16,7 @@ harnessPerFile({ subscriptionId }, (started) => {
 });
 
 test("the least-used gateway is retired through POST /api/gateways/…/retire, and its result is told", async () => {
-  const lines: string[] = [];
-  const view: ActivityView = {
-    instanceChanged: () => undefined,
-    log: (line) => lines.push(line),
-    hostLog: () => undefined,
-    stop: () => undefined,
-  };
+  const { view, lines } = recordingView();
   await h.readyGateway("arc-gw-eastus", "eastus");
   const small = await h.readyGateway("arc-gw-westus3", "westus3");
   const machines = [
